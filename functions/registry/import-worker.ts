@@ -1,0 +1,28 @@
+// Runs an import job when its CSV lands in the imports bucket (EventBridge: S3 Object Created).
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { Conflict, ValidationError } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
+import { objectStore } from '#shared/platform/object-store.ts';
+import { runImportJob } from '#shared/registry/import.ts';
+
+type ObjectCreated = EventBridgeEvent<'Object Created', { bucket: { name: string }; object: { key: string } }>;
+
+export async function handler(event: ObjectCreated, context: Context): Promise<void> {
+  const key = event.detail.object.key;
+  const jobId = /^imports\/([0-9a-f-]{36})\.csv$/.exec(key)?.[1];
+  if (!jobId) {
+    logger.warn('object is not an import upload; ignored', { key });
+    return;
+  }
+  try {
+    const result = await runImportJob(jobId, () => objectStore().getText(key), context.awsRequestId);
+    logger.info('import done', { jobId, rows: result.rows, imported: result.imported, updated: result.updated, rejectedRows: result.rejectedRows });
+  } catch (error) {
+    // A bad file or a job already run will not get better by retrying; anything else is retried.
+    if (error instanceof ValidationError || error instanceof Conflict) {
+      logger.warn('import not run', { jobId, reason: (error as Error).message });
+      return;
+    }
+    throw error;
+  }
+}

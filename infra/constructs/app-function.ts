@@ -1,0 +1,142 @@
+// One Lambda function with the project's defaults — runtime, architecture, bundling, its own log group and its
+// own role — and the grants a route or event rule may ask for. A function gets nothing it did not ask for.
+import { join } from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
+import { Construct } from 'constructs';
+import { cdkBundling, REPO_ROOT } from '../bundling.ts';
+
+export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+
+export interface AppFunctionProps {
+  /** Handler module relative to the repository root; it exports `handler`. */
+  handler: string;
+  description: string;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  environment: Record<string, string>;
+}
+
+/** How a function may touch a table. */
+export type TableAccess = 'read' | 'readWrite' | 'append' | 'records';
+
+// No Scan anywhere: a request path never scans (STYLE.md), so no function may.
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  read: READ,
+  readWrite: [...READ, ...WRITE],
+  // The audit trail is append-only: records are Put (in the same transaction as the change), never changed.
+  append: ['dynamodb:PutItem'],
+  // Idempotency records are read and written by key; nothing is queried.
+  records: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+};
+const KMS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
+const KMS_WRITE = [...KMS_READ, 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+export class AppFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: AppFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: LOG_RETENTION });
+    // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group and nowhere else.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.handler}: ${props.description}`.slice(0, 1000),
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, props.handler),
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      // More memory also buys CPU, which shortens cold starts; the bill difference is negligible at this volume.
+      memorySize: props.memoryMb ?? 512,
+      timeout: Duration.seconds(props.timeoutSeconds ?? 10),
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: cdkBundling(),
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the platform is pinned to (bundles target node22); moving every function ' +
+        'to nodejs24.x is a deliberate upgrade of its own, not a side effect of adding a route.',
+    });
+  }
+
+  /** Table access, on the table and its named indexes (never `index/*`), plus its KMS key via DynamoDB only. */
+  bindTable(table: ITable, envVar: string, access: TableAccess, indexNames: readonly string[] = []): void {
+    const queries = TABLE_ACTIONS[access].includes('dynamodb:Query');
+    const indexArns = queries ? indexNames.map((name) => `${table.tableArn}/index/${name}`) : [];
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: TABLE_ACTIONS[access], resources: [table.tableArn, ...indexArns] }),
+    );
+    if (table.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: access === 'read' ? KMS_READ : KMS_WRITE,
+          resources: [table.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+    this.function.addEnvironment(envVar, table.tableName);
+  }
+
+  /** events:PutEvents on this bus only. */
+  bindBus(bus: IEventBus): void {
+    bus.grantPutEventsTo(this.role);
+    this.function.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+  }
+
+  /** SMS straight to phone numbers (SNS Publish with PhoneNumber). */
+  allowSms(): void {
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    this.function.addEnvironment('SMS_TYPE', 'Transactional');
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'SNS Publish to a phone number has no resource ARN to name, so IAM only accepts Resource "*" here; ' +
+        'the statement allows sns:Publish and nothing else.',
+    });
+  }
+
+  /**
+   * One object action under one key prefix of a bucket, e.g. s3:PutObject on imports/*. The bucket must belong
+   * to this function's stack (imported by name is fine): cdk-nag names the finding after the resource exactly
+   * as the template writes it, which a token from another stack only settles at synthesis.
+   */
+  bindObjects(bucket: IBucket, envVar: string, action: 's3:PutObject' | 's3:GetObject', prefix: string): void {
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [objects] }));
+    this.function.addEnvironment(envVar, bucket.bucketName);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(objects))}]`,
+      reason:
+        `Object keys are generated per upload (${prefix}<jobId>.csv), so the grant names the ${prefix} prefix; ` +
+        `it allows ${action} only and only under that prefix of this one bucket.`,
+    });
+  }
+}

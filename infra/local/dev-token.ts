@@ -1,0 +1,57 @@
+// Local mode's Cognito: issues dev tokens with the same claims Cognito puts in an ID token
+// (`cognito:groups`, `custom:rt`) and verifies them as API Gateway's JWT authorizer does (issuer,
+// audience, expiry, signature), then flattens the claims the way HTTP API hands them to a function.
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { ROLES } from '#shared/platform/roles.ts';
+import { RT_CODE } from '#shared/registry/regions.ts';
+
+export const DEV_ISSUER = 'https://cognito-idp.local/sehatkota-dev';
+export const DEV_AUDIENCE = 'sehatkota-local-client';
+
+export const devTokenRequest = z
+  .object({
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+    rt: z.string().regex(RT_CODE, 'must be an RT code such as 1571011012-003-012').optional(),
+    sub: z.string().min(1).max(64).optional(),
+  })
+  .refine((r) => r.role !== 'rt_chair' || r.rt, { path: ['rt'], message: 'is required for the rt_chair role' });
+
+export class DevTokens {
+  private readonly key: Uint8Array;
+
+  constructor(secret: string) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async issue(req: z.infer<typeof devTokenRequest>): Promise<string> {
+    const sub = req.sub ?? `dev-${req.role}${req.rt ? `-${req.rt}` : ''}`;
+    return new SignJWT({
+      'cognito:groups': [req.role],
+      ...(req.rt ? { 'custom:rt': req.rt } : {}),
+      token_use: 'id',
+      'cognito:username': sub,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(sub)
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('12h')
+      .sign(this.key);
+  }
+
+  /** The claims as HTTP API passes them to a function, or undefined when the token is not valid. */
+  async verify(authorization: string | undefined): Promise<Record<string, string> | undefined> {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE });
+      return Object.fromEntries(
+        Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
+      );
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+// Local mode's SNS: every SMS lands in an outbox (newest first at GET /dev/outbox), kept in
+// .data/outbox.jsonl across restarts, and echoed to the console with the number masked.
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import type { Notifier, SmsMessage } from '#shared/platform/notifier.ts';
+import { smsLength } from '#shared/platform/sms-text.ts';
+import { maskPhone } from '#shared/registry/phone.ts';
+
+export interface OutboxEntry extends SmsMessage {
+  id: string;
+  channel: 'sms';
+  at: string;
+  encoding: string;
+  parts: number;
+}
+
+export class Outbox implements Notifier {
+  private readonly entries: OutboxEntry[] = [];
+
+  constructor(
+    private readonly file?: string,
+    private readonly echo = true,
+  ) {
+    if (file && existsSync(file)) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) this.entries.push(JSON.parse(line));
+    }
+  }
+
+  async sendSms(message: SmsMessage): Promise<{ messageId: string }> {
+    const length = smsLength(message.text);
+    const entry: OutboxEntry = {
+      id: randomUUID(),
+      channel: 'sms',
+      at: new Date().toISOString(),
+      ...message,
+      encoding: length.encoding,
+      parts: length.parts,
+    };
+    this.entries.push(entry);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    if (this.echo) console.log(`[outbox] SMS to ${maskPhone(message.phone)} (${message.purpose}): ${message.text}`);
+    return { messageId: entry.id };
+  }
+
+  /** Newest first. */
+  list(limit = 100): OutboxEntry[] {
+    return this.entries.slice(-limit).reverse();
+  }
+}

@@ -1,0 +1,261 @@
+// The local server: serves every route of the route table by turning each request into the API Gateway
+// HTTP API (payload 2.0) event the very same handler module gets in Lambda, after verifying the bearer
+// token as the JWT authorizer would. Adds the local-only routes: /auth/dev-token, /dev/outbox, /dev/uploads.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { toIssues } from '#shared/platform/http.ts';
+import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
+import type { InProcessBus } from './bus.ts';
+import { DevTokens, devTokenRequest } from './dev-token.ts';
+import { lambdaContext } from './lambda-context.ts';
+import type { FolderObjectStore } from './object-store.ts';
+import type { Outbox } from './outbox.ts';
+
+// API Gateway's own limit on a request body.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
+
+type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2 | string>;
+
+interface CompiledRoute {
+  route: RouteDef;
+  key: string;
+  pattern: RegExp;
+  names: string[];
+  literals: number;
+}
+
+function compile(route: RouteDef): CompiledRoute {
+  const names: string[] = [];
+  const segments = route.path.split('/').filter(Boolean);
+  const source = segments
+    .map((s) => {
+      const m = /^\{(\w+)(\+?)\}$/.exec(s);
+      if (!m) return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(m[1]!);
+      return m[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return {
+    route,
+    key: routeKey(route),
+    pattern: new RegExp(`^/${source}/?$`),
+    names,
+    literals: segments.filter((s) => !s.startsWith('{')).length,
+  };
+}
+
+export interface LocalServerOptions {
+  root: string;
+  port: number;
+  host?: string;
+  tokens: DevTokens;
+  outbox: Outbox;
+  bus: InProcessBus;
+  uploads: FolderObjectStore;
+  log?: (line: string) => void;
+}
+
+export class LocalServer {
+  readonly server: Server;
+  private readonly routes: CompiledRoute[];
+  private readonly handlers = new Map<string, Promise<Handler>>();
+  url = '';
+
+  constructor(private readonly opts: LocalServerOptions) {
+    // Most literal segments first, as API Gateway prefers the most specific route.
+    this.routes = ROUTES.map(compile).sort((a, b) => b.literals - a.literals);
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        (opts.log ?? console.error)(`[server] ${(error as Error).stack}`);
+        if (!res.headersSent) send(res, 500, { error: 'InternalError', message: 'The local server failed' });
+      });
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', resolve));
+    const address = this.server.address();
+    const port = typeof address === 'object' && address ? address.port : this.opts.port;
+    this.url = `http://localhost:${port}`;
+    return this.url;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections?.();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handler(route: RouteDef): Promise<Handler> {
+    let h = this.handlers.get(route.handler);
+    if (!h) {
+      h = import(pathToFileURL(join(this.opts.root, route.handler)).href).then((m) => m.handler as Handler);
+      this.handlers.set(route.handler, h);
+    }
+    return h;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = await readBody(req);
+    if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+
+    if (url.pathname === '/auth/dev-token' && method === 'POST') return this.devToken(body, res);
+    if (url.pathname === '/dev/outbox' && method === 'GET') {
+      const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 100) || 100);
+      return send(res, 200, this.opts.outbox.list(limit));
+    }
+    if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(url, body, res);
+    if (url.pathname === '/' && method === 'GET') return this.index(res);
+
+    const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
+    const match = candidates.find((r) => r.route.method === method);
+    if (!match) return send(res, candidates.length ? 405 : 404, { message: candidates.length ? 'Method Not Allowed' : 'Not Found' });
+
+    const values = match.pattern.exec(url.pathname)!.slice(1);
+    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i]!)]));
+    let claims: Record<string, string> | undefined;
+    if (match.route.roles !== 'public') {
+      claims = await this.opts.tokens.verify(header(req, 'authorization'));
+      // API Gateway's JWT authorizer answers this itself; the function is never invoked.
+      if (!claims) return send(res, 401, { message: 'Unauthorized' });
+    }
+    const event = toEvent(req, url, method, body, match.key, pathParameters, claims);
+    const handler = await this.handler(match.route);
+    const started = performance.now();
+    const result = await handler(event, lambdaContext(`local-${match.key}`, match.route.timeoutSeconds ?? 29));
+    writeResult(res, result);
+    if (process.env.LOCAL_ACCESS_LOG !== '0') {
+      (this.opts.log ?? console.log)(`${method} ${match.route.path} → ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`);
+    }
+  }
+
+  private async devToken(body: Buffer, res: ServerResponse): Promise<void> {
+    let input: unknown;
+    try {
+      input = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+      return send(res, 400, { error: 'ValidationError', issues: [{ path: 'body', message: 'The body is not valid JSON' }] });
+    }
+    const parsed = devTokenRequest.safeParse(input);
+    if (!parsed.success) return send(res, 400, { error: 'ValidationError', issues: toIssues(parsed.error) });
+    send(res, 200, { token: await this.opts.tokens.issue(parsed.data) });
+  }
+
+  private upload(url: URL, body: Buffer, res: ServerResponse): void {
+    const key = decodeURIComponent(url.pathname.slice('/dev/uploads/'.length));
+    const expires = Number(url.searchParams.get('expires'));
+    if (!this.opts.uploads.verify(key, expires, url.searchParams.get('signature') ?? '')) {
+      return send(res, 403, { message: 'The upload URL is not valid or has expired' });
+    }
+    this.opts.uploads.put(key, body);
+    send(res, 200, {});
+    // What S3 sends to EventBridge when an object is created.
+    this.opts.bus.dispatch({
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { bucket: { name: 'local-imports' }, object: { key, size: body.length } },
+    });
+  }
+
+  private index(res: ServerResponse): void {
+    const rows = ROUTES.map(
+      (r) => `<tr><td>${r.method}</td><td><code>${r.path}</code></td><td>${r.roles === 'public' ? 'public' : r.roles.join(', ')}</td></tr>`,
+    ).join('');
+    const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>SehatKota (local)</title>
+<body style="font-family:system-ui;max-width:60rem;margin:2rem auto;padding:0 1rem">
+<h1>SehatKota — local mode</h1>
+<p>Get a token: <code>curl -s -XPOST ${this.url}/auth/dev-token -d '{"role":"clinic"}'</code>, then call a route with
+<code>Authorization: Bearer &lt;token&gt;</code>. SMS land in <a href="/dev/outbox">/dev/outbox</a>.</p>
+<table><thead><tr><th>method</th><th>path</th><th>roles</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  body: Buffer,
+  key: string,
+  pathParameters: Record<string, string>,
+  claims: Record<string, string> | undefined,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined && k !== 'cookie') headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const isText = TEXT_TYPES.test(headers['content-type'] ?? 'text/plain');
+  const now = new Date();
+  const event = {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(req.headers.cookie ? { cookies: req.headers.cookie.split(/;\s*/) } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+  return event as unknown as APIGatewayProxyEventV2;
+}
+
+/** Applies HTTP API's payload 2.0 rules for what a function returns. */
+function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2 | string | unknown): void {
+  if (typeof result === 'string' || typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    return send(res, 200, result);
+  }
+  const r = result as APIGatewayProxyStructuredResultV2;
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k] = String(v);
+  if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+  const body = r.body === undefined ? '' : r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body;
+  res.writeHead(r.statusCode ?? 200, headers).end(body);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}

@@ -1,0 +1,100 @@
+// Assembles the whole system on a laptop: DynamoDB Local, the tables, the local adapters (outbox,
+// in-process bus, upload folder) in place of SNS, EventBridge and S3, demo data, and the HTTP server.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setEventBus } from '#shared/platform/bus.ts';
+import { setNotifier } from '#shared/platform/notifier.ts';
+import { setObjectStore } from '#shared/platform/object-store.ts';
+import { InProcessBus } from './bus.ts';
+import { DevTokens } from './dev-token.ts';
+import { createTables, type DynamoLocal, startDynamoLocal } from './dynamodb-local.ts';
+import { FolderObjectStore } from './object-store.ts';
+import { Outbox } from './outbox.ts';
+import { isSeeded, seedDemoData } from './seed.ts';
+import { LocalServer } from './server.ts';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface LocalSystemOptions {
+  port?: number;
+  /** Where data is kept across restarts; undefined = in memory, lost on exit. */
+  dataDir?: string;
+  seed?: boolean;
+  /** An already running DynamoDB Local (tests share one). */
+  dynamoEndpoint?: string;
+  quiet?: boolean;
+}
+
+export interface LocalSystem {
+  url: string;
+  dynamoEndpoint: string;
+  outbox: Outbox;
+  bus: InProcessBus;
+  tokens: DevTokens;
+  seeded?: { rts: number; residents: number };
+  stop(): Promise<void>;
+}
+
+/** Sets the environment the handlers read, as the CDK stack sets a function's. */
+function localEnvironment(endpoint: string): void {
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.AWS_REGION ??= 'ap-southeast-3';
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'sehatkota-local';
+  process.env.POWERTOOLS_DEV ??= 'true';
+}
+
+function secret(dataDir: string | undefined): string {
+  if (!dataDir) return randomBytes(32).toString('hex');
+  const file = join(dataDir, 'dev-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<LocalSystem> {
+  // The SDK's notice that Node 20 support ends in 2027; Lambda runs Node 22.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const log = opts.quiet ? () => undefined : console.log;
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  let dynamo: DynamoLocal | undefined;
+  const endpoint =
+    opts.dynamoEndpoint ??
+    (dynamo = await startDynamoLocal(opts.dataDir ? { dbPath: join(opts.dataDir, 'dynamodb') } : {})).endpoint;
+  try {
+    localEnvironment(endpoint);
+    await createTables(endpoint);
+    const key = secret(opts.dataDir);
+    const outbox = new Outbox(opts.dataDir ? join(opts.dataDir, 'outbox.jsonl') : undefined, !opts.quiet);
+    const bus = new InProcessBus(ROOT, log);
+    let server: LocalServer | undefined;
+    const uploads = new FolderObjectStore(join(opts.dataDir ?? join(ROOT, '.data', 'tmp'), 'uploads'), () => server?.url ?? '', key);
+    setNotifier(outbox);
+    setEventBus(bus);
+    setObjectStore(uploads);
+    const tokens = new DevTokens(key);
+    let seeded: LocalSystem['seeded'];
+    if (opts.seed !== false && !(await isSeeded())) {
+      seeded = await seedDemoData();
+      await bus.drain();
+    }
+    server = new LocalServer({ root: ROOT, port: opts.port ?? 3000, tokens, outbox, bus, uploads, log });
+    const url = await server.listen();
+    return {
+      url,
+      dynamoEndpoint: endpoint,
+      outbox,
+      bus,
+      tokens,
+      ...(seeded ? { seeded } : {}),
+      async stop() {
+        await server?.close();
+        await bus.drain();
+        await dynamo?.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo?.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+// The DynamoDB document client every repository uses; local mode points it at DynamoDB Local.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+function makeClient(): DynamoDBDocumentClient {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  const client = new DynamoDBClient(
+    endpoint
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          maxAttempts: 5,
+        }
+      : { maxAttempts: 5 },
+  );
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+let cached: DynamoDBDocumentClient | undefined;
+
+export function ddb(): DynamoDBDocumentClient {
+  cached ??= makeClient();
+  return cached;
+}
+
+/** Tests and the local server swap in their own client (aws-sdk-client-mock needs a fresh one). */
+export function setDdb(client: DynamoDBDocumentClient | undefined): void {
+  cached = client;
+}
+
+/** Why a transaction was cancelled, one code per item in the order the items were sent. */
+export function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+  return reasons?.map((r) => r.Code ?? 'None') ?? [];
+}

@@ -1,0 +1,62 @@
+// Typed domain errors; the HTTP middleware maps each to its status code in one place.
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(readonly issues: Issue[]) {
+    super(400, 'ValidationError', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  }
+  static field(path: string, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+export class Unauthorized extends DomainError {
+  constructor(message = 'A valid bearer token is required') {
+    super(401, 'Unauthorized', message);
+  }
+}
+
+export class Forbidden extends DomainError {
+  constructor(message = 'Your role may not do this') {
+    super(403, 'Forbidden', message);
+  }
+}
+
+export class NotFound extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(404, 'NotFound', message, details);
+  }
+}
+
+export class Conflict extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(409, 'Conflict', message, details);
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super(413, 'PayloadTooLarge', message, details);
+  }
+}
+
+export class UnsupportedMediaType extends DomainError {
+  constructor(message: string) {
+    super(415, 'UnsupportedMediaType', message);
+  }
+}

@@ -1,0 +1,72 @@
+// The one set of event rules: the CDK stack makes an EventBridge rule of each, and local mode's
+// in-process bus routes by the very same patterns to the very same handler modules.
+import type { Grants } from './routes.ts';
+
+export const APP_SOURCE_PREFIX = 'sehatkota.';
+
+export interface EventPattern {
+  source: string[];
+  'detail-type'?: string[];
+  /** Exact-value matches on top-level detail fields (or nested, one level). */
+  detail?: Record<string, string[] | Record<string, string[] | { prefix: string }[]>>;
+}
+
+export interface EventRuleDef {
+  name: string;
+  description: string;
+  /** 'app' = the application's own bus; 'default' = the account's default bus (AWS service events). */
+  bus: 'app' | 'default';
+  pattern: EventPattern;
+  handler: string;
+  grants: Grants;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const EVENT_RULES: readonly EventRuleDef[] = [
+  {
+    name: 'CoverageActivatedSms',
+    description: 'Tell a resident by SMS that their coverage is active',
+    bus: 'app',
+    pattern: { source: ['sehatkota.registry'], 'detail-type': ['CoverageChanged'] },
+    handler: 'functions/registry/notify-coverage-changed.ts',
+    grants: { registry: 'read', notify: true },
+  },
+  {
+    name: 'ResidentImportUploaded',
+    description: 'Run a resident import job when its CSV lands in the imports bucket',
+    bus: 'default',
+    pattern: {
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ prefix: 'imports/' }] } },
+    },
+    handler: 'functions/registry/import-worker.ts',
+    grants: { registry: 'readWrite', audit: 'write', imports: 'read' },
+    timeoutSeconds: 900,
+    memoryMb: 1769,
+  },
+];
+
+/** Does an event match a rule's pattern? The same subset of EventBridge matching the rules above use. */
+export function matches(
+  pattern: EventPattern,
+  event: { source: string; 'detail-type': string; detail: Record<string, unknown> },
+): boolean {
+  if (!pattern.source.includes(event.source)) return false;
+  if (pattern['detail-type'] && !pattern['detail-type'].includes(event['detail-type'])) return false;
+  for (const [field, want] of Object.entries(pattern.detail ?? {})) {
+    const have = event.detail[field];
+    if (Array.isArray(want)) {
+      if (!want.includes(String(have))) return false;
+      continue;
+    }
+    if (typeof have !== 'object' || have === null) return false;
+    for (const [sub, options] of Object.entries(want)) {
+      const value = String((have as Record<string, unknown>)[sub] ?? '');
+      const ok = options.some((o) => (typeof o === 'string' ? o === value : value.startsWith(o.prefix)));
+      if (!ok) return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,42 @@
+// The one Powertools logger; every line passes through a formatter that masks NIKs, KK numbers and phones.
+import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+
+// 16-digit identity numbers (NIK, KK) and Indonesian phone numbers in any common spelling.
+const SIXTEEN_DIGITS = /(?<!\d)\d{16}(?!\d)/g;
+const PHONE = /(?<![\d])(?:\+?62|0)8[\d\s-]{7,15}\d(?!\d)/g;
+
+export function maskPersonalData(text: string): string {
+  return text.replace(SIXTEEN_DIGITS, (m) => `${m.slice(0, 4)}********${m.slice(12)}`).replace(PHONE, '[phone]');
+}
+
+function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPersonalData(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: maskPersonalData(value.message), stack: maskPersonalData(value.stack ?? '') };
+  }
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));
+}
+
+class MaskingFormatter extends LogFormatter {
+  formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const base = {
+      level: attributes.logLevel,
+      message: maskPersonalData(attributes.message),
+      timestamp: this.formatTimestamp(attributes.timestamp),
+      service: attributes.serviceName,
+      cold_start: attributes.lambdaContext?.coldStart,
+      function_name: attributes.lambdaContext?.functionName,
+      request_id: attributes.lambdaContext?.awsRequestId,
+      correlation_id: attributes.xRayTraceId,
+    };
+    return new LogItem({ attributes: base }).addAttributes(maskDeep(additional) as LogAttributes);
+  }
+}
+
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sehatkota',
+  logFormatter: new MaskingFormatter(),
+});

@@ -1,0 +1,476 @@
+// Bulk import of city and BPJS resident lists (CSV): validate every row, diff against what is stored,
+// write only what changed with BatchWriteItem, and move the aggregates once per chunk. Importing the
+// same file twice changes nothing. Runs inside the API call for small files and as a job for large ones.
+import { randomUUID } from 'node:crypto';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { auditPut } from '#shared/platform/audit.ts';
+import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
+import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
+import { tableName } from '#shared/platform/tables.ts';
+import { kelurahanOfRt } from './regions.ts';
+import {
+  listRts,
+  periodItem,
+  premiumUpdate,
+  residentItem,
+  residentKey,
+  type TransactItem,
+  transact,
+  uhcUpdate,
+  type WriteContext,
+} from './repository.ts';
+import { premiumDeltas, uhcContribution } from './rules.ts';
+import {
+  birthDateSchema,
+  COVERAGE_STATUSES,
+  type CurrentCoverage,
+  kkSchema,
+  nameSchema,
+  nikSchema,
+  phoneSchema,
+  type Resident,
+  rtSchema,
+  SCHEMES,
+} from './schemas.ts';
+
+export const IMPORT_COLUMNS = ['nik', 'kk', 'name', 'birthDate', 'sex', 'phone', 'rt', 'scheme', 'status'] as const;
+/** Optional columns; when absent, what is stored is kept. */
+export const OPTIONAL_COLUMNS = ['lowIncome', 'smsConsent'] as const;
+const CHUNK_ROWS = 500;
+const CHUNKS_IN_FLIGHT = 4;
+const MAX_REJECTIONS_KEPT = 1000;
+
+export interface Rejection {
+  line: number;
+  field: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  jobId: string;
+  rows: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: Rejection[];
+  /** Rows rejected; `rejected` lists at most the first 1000 reasons. */
+  rejectedRows: number;
+}
+
+const optional = <T extends z.ZodType>(schema: T) => z.union([z.undefined(), schema]);
+const YES = new Set(['true', '1', 'ya', 'y', 'yes']);
+const NO = new Set(['false', '0', 'tidak', 't', 'no', 'n']);
+const yesNo = z
+  .string()
+  .refine((s) => YES.has(s.toLowerCase()) || NO.has(s.toLowerCase()), 'must be true or false (ya/tidak)')
+  .transform((s) => YES.has(s.toLowerCase()));
+
+const rowSchema = z
+  .object({
+    nik: nikSchema,
+    kk: kkSchema,
+    name: nameSchema,
+    birthDate: birthDateSchema,
+    // L/P (laki-laki/perempuan) is how Indonesian lists usually write it.
+    sex: z
+      .string({ error: 'is required' })
+      .transform((s) => ({ L: 'M', P: 'F' })[s.toUpperCase()] ?? s.toUpperCase())
+      .pipe(z.enum(['M', 'F'], { error: 'must be M or F (or L or P)' })),
+    phone: optional(phoneSchema),
+    rt: rtSchema,
+    scheme: optional(z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(', ')}` })),
+    status: optional(z.enum(COVERAGE_STATUSES, { error: 'must be ACTIVE or INACTIVE' })),
+    lowIncome: optional(yesNo),
+    smsConsent: optional(yesNo),
+  })
+  .superRefine((row, ctx) => {
+    if (row.scheme && !row.status) ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required when scheme is given' });
+    if (row.status && !row.scheme) ctx.addIssue({ code: 'custom', path: ['scheme'], message: 'is required when status is given' });
+  });
+type Row = z.infer<typeof rowSchema>;
+
+interface ParsedFile {
+  rows: { line: number; row: Row }[];
+  rejected: Rejection[];
+  rejectedRows: number;
+  total: number;
+}
+
+/** Parses and validates the whole file; the RT check needs the city's RT list. */
+export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    throw ValidationError.field('file', `is not readable CSV: ${(error as Error).message}`);
+  }
+  const header = records.shift()?.record.map((h) => h.trim());
+  if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
+  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw ValidationError.field('header', `is missing column(s) ${missing.join(', ')}; expected ${IMPORT_COLUMNS.join(',')}`);
+  }
+  const columns = [...IMPORT_COLUMNS, ...OPTIONAL_COLUMNS];
+  const index = columns.map((c) => header.indexOf(c));
+  const seen = new Map<string, number>();
+  const out: ParsedFile = { rows: [], rejected: [], rejectedRows: 0, total: records.length };
+  const reject = (line: number, issues: Rejection[]) => {
+    out.rejectedRows++;
+    for (const issue of issues) if (out.rejected.length < MAX_REJECTIONS_KEPT) out.rejected.push(issue);
+  };
+  for (const { record, info } of records) {
+    const line = info.lines;
+    const raw: Record<string, string | undefined> = {};
+    columns.forEach((c, i) => {
+      const v = index[i]! < 0 ? undefined : record[index[i]!];
+      raw[c] = v === undefined || v === '' ? undefined : v;
+    });
+    const parsed = rowSchema.safeParse(raw);
+    if (!parsed.success) {
+      reject(
+        line,
+        parsed.error.issues.map((i) => ({ line, field: String(i.path[0] ?? 'row'), reason: i.message })),
+      );
+      continue;
+    }
+    const row = parsed.data;
+    if (!knownRts.has(row.rt)) {
+      reject(line, [{ line, field: 'rt', reason: `RT ${row.rt} is not registered in this city` }]);
+      continue;
+    }
+    const first = seen.get(row.nik);
+    if (first !== undefined) {
+      reject(line, [{ line, field: 'nik', reason: `appears again; first at line ${first}` }]);
+      continue;
+    }
+    seen.set(row.nik, line);
+    out.rows.push({ line, row });
+  }
+  return out;
+}
+
+async function batchGetResidents(niks: string[]): Promise<Map<string, Resident>> {
+  const found = new Map<string, Resident>();
+  for (let i = 0; i < niks.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = niks.slice(i, i + 100).map(residentKey);
+    for (let attempt = 0; keys?.length; attempt++) {
+      const out: BatchGetCommandOutput = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName('registry')] ?? []) found.set(String(item.nik), item as Resident);
+      keys = out.UnprocessedKeys?.[tableName('registry')]?.Keys;
+      if (keys?.length) await backoff(attempt);
+    }
+  }
+  return found;
+}
+
+async function batchWrite(items: Record<string, unknown>[]): Promise<void> {
+  const table = tableName('registry');
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length; attempt++) {
+        const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+        if (requests.length) await backoff(attempt);
+      }
+    }),
+  );
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+const sameCoverage = (a: CurrentCoverage | null, b: Row) => a?.scheme === b.scheme && a?.status === b.status;
+
+interface ChunkOutcome {
+  imported: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** One chunk: diff, then the aggregates under a once-only marker, then the items. */
+async function importChunk(
+  rows: { line: number; row: Row }[],
+  chunkNo: number,
+  jobId: string,
+  ctx: WriteContext,
+): Promise<ChunkOutcome> {
+  const existing = await batchGetResidents(rows.map((r) => r.row.nik));
+  const writes: Record<string, unknown>[] = [];
+  const uhc = new Map<string, { residents: number; covered: number; active: number }>();
+  const premium = new Map<string, number>();
+  const moveUhc = (kel: string, c: Resident['coverage'], sign: 1 | -1) => {
+    const d = uhcContribution(c);
+    const t = uhc.get(kel) ?? { residents: 0, covered: 0, active: 0 };
+    uhc.set(kel, { residents: t.residents + sign * d.residents, covered: t.covered + sign * d.covered, active: t.active + sign * d.active });
+  };
+  const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0 };
+  for (const { row } of rows) {
+    const before = existing.get(row.nik);
+    const kelurahan = kelurahanOfRt(row.rt);
+    const detailsChanged =
+      !before ||
+      before.kk !== row.kk ||
+      before.name !== row.name ||
+      before.birthDate !== row.birthDate ||
+      before.sex !== row.sex ||
+      (before.phone ?? undefined) !== row.phone ||
+      before.rt !== row.rt ||
+      (row.lowIncome !== undefined && before.lowIncome !== row.lowIncome) ||
+      (row.smsConsent !== undefined && before.smsConsent !== row.smsConsent);
+    // A row without a scheme leaves coverage as it is; a list never takes coverage away by omission.
+    const coverageChanged = !!row.scheme && !sameCoverage(before?.coverage ?? null, row);
+    if (before && !detailsChanged && !coverageChanged) {
+      outcome.unchanged++;
+      continue;
+    }
+    const version = (before?.version ?? 0) + 1;
+    let coverage = before?.coverage ?? null;
+    let apbdLastEnd = before?.apbdLastEnd ?? undefined;
+    if (coverageChanged) {
+      coverage = {
+        scheme: row.scheme!,
+        status: row.status!,
+        since: ctx.now,
+        source: 'IMPORT',
+        periodSk: `COV#${ctx.now}#v${version}`,
+        reason: `import ${jobId}`,
+      };
+      if (before?.coverage) writes.push(periodItem(row.nik, before.coverage, before.coverage.source, ctx.now));
+      writes.push(periodItem(row.nik, coverage, ctx.actor.sub));
+      const p = premiumDeltas(before?.coverage, coverage, ctx.now, apbdLastEnd);
+      apbdLastEnd = p.apbdLastEnd;
+      for (const d of p.deltas) premium.set(d.month, (premium.get(d.month) ?? 0) + d.delta);
+    }
+    const after: Resident = {
+      nik: row.nik,
+      kk: row.kk,
+      name: row.name,
+      birthDate: row.birthDate,
+      sex: row.sex,
+      ...(row.phone ? { phone: row.phone } : {}),
+      rt: row.rt,
+      kelurahan,
+      lowIncome: row.lowIncome ?? before?.lowIncome ?? false,
+      smsConsent: row.smsConsent ?? before?.smsConsent ?? false,
+      coverage,
+      version,
+      createdAt: before?.createdAt ?? ctx.now,
+      updatedAt: ctx.now,
+      ...(apbdLastEnd ? { apbdLastEnd } : {}),
+    };
+    writes.push(residentItem(after));
+    if (before) {
+      outcome.updated++;
+      moveUhc(before.kelurahan, before.coverage, -1);
+    } else {
+      outcome.imported++;
+    }
+    moveUhc(kelurahan, after.coverage, 1);
+  }
+  const aggregates: TransactItem[] = [];
+  for (const [kel, d] of uhc) {
+    const u = uhcUpdate(kel, d);
+    if (u) aggregates.push(u);
+  }
+  for (const [month, delta] of premium) if (delta !== 0) aggregates.push(premiumUpdate(month, delta));
+  // The marker makes a retried job apply each chunk's aggregates once; 99 items is the transaction cap.
+  for (let part = 0; part * 98 < aggregates.length; part++) {
+    const marker: TransactItem = {
+      Put: {
+        TableName: tableName('registry'),
+        Item: { pk: `IMPORT#${jobId}`, sk: `CHUNK#${chunkNo}#${part}`, expiresAt: Math.floor(Date.now() / 1000) + 7 * 86400 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+    try {
+      await transact([marker, ...aggregates.slice(part * 98, part * 98 + 98)]);
+    } catch (error) {
+      if (cancellationReasons(error)?.[0] !== 'ConditionalCheckFailed') throw error;
+    }
+  }
+  await batchWrite(writes);
+  return outcome;
+}
+
+/** Imports already-validated rows in chunks, a few chunks in flight at once. */
+async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext): Promise<ImportResult> {
+  const result: ImportResult = {
+    jobId,
+    rows: parsed.total,
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: parsed.rejected,
+    rejectedRows: parsed.rejectedRows,
+  };
+  let next = 0;
+  const worker = async () => {
+    for (let chunk = next++; chunk * CHUNK_ROWS < parsed.rows.length; chunk = next++) {
+      const o = await importChunk(parsed.rows.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS), chunk, jobId, ctx);
+      result.imported += o.imported;
+      result.updated += o.updated;
+      result.unchanged += o.unchanged;
+    }
+  };
+  await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
+  return result;
+}
+
+export async function loadKnownRts(): Promise<Set<string>> {
+  return new Set((await listRts()).map((r) => r.rt));
+}
+
+/** Runs a whole import and records it as a finished job with its audit record. */
+export async function runImport(
+  text: string,
+  ctx: WriteContext,
+  opts: { jobId?: string; maxRows?: number } = {},
+): Promise<ImportResult> {
+  const jobId = opts.jobId ?? randomUUID();
+  const parsed = parseImportCsv(text, await loadKnownRts());
+  if (opts.maxRows !== undefined && parsed.total > opts.maxRows) {
+    throw new TooManyRows(parsed.total, opts.maxRows);
+  }
+  const result = await importRows(parsed, jobId, ctx);
+  await finishJob(jobId, result, ctx);
+  return result;
+}
+
+export class TooManyRows extends Error {
+  constructor(
+    readonly rows: number,
+    readonly max: number,
+  ) {
+    super(`${rows} rows is more than ${max}`);
+  }
+}
+
+// ---- import jobs (large files: upload to the object store, then a job) ----
+
+export interface ImportJob {
+  jobId: string;
+  status: 'AWAITING_UPLOAD' | 'RUNNING' | 'DONE' | 'FAILED';
+  objectKey: string;
+  createdAt: string;
+  createdBy: string;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: Omit<ImportResult, 'jobId'>;
+  error?: string;
+}
+
+const jobKey = (jobId: string) => ({ pk: `IMPORT#${jobId}`, sk: 'JOB' });
+export const importObjectKey = (jobId: string) => `imports/${jobId}.csv`;
+
+export async function createImportJob(ctx: WriteContext): Promise<ImportJob> {
+  const jobId = randomUUID();
+  const job: ImportJob = {
+    jobId,
+    status: 'AWAITING_UPLOAD',
+    objectKey: importObjectKey(jobId),
+    createdAt: ctx.now,
+    createdBy: ctx.actor.sub,
+  };
+  await ddb().send(new PutCommand({ TableName: tableName('registry'), Item: { ...jobKey(jobId), ...job } }));
+  return job;
+}
+
+export async function getImportJob(jobId: string): Promise<ImportJob> {
+  const out = await ddb().send(new GetCommand({ TableName: tableName('registry'), Key: jobKey(jobId), ConsistentRead: true }));
+  if (!out.Item) throw new NotFound('No import job with this id');
+  const { pk: _pk, sk: _sk, ...job } = out.Item;
+  return job as ImportJob;
+}
+
+async function finishJob(jobId: string, result: ImportResult, ctx: WriteContext): Promise<void> {
+  const { jobId: _id, ...summary } = result;
+  await transact([
+    {
+      Update: {
+        TableName: tableName('registry'),
+        Key: jobKey(jobId),
+        UpdateExpression:
+          'SET #s = :done, finishedAt = :now, #r = :r, createdAt = if_not_exists(createdAt, :now), createdBy = if_not_exists(createdBy, :by), jobId = :id, startedAt = if_not_exists(startedAt, :now)',
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
+        ExpressionAttributeValues: { ':done': 'DONE', ':now': ctx.now, ':r': summary, ':by': ctx.actor.sub, ':id': jobId },
+      },
+    },
+    auditPut({
+      entity: `IMPORT#${jobId}`,
+      action: 'ResidentsImported',
+      actor: ctx.actor,
+      at: new Date().toISOString(),
+      requestId: ctx.requestId,
+      after: { rows: result.rows, imported: result.imported, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows },
+    }),
+  ]);
+}
+
+/** Claims an uploaded job for running; a job already running or done is not run again. */
+export async function startImportJob(jobId: string, now: string): Promise<ImportJob> {
+  try {
+    const out = await ddb().send(
+      new UpdateCommand({
+        TableName: tableName('registry'),
+        Key: jobKey(jobId),
+        UpdateExpression: 'SET #s = :running, startedAt = :now',
+        // A RUNNING job whose worker died (older than the 15-minute Lambda limit) may be taken again.
+        ConditionExpression: '#s = :waiting OR (#s = :running AND startedAt < :stale)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':running': 'RUNNING',
+          ':waiting': 'AWAITING_UPLOAD',
+          ':now': now,
+          ':stale': new Date(Date.parse(now) - 16 * 60_000).toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { pk: _pk, sk: _sk, ...job } = out.Attributes ?? {};
+    return job as ImportJob;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new Conflict('This import job has already run');
+    throw error;
+  }
+}
+
+export async function failImportJob(jobId: string, message: string): Promise<void> {
+  await ddb().send(
+    new UpdateCommand({
+      TableName: tableName('registry'),
+      Key: jobKey(jobId),
+      UpdateExpression: 'SET #s = :failed, #e = :e, finishedAt = :now',
+      ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
+      ExpressionAttributeValues: { ':failed': 'FAILED', ':e': message, ':now': new Date().toISOString() },
+    }),
+  );
+}
+
+/** The job worker's whole task: claim the job, read the file, import, record the outcome. */
+export async function runImportJob(jobId: string, readFile: () => Promise<string>, requestId: string): Promise<ImportResult> {
+  const now = new Date().toISOString();
+  const job = await startImportJob(jobId, now);
+  const ctx: WriteContext = { actor: { sub: job.createdBy, roles: ['city_admin'] }, requestId, now: job.startedAt ?? now };
+  try {
+    return await runImport(await readFile(), ctx, { jobId });
+  } catch (error) {
+    const message = error instanceof ValidationError ? error.message : 'The import failed; see the function log';
+    await failImportJob(jobId, message);
+    throw error;
+  }
+}

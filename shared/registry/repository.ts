@@ -1,0 +1,389 @@
+// The registry's DynamoDB access: residents, their coverage timeline, RTs and the UHC/premium aggregates
+// kept in the same transaction as each change (see shared/platform/tables.ts for the key design).
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events/registry.ts';
+import { auditPut } from '#shared/platform/audit.ts';
+import type { Principal } from '#shared/platform/auth.ts';
+import { publishEvents } from '#shared/platform/bus.ts';
+import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
+import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
+import { tableName } from '#shared/platform/tables.ts';
+import { kelurahanOfRt } from './regions.ts';
+import { isActive, isEnrolled, premiumDeltas } from './rules.ts';
+import type { CoverageChange, CoveragePeriod, CurrentCoverage, NewResident, Resident } from './schemas.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface WriteContext {
+  actor: Principal | { sub: string; roles: string[] };
+  requestId: string;
+  /** ISO instant of the change */
+  now: string;
+}
+
+const T = () => tableName('registry');
+export const residentKey = (nik: string) => ({ pk: `RES#${nik}`, sk: 'PROFILE' });
+export const UHC_PK = 'AGG#UHC';
+export const PREMIUM_PK = 'AGG#PBI_APBD';
+export const RT_PK = 'RT';
+
+export function residentItem(r: Resident): Record<string, unknown> {
+  return { ...residentKey(r.nik), gsi1pk: `RT#${r.rt}`, gsi1sk: `${r.name.toLowerCase()}#${r.nik}`, ...r };
+}
+
+function fromItem(item: Record<string, unknown>): Resident {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  return rest as unknown as Resident;
+}
+
+export function periodItem(nik: string, c: CurrentCoverage, actor: string, validTo?: string): Record<string, unknown> {
+  const period: CoveragePeriod & { pk: string; sk: string } = {
+    pk: `RES#${nik}`,
+    sk: c.periodSk,
+    scheme: c.scheme,
+    status: c.status,
+    validFrom: c.since,
+    source: c.source,
+    actor,
+    ...(c.reason ? { reason: c.reason } : {}),
+    ...(validTo ? { validTo } : {}),
+  };
+  return { ...period };
+}
+
+/** The ADD update for one kelurahan's UHC counts; undefined when nothing moves. */
+export function uhcUpdate(kelurahan: string, d: { residents: number; covered: number; active: number }) {
+  if (d.residents === 0 && d.covered === 0 && d.active === 0) return undefined;
+  return {
+    Update: {
+      TableName: T(),
+      Key: { pk: UHC_PK, sk: kelurahan },
+      UpdateExpression: 'ADD residents :r, covered :c, active :a',
+      ExpressionAttributeValues: { ':r': d.residents, ':c': d.covered, ':a': d.active },
+    },
+  } satisfies TransactItem;
+}
+
+export function premiumUpdate(month: string, delta: number) {
+  return {
+    Update: {
+      TableName: T(),
+      Key: { pk: PREMIUM_PK, sk: month },
+      UpdateExpression: 'ADD delta :d',
+      ExpressionAttributeValues: { ':d': delta },
+    },
+  } satisfies TransactItem;
+}
+
+/** TransactWriteItems with retries on transaction conflicts (hot aggregate items), jittered. */
+export async function transact(items: TransactItem[], attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      const conflicted = reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      if (!conflicted || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}
+
+export async function getResident(nik: string): Promise<Resident | undefined> {
+  const out = await ddb().send(new GetCommand({ TableName: T(), Key: residentKey(nik), ConsistentRead: true }));
+  return out.Item ? fromItem(out.Item) : undefined;
+}
+
+/** The clinic's question, in one strongly consistent GetItem of two attributes. */
+export async function getCurrentCoverage(nik: string): Promise<{ coverage: CurrentCoverage | null } | undefined> {
+  const out = await ddb().send(
+    new GetCommand({
+      TableName: T(),
+      Key: residentKey(nik),
+      ConsistentRead: true,
+      ProjectionExpression: 'coverage',
+    }),
+  );
+  if (!out.Item) return undefined;
+  return { coverage: (out.Item.coverage as CurrentCoverage | undefined) ?? null };
+}
+
+export async function getCoverageHistory(nik: string): Promise<CoveragePeriod[]> {
+  const periods: CoveragePeriod[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await ddb().send(
+      new QueryCommand({
+        TableName: T(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cov)',
+        ExpressionAttributeValues: { ':pk': `RES#${nik}`, ':cov': 'COV#' },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const { pk: _pk, sk: _sk, ...period } = item;
+      periods.push(period as CoveragePeriod);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return periods;
+}
+
+export async function createResident(input: NewResident, ctx: WriteContext): Promise<Resident> {
+  const resident: Resident = {
+    nik: input.nik,
+    kk: input.kk,
+    name: input.name,
+    birthDate: input.birthDate,
+    sex: input.sex,
+    ...(input.phone ? { phone: input.phone } : {}),
+    rt: input.rt,
+    kelurahan: kelurahanOfRt(input.rt),
+    lowIncome: input.lowIncome ?? false,
+    smsConsent: input.smsConsent ?? false,
+    coverage: null,
+    version: 1,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  const items: TransactItem[] = [
+    { Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { ConditionCheck: { TableName: T(), Key: { pk: RT_PK, sk: input.rt }, ConditionExpression: 'attribute_exists(pk)' } },
+    uhcUpdate(resident.kelurahan, { residents: 1, covered: 0, active: 0 })!,
+    auditPut({ entity: `RES#${input.nik}`, action: 'ResidentRegistered', actor: ctx.actor, at: ctx.now, requestId: ctx.requestId, after: { rt: input.rt } }),
+  ];
+  try {
+    await transact(items);
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons?.[0] === 'ConditionalCheckFailed') throw new Conflict('A resident with this NIK is already registered');
+    if (reasons?.[1] === 'ConditionalCheckFailed') throw ValidationError.field('rt', `RT ${input.rt} is not registered in this city`);
+    throw error;
+  }
+  return resident;
+}
+
+export interface CoverageChangePlan {
+  items: TransactItem[];
+  after: Resident;
+  event: CoverageChanged;
+}
+
+/**
+ * Plans one coverage change as transaction items: close the current period, open the new one, move the
+ * aggregates, write the audit record, all guarded by the resident's version. Other capabilities (the RT
+ * chair's attestation) add their own items to the same transaction.
+ */
+export function planCoverageChange(
+  before: Resident,
+  change: CoverageChange & { source: string },
+  ctx: WriteContext,
+): CoverageChangePlan {
+  const version = before.version + 1;
+  const coverage: CurrentCoverage = {
+    scheme: change.scheme,
+    status: change.status,
+    since: ctx.now,
+    source: change.source,
+    periodSk: `COV#${ctx.now}#v${version}`,
+    reason: change.reason,
+  };
+  const premium = premiumDeltas(before.coverage, coverage, ctx.now, before.apbdLastEnd);
+  const after: Resident = {
+    ...before,
+    coverage,
+    version,
+    updatedAt: ctx.now,
+    ...(premium.apbdLastEnd ? { apbdLastEnd: premium.apbdLastEnd } : {}),
+  };
+  const items: TransactItem[] = [
+    {
+      Update: {
+        TableName: T(),
+        Key: residentKey(before.nik),
+        UpdateExpression: 'SET coverage = :c, version = :v, updatedAt = :now, apbdLastEnd = :end',
+        ConditionExpression: 'version = :prev',
+        ExpressionAttributeValues: {
+          ':c': coverage,
+          ':v': version,
+          ':now': ctx.now,
+          ':end': premium.apbdLastEnd ?? null,
+          ':prev': before.version,
+        },
+      },
+    },
+    { Put: { TableName: T(), Item: periodItem(before.nik, coverage, ctx.actor.sub) } },
+  ];
+  if (before.coverage) {
+    items.push({
+      Update: {
+        TableName: T(),
+        Key: { pk: `RES#${before.nik}`, sk: before.coverage.periodSk },
+        UpdateExpression: 'SET validTo = :to',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(validTo)',
+        ExpressionAttributeValues: { ':to': ctx.now },
+      },
+    });
+  }
+  const uhc = uhcUpdate(before.kelurahan, {
+    residents: 0,
+    covered: Number(isEnrolled(coverage)) - Number(isEnrolled(before.coverage)),
+    active: Number(isActive(coverage)) - Number(isActive(before.coverage)),
+  });
+  if (uhc) items.push(uhc);
+  for (const d of premium.deltas) items.push(premiumUpdate(d.month, d.delta));
+  items.push(
+    auditPut({
+      entity: `RES#${before.nik}`,
+      action: 'CoverageChanged',
+      actor: ctx.actor,
+      at: ctx.now,
+      requestId: ctx.requestId,
+      reason: change.reason,
+      before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
+      after: { scheme: coverage.scheme, status: coverage.status, source: coverage.source },
+    }),
+  );
+  const event: CoverageChanged = {
+    nik: before.nik,
+    rt: before.rt,
+    kelurahan: before.kelurahan,
+    before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
+    after: { scheme: coverage.scheme, status: coverage.status },
+    source: change.source,
+    reason: change.reason,
+    at: ctx.now,
+    actor: ctx.actor.sub,
+  };
+  return { items, after, event };
+}
+
+/** Publishes after the commit; a lost event costs a confirmation SMS, never the coverage itself. */
+export async function announceCoverageChange(event: CoverageChanged): Promise<void> {
+  try {
+    await publishEvents([{ source: REGISTRY_SOURCE, detailType: COVERAGE_CHANGED, detail: event }]);
+  } catch (error) {
+    logger.error('CoverageChanged not published', { error });
+  }
+}
+
+/**
+ * Closes the current coverage period and opens a new one. Asking for the coverage a resident already
+ * has changes nothing (so a retried PUT is harmless). Retries when another change got there first.
+ */
+export async function changeCoverage(
+  nik: string,
+  change: CoverageChange & { source: string },
+  ctx: WriteContext,
+): Promise<{ resident: Resident; changed: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getResident(nik);
+    if (!before) throw new NotFound('No resident with this NIK is registered');
+    if (before.coverage?.scheme === change.scheme && before.coverage.status === change.status) {
+      return { resident: before, changed: false };
+    }
+    const plan = planCoverageChange(before, change, ctx);
+    try {
+      await transact(plan.items);
+    } catch (error) {
+      if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed' && attempt < 5) continue;
+      throw error;
+    }
+    await announceCoverageChange(plan.event);
+    return { resident: plan.after, changed: true };
+  }
+}
+
+export interface RtRecord {
+  rt: string;
+  kelurahan: string;
+  rw: string;
+  number: string;
+  households: number;
+  chairName?: string;
+}
+
+export async function putRt(rt: RtRecord): Promise<void> {
+  await ddb().send(new PutCommand({ TableName: T(), Item: { pk: RT_PK, sk: rt.rt, ...rt } }));
+}
+
+/** Every RT of the city (a few thousand small items in one partition), or of one kelurahan. */
+export async function listRts(kelurahanDigits = ''): Promise<RtRecord[]> {
+  const rts: RtRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await ddb().send(
+      new QueryCommand({
+        TableName: T(),
+        KeyConditionExpression: kelurahanDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': RT_PK, ...(kelurahanDigits ? { ':p': kelurahanDigits } : {}) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) rts.push(item as unknown as RtRecord);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rts;
+}
+
+export interface UhcRow {
+  kelurahan: string;
+  residents: number;
+  covered: number;
+  active: number;
+}
+
+export async function uhcRows(areaPrefix: string): Promise<UhcRow[]> {
+  const rows: UhcRow[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await ddb().send(
+      new QueryCommand({
+        TableName: T(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :area)',
+        ExpressionAttributeValues: { ':pk': UHC_PK, ':area': areaPrefix },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      rows.push({
+        kelurahan: String(item.sk),
+        residents: Number(item.residents ?? 0),
+        covered: Number(item.covered ?? 0),
+        active: Number(item.active ?? 0),
+      });
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+/** City-paid residents counted for a month: the sum of the monthly deltas up to and including it. */
+export async function cityPaidCount(month: string): Promise<number> {
+  let total = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out: QueryCommandOutput = await ddb().send(
+      new QueryCommand({
+        TableName: T(),
+        KeyConditionExpression: 'pk = :pk AND sk <= :m',
+        ExpressionAttributeValues: { ':pk': PREMIUM_PK, ':m': month },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) total += Number(item.delta ?? 0);
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return total;
+}

@@ -1,0 +1,92 @@
+// Pure coverage rules: what a coverage state counts towards (UHC, the city's premium bill) and how a
+// change moves those counts. No I/O here.
+import type { CoverageStatus, CurrentCoverage, Resident, Scheme } from './schemas.ts';
+
+export interface CoverageState {
+  scheme: Scheme;
+  status: CoverageStatus;
+}
+
+/** Enrolled in JKN at all (any scheme, active or not): the UHC "covered" count. */
+export const isEnrolled = (c: CoverageState | null | undefined): boolean => !!c;
+/** Coverage usable at a clinic right now. */
+export const isActive = (c: CoverageState | null | undefined): boolean => c?.status === 'ACTIVE';
+/** The city pays this resident's premium (PBI APBD, "Kartu Bahagia") while it is active. */
+export const isCityPaid = (c: CoverageState | null | undefined): boolean =>
+  c?.scheme === 'PBI_APBD' && c.status === 'ACTIVE';
+
+export interface UhcCounts {
+  residents: number;
+  covered: number;
+  active: number;
+}
+
+/** How one resident counts in the UHC aggregate of their kelurahan. */
+export function uhcContribution(c: CoverageState | null | undefined): UhcCounts {
+  return { residents: 1, covered: isEnrolled(c) ? 1 : 0, active: isActive(c) ? 1 : 0 };
+}
+
+/** Months are calendar months in WIB (UTC+7, no daylight saving). */
+export function monthWib(iso: string): string {
+  return new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 7);
+}
+
+export function addMonths(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const total = y * 12 + (m - 1) + n;
+  return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The premium bill counts a city-paid resident in every month they were active at any time.
+ * It is kept as deltas by month (count(M) = sum of deltas up to M): +1 from the month a city-paid
+ * period starts, -1 from the month after it ends. A period reopened in the month the last one ended
+ * starts counting the month after, so nobody is billed twice for one month.
+ */
+export function premiumDeltas(
+  before: CoverageState | null | undefined,
+  after: CoverageState | null | undefined,
+  at: string,
+  apbdLastEnd: string | undefined,
+): { deltas: { month: string; delta: number }[]; apbdLastEnd: string | undefined } {
+  const month = monthWib(at);
+  const was = isCityPaid(before);
+  const is = isCityPaid(after);
+  if (was === is) return { deltas: [], apbdLastEnd };
+  if (was) return { deltas: [{ month: addMonths(month, 1), delta: -1 }], apbdLastEnd: month };
+  const from = apbdLastEnd && apbdLastEnd >= month ? addMonths(apbdLastEnd, 1) : month;
+  return { deltas: [{ month: from, delta: 1 }], apbdLastEnd };
+}
+
+export interface CoverageView {
+  nik: string;
+  covered: boolean;
+  status: CoverageStatus | 'NONE';
+  scheme: Scheme | null;
+  since: string | null;
+  source: string | null;
+}
+
+/** What a clinic desk is told: `covered` means JKN will pay for care today (status ACTIVE). */
+export function coverageView(nik: string, c: CurrentCoverage | null | undefined): CoverageView {
+  return {
+    nik,
+    covered: isActive(c),
+    status: c?.status ?? 'NONE',
+    scheme: c?.scheme ?? null,
+    since: c?.since ?? null,
+    source: c?.source ?? null,
+  };
+}
+
+/** Age in whole years on a date (YYYY-MM-DD). */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+export function publicResident(r: Resident) {
+  const { apbdLastEnd: _internal, ...rest } = r;
+  return rest;
+}
