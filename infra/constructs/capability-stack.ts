@@ -130,7 +130,7 @@ const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: RouteDef | EventRuleDe
   memoryMb,
 });
 
-function pascalCase(name: string): string {
+export function pascalCase(name: string): string {
   return name
     .split(/[^a-zA-Z0-9]+/)
     .filter(Boolean)

@@ -36,6 +36,7 @@ import {
   type Resident,
   rtSchema,
   SCHEMES,
+  text,
 } from './schemas.ts';
 
 export const IMPORT_COLUMNS = ['nik', 'kk', 'name', 'birthDate', 'sex', 'phone', 'rt', 'scheme', 'status'] as const;
@@ -62,7 +63,7 @@ export interface ImportResult {
   rejectedRows: number;
 }
 
-const optional = <T extends z.ZodType>(schema: T) => z.union([z.undefined(), schema]);
+const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 const YES = new Set(['true', '1', 'ya', 'y', 'yes']);
 const NO = new Set(['false', '0', 'tidak', 't', 'no', 'n']);
 const yesNo = z
@@ -77,8 +78,7 @@ const rowSchema = z
     name: nameSchema,
     birthDate: birthDateSchema,
     // L/P (laki-laki/perempuan) is how Indonesian lists usually write it.
-    sex: z
-      .string({ error: 'is required' })
+    sex: text()
       .transform((s) => ({ L: 'M', P: 'F' })[s.toUpperCase()] ?? s.toUpperCase())
       .pipe(z.enum(['M', 'F'], { error: 'must be M or F (or L or P)' })),
     phone: optional(phoneSchema),

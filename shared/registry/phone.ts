@@ -4,7 +4,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 /** The E.164 form of an Indonesian mobile number, or undefined when it is not one. */
 export function normalisePhone(input: string): string | undefined {
   const text = input.trim();
-  if (!/^[+\d][\d\s().-]{6,24}$/.test(text)) return undefined;
+  if (!/^[+(\d][\d\s().-]{6,24}$/.test(text)) return undefined;
   const parsed = parsePhoneNumberFromString(text, 'ID');
   if (!parsed || parsed.countryCallingCode !== '62') return undefined;
   const national = parsed.nationalNumber;

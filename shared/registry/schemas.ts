@@ -9,15 +9,18 @@ export const COVERAGE_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type Scheme = (typeof SCHEMES)[number];
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
-export const nikSchema = z.string({ error: 'is required' }).superRefine((value, ctx) => {
+/** A string field whose missing and mistyped cases say so plainly. */
+export const text = () =>
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+
+export const nikSchema = text().superRefine((value, ctx) => {
   const parsed = parseNik(value);
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `NIK ${parsed.reason}` });
 });
 
-export const kkSchema = z.string({ error: 'is required' }).regex(/^\d{16}$/, 'KK number must be exactly 16 digits');
+export const kkSchema = text().regex(/^\d{16}$/, 'KK number must be exactly 16 digits');
 
-export const isoDate = z
-  .string({ error: 'is required' })
+export const isoDate = text()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
@@ -37,12 +40,10 @@ export const phoneSchema = z.string().transform((value, ctx) => {
   return e164;
 });
 
-export const rtSchema = z
-  .string({ error: 'is required' })
+export const rtSchema = text()
   .regex(RT_CODE, 'must be an RT code <kelurahan>-<RW>-<RT>, e.g. 1571011012-003-012');
 
-export const nameSchema = z
-  .string({ error: 'is required' })
+export const nameSchema = text()
   .trim()
   .min(2, 'must be at least 2 characters')
   .max(100, 'must be at most 100 characters');
@@ -53,7 +54,7 @@ export const newResidentSchema = z.object({
   name: nameSchema,
   birthDate: birthDateSchema,
   sex: z.enum(['M', 'F'], { error: 'must be M or F' }),
-  phone: z.union([phoneSchema, z.null()]).optional(),
+  phone: phoneSchema.nullish(),
   rt: rtSchema,
   lowIncome: z.boolean({ error: 'must be true or false' }).optional(),
   smsConsent: z.boolean({ error: 'must be true or false' }).optional(),
@@ -63,7 +64,7 @@ export type NewResident = z.infer<typeof newResidentSchema>;
 export const coverageChangeSchema = z.object({
   scheme: z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(', ')}` }),
   status: z.enum(COVERAGE_STATUSES, { error: 'must be ACTIVE or INACTIVE' }),
-  reason: z.string({ error: 'is required' }).trim().min(3, 'must say why, in at least 3 characters').max(500),
+  reason: text().trim().min(3, 'must say why, in at least 3 characters').max(500),
 });
 export type CoverageChange = z.infer<typeof coverageChangeSchema>;
 

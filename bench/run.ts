@@ -1,0 +1,154 @@
+// `npm run bench`: measures the functions' bundles and cold imports, the coverage check's latency and the
+// resident import's throughput, each side by side with a floor measured in the same run on this machine,
+// writes bench/report.json and prints a table per section. Exits 0 when a target fails (the report says
+// FAIL) and non-zero only when the bench itself crashes.
+//
+// Env knobs for quick runs while developing (defaults are the real benchmark):
+//   BENCH_REQUESTS (2000), BENCH_IMPORT_ROWS (100000), BENCH_ONLY (comma list of bundles,coverage,import).
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { demoResidents, demoRts } from '#infra/local/demo-data.ts';
+import type { LocalSystem } from '#infra/local/system.ts';
+import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
+import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
+import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
+import { passFail, printTable } from './stats.ts';
+
+const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,import').split(','));
+const CONCURRENCY = 20;
+const WARMUP = 100;
+const COVERAGE_ROUNDS = 3;
+/** The import's residents come from another seed than the demo data, so none is stored yet. */
+const IMPORT_SEED = 20_240_601;
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function printBundles(s: BundleSection): void {
+  printTable(
+    `Bundles (minified; cold import = median of ${COLD_RUNS} fresh node processes; target ≤ ${MAX_RATIO}× floor in both)`,
+    ['function', 'size', 'size ×', 'import ms', 'import ×', 'result'],
+    [
+      ['(floor: DynamoDBClient only)', kb(s.floorBundle.bytes), '1.00', s.floorBundle.coldImportMs.toFixed(1), '1.00', ''],
+      ...s.bundles.map((b) => [
+        b.name,
+        kb(b.bytes),
+        b.bytesRatio.toFixed(2),
+        b.coldImportMs.toFixed(1),
+        b.importRatio.toFixed(2),
+        passFail(b.pass),
+      ]),
+    ],
+  );
+  console.log(`\nBiggest packages in the worst bundle (${s.worst.name}):`);
+  for (const p of s.worst.topPackages) console.log(`  ${kb(p.bytes).padStart(9)}  ${p.name}`);
+  const open = Object.entries(s.openHandlesAfterImport);
+  if (open.length) for (const [name, h] of open) console.log(`  ! ${name} left handles open after import: ${h.join(', ')}`);
+}
+
+function printCoverage(s: CoverageSection): void {
+  printTable(
+    `GET /coverage/{nik}: ${s.requests} requests, ${s.concurrency} in flight, best of ${COVERAGE_ROUNDS} alternating runs (target p50 ≤ ${MAX_P50_RATIO}× floor)`,
+    ['path', 'p50 ms', 'p99 ms', 'p50 ×', 'result'],
+    [
+      ['floor: GetItem straight to DynamoDB Local', s.floorP50Ms.toFixed(2), s.floorP99Ms.toFixed(2), '1.00', ''],
+      ['local server → get-coverage handler', s.p50Ms.toFixed(2), s.p99Ms.toFixed(2), s.ratioP50.toFixed(2), passFail(s.pass)],
+    ],
+  );
+}
+
+function printImport(s: ImportSection): void {
+  printTable(
+    `Import of ${s.rows.toLocaleString('en-US')} new residents (${s.items.toLocaleString('en-US')} items; target ≥ ${MIN_RATIO}× floor)`,
+    ['path', 'seconds', 'rows/s', 'ratio', 'result'],
+    [
+      [
+        'floor: raw BatchWriteItem, same items',
+        String(Math.min(...s.floorRuns.map((r) => r.seconds))),
+        s.floorRowsPerSecond,
+        '1.00',
+        '',
+      ],
+      ['runImport (new rows)', String(s.seconds), s.rowsPerSecond, s.ratio.toFixed(2), passFail(s.pass)],
+      ['runImport again (all unchanged; info)', String(s.reimportSeconds), s.reimportRowsPerSecond, '', ''],
+    ],
+  );
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  process.env.LOCAL_ACCESS_LOG = '0';
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    targets: {
+      bundleBytesRatioMax: MAX_RATIO,
+      coldImportRatioMax: MAX_RATIO,
+      coverageP50RatioMax: MAX_P50_RATIO,
+      importRowsPerSecondRatioMin: MIN_RATIO,
+    },
+  };
+
+  // Bundles first, before DynamoDB Local starts, so the cold imports share the machine with nothing else.
+  if (ONLY.has('bundles')) {
+    const s = await benchBundles();
+    report.bundles = s.bundles;
+    report.floorBundle = s.floorBundle;
+    report.worstBundle = s.worst;
+    report.openHandlesAfterImport = s.openHandlesAfterImport;
+    printBundles(s);
+  }
+
+  if (ONLY.has('coverage') || ONLY.has('import')) {
+    // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
+    const { startLocalSystem } = await import('#infra/local/system.ts');
+    const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
+    try {
+      const rts = demoRts(12);
+      // The same residents the seed imports.
+      const seeded = demoResidents(520, rts).slice(0, 500);
+      if (ONLY.has('coverage')) {
+        const s = await benchCoverage({
+          url: system.url,
+          dynamoEndpoint: system.dynamoEndpoint,
+          niks: seeded.map((r) => r.nik),
+          requests: REQUESTS,
+          concurrency: CONCURRENCY,
+          warmup: WARMUP,
+          rounds: COVERAGE_ROUNDS,
+        });
+        report.coverage = s;
+        printCoverage(s);
+      }
+      if (ONLY.has('import')) {
+        const taken = new Set(seeded.map((r) => r.nik));
+        const residents = demoResidents(Math.ceil(IMPORT_ROWS * 1.02) + 100, rts, IMPORT_SEED)
+          .filter((r) => !taken.has(r.nik))
+          .slice(0, IMPORT_ROWS);
+        if (residents.length < IMPORT_ROWS) throw new Error(`only ${residents.length} distinct residents generated`);
+        const s = await benchImport({ dynamoEndpoint: system.dynamoEndpoint, residents });
+        report.import = s;
+        printImport(s);
+      }
+    } finally {
+      await system.stop();
+    }
+  }
+
+  writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nReport: ${REPORT} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,278 @@
+// The SehatKota stack: what every capability shares (tables, event bus, user pool, HTTP API, imports bucket),
+// and one nested stack per capability with its functions, routes and event rules, all built from the contracts
+// in shared/platform (ROUTES, EVENT_RULES, TABLES, ROLES).
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type CfnBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
+import { ROLES } from '#shared/platform/roles.ts';
+import { ROUTES, type RouteDef } from '#shared/platform/routes.ts';
+import { type KeyDef, TABLES, type TableDef, type TableName } from '#shared/platform/tables.ts';
+import { LOG_RETENTION } from './constructs/app-function.ts';
+import { CapabilityStack, IMPORTS_PREFIX, pascalCase } from './constructs/capability-stack.ts';
+
+/** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
+export interface Settings {
+  UHC_COVERED_PCT: number;
+  UHC_ACTIVE_PCT: number;
+  PREMIUM_PER_PERSON: number;
+  PREMIUM_DUE_DAY: number;
+  IMPORT_SYNC_MAX_ROWS: number;
+  CITY_NAME: string;
+  CITY_CODE: string;
+}
+
+/** The defaults shared/platform/config.ts would fall back to, stated here so a deployment shows its values. */
+export const DEFAULT_SETTINGS: Settings = {
+  UHC_COVERED_PCT: 98,
+  UHC_ACTIVE_PCT: 80,
+  PREMIUM_PER_PERSON: 42_000,
+  PREMIUM_DUE_DAY: 10,
+  IMPORT_SYNC_MAX_ROWS: 10_000,
+  CITY_NAME: 'Kota Jambi',
+  CITY_CODE: '15.71',
+};
+
+export interface SehatKotaStackProps extends StackProps {
+  settings?: Partial<Settings>;
+  /** The contracts by default; tests pass variations. */
+  routes?: readonly RouteDef[];
+  eventRules?: readonly EventRuleDef[];
+}
+
+export const EVENT_BUS_NAME = 'sehatkota';
+
+export class SehatKotaStack extends Stack {
+  readonly tables: Record<TableName, Table>;
+  readonly bus: EventBus;
+  readonly importsBucket: Bucket;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  /** One nested stack per capability, by capability name ('registry'). */
+  readonly capabilities = new Map<string, CapabilityStack>();
+
+  constructor(scope: Construct, id: string, props: SehatKotaStackProps = {}) {
+    super(scope, id, props);
+    const settings: Settings = { ...DEFAULT_SETTINGS, ...props.settings };
+
+    const dataKey = new Key(this, 'DataKey', {
+      description: 'Encrypts the SehatKota DynamoDB tables (residents, audit trail, idempotency records)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const tableDefs = Object.entries(TABLES) as [TableName, TableDef][];
+    this.tables = Object.fromEntries(
+      tableDefs.map(([name, def]) => [name, this.table(name, def, dataKey)]),
+    ) as Record<TableName, Table>;
+
+    this.bus = new EventBus(this, 'Bus', {
+      eventBusName: EVENT_BUS_NAME,
+      description: 'SehatKota application events between capabilities',
+    });
+    this.importsBucket = this.importsBucketWithLogs();
+    [this.userPool, this.userPoolClient] = this.users();
+    [this.api, this.apiStage] = this.httpApi();
+
+    const routes = props.routes ?? ROUTES;
+    const eventRules = props.eventRules ?? EVENT_RULES;
+    const names = new Set([...routes, ...eventRules].map((def) => capabilityOf(def.handler)));
+    for (const capability of names) {
+      const ofCapability = (def: { handler: string }) => capabilityOf(def.handler) === capability;
+      const nested = new CapabilityStack(this, pascalCase(capability), {
+        capability,
+        routes: routes.filter(ofCapability),
+        eventRules: eventRules.filter(ofCapability),
+        shared: {
+          api: this.api,
+          bus: this.bus,
+          importsBucket: this.importsBucket,
+          tables: this.tables,
+          settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+        },
+      });
+      this.capabilities.set(capability, nested);
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+  }
+
+  private table(name: TableName, def: TableDef, key: Key): Table {
+    const table = new Table(this, `${pascalCase(name)}Table`, {
+      partitionKey: attribute(def.partitionKey),
+      sortKey: def.sortKey && attribute(def.sortKey),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: key,
+      timeToLiveAttribute: def.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of def.indexes) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: index.sortKey && attribute(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  /** Resident lists uploaded for import (they carry NIKs), with server access logs kept beside them. */
+  private importsBucketWithLogs(): Bucket {
+    const locked = {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    const accessLogs = new Bucket(this, 'AccessLogsBucket', {
+      ...locked,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log destination itself; logging it would only log its own log writes.',
+    });
+    const imports = new Bucket(this, 'ImportsBucket', {
+      ...locked,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'imports-bucket/',
+      lifecycleRules: [
+        // An upload is read once by its import job; keeping NIK lists longer than a re-run needs is only a risk.
+        { prefix: IMPORTS_PREFIX, expiration: Duration.days(30) },
+        { abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+    // Set on the template directly: Bucket's eventBridgeEnabled would add a custom-resource Lambda for it.
+    (imports.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
+    return imports;
+  }
+
+  /** Staff accounts (no self sign-up): one group per role, `custom:rt` for an RT chair's RT. */
+  private users(): [UserPool, UserPoolClient] {
+    const pool = new UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      customAttributes: { rt: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Threat protection (compromised credentials, risky sign-ins) on accounts that read residents' health data.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(pool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP) for this first release so RT chairs on basic phones can sign in; a later ' +
+        'issue makes MFA mandatory for city_admin.',
+    });
+    for (const role of ROLES) pool.addGroup(`${pascalCase(role)}Group`, { groupName: role });
+
+    const client = pool.addClient('WebClient', {
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      // Users must not change their own custom:rt (it decides whose residents they see); only admins set it.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    return [pool, client];
+  }
+
+  /** The HTTP API: JWT-authorized by default (public routes opt out), JSON access logs without paths or NIKs. */
+  private httpApi(): [HttpApi, HttpStage] {
+    const api = new HttpApi(this, 'Api', {
+      description: 'SehatKota HTTP API',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
+        userPoolClients: [this.userPoolClient],
+      }),
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // routeKey, not path: paths carry NIKs (/residents/{nik}), which must never reach a log.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTimeEpoch',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integration.latency',
+            integrationError: '$context.integration.error',
+            authorizerError: '$context.authorizer.error',
+            sub: '$context.authorizer.claims.sub',
+            sourceIp: '$context.identity.sourceIp',
+            responseLength: '$context.responseLength',
+          }),
+        ),
+      },
+    });
+    return [api, stage];
+  }
+}
+
+/** The capability a handler belongs to: the folder in functions/<capability>/. */
+export function capabilityOf(handler: string): string {
+  const capability = /^functions\/([^/]+)\//.exec(handler)?.[1];
+  if (!capability) throw new Error(`${handler}: handlers live in functions/<capability>/`);
+  return capability;
+}
+
+const attribute = (key: KeyDef) => ({
+  name: key.name,
+  type: key.type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});

@@ -1,0 +1,245 @@
+// The registry against DynamoDB Local: transactions, conditions, aggregates and the import, for real.
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
+import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
+import { ddb } from '../../shared/platform/dynamo.ts';
+import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
+import { tableName } from '../../shared/platform/tables.ts';
+import { createImportJob, runImport, runImportJob, startImportJob } from '../../shared/registry/import.ts';
+import { makeNik } from '../../shared/registry/nik.ts';
+import {
+  changeCoverage,
+  cityPaidCount,
+  createResident,
+  getCoverageHistory,
+  getCurrentCoverage,
+  getResident,
+  putRt,
+  uhcRows,
+} from '../../shared/registry/repository.ts';
+import { monthWib } from '../../shared/registry/rules.ts';
+import { useFreshTables } from '../support/tables.ts';
+
+const RTS = demoRts(12);
+const RT = RTS[0]!;
+const admin = { sub: 'admin-1', roles: ['city_admin'] };
+const ctx = (requestId = Math.random().toString(36).slice(2)) => ({ actor: admin, requestId, now: new Date().toISOString() });
+let sequence = 1;
+const newNik = (sex: 'M' | 'F' = 'F', birthDate = '1990-06-15') =>
+  makeNik({ regionCode: RT.kelurahan, birthDate, sex, sequence: sequence++ });
+const resident = (nik = newNik(), rt = RT.rt) => ({
+  nik,
+  kk: '1571010101010001',
+  name: 'Siti Aminah',
+  birthDate: '1990-06-15',
+  sex: 'F' as const,
+  phone: '+6281234567890',
+  rt,
+});
+
+/** Counts residents from the residents themselves, per kelurahan — what the aggregates must equal. */
+async function recount() {
+  const counts = new Map<string, { residents: number; covered: number; active: number }>();
+  for (const rt of RTS) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await ddb().send(
+        new QueryCommand({
+          TableName: tableName('registry'),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': `RT#${rt.rt}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const r of out.Items ?? []) {
+        const c = counts.get(r.kelurahan) ?? { residents: 0, covered: 0, active: 0 };
+        c.residents++;
+        if (r.coverage) c.covered++;
+        if (r.coverage?.status === 'ACTIVE') c.active++;
+        counts.set(r.kelurahan, c);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+  return counts;
+}
+
+async function expectAggregatesToMatchResidents() {
+  const truth = await recount();
+  const rows = await uhcRows('15.71');
+  for (const row of rows) {
+    expect({ kelurahan: row.kelurahan, ...truth.get(row.kelurahan) }).toEqual({
+      kelurahan: row.kelurahan,
+      residents: row.residents,
+      covered: row.covered,
+      active: row.active,
+    });
+  }
+  expect(rows.reduce((s, r) => s + r.residents, 0)).toBe([...truth.values()].reduce((s, r) => s + r.residents, 0));
+}
+
+const published: AppEvent[] = [];
+
+beforeAll(async () => {
+  setEventBus({ publish: async (events) => void published.push(...events) });
+  await useFreshTables();
+  for (const rt of RTS) await putRt(rt);
+});
+
+describe('registering residents', () => {
+  it('writes the resident, counts them in their kelurahan and leaves an audit record', async () => {
+    const before = (await uhcRows(RT.kelurahan))[0]?.residents ?? 0;
+    const input = resident();
+    const r = await createResident(input, ctx('req-create'));
+    expect(r).toMatchObject({ nik: input.nik, kelurahan: RT.kelurahan, coverage: null, version: 1 });
+    expect(await getCurrentCoverage(input.nik)).toEqual({ coverage: null });
+    expect((await uhcRows(RT.kelurahan))[0]!.residents).toBe(before + 1);
+    const audit = await ddb().send(
+      new QueryCommand({
+        TableName: tableName('audit'),
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `RES#${input.nik}` },
+      }),
+    );
+    expect(audit.Items).toEqual([expect.objectContaining({ action: 'ResidentRegistered', actor: { sub: 'admin-1', roles: ['city_admin'] } })]);
+  });
+
+  it('refuses the same NIK twice, and an unknown RT, writing nothing', async () => {
+    const input = resident();
+    await createResident(input, ctx());
+    const counted = (await uhcRows(RT.kelurahan))[0]!.residents;
+    await expect(createResident({ ...input, name: 'Someone Else' }, ctx())).rejects.toBeInstanceOf(Conflict);
+    const stranger = resident(newNik(), '1571011012-009-099');
+    await expect(createResident(stranger, ctx())).rejects.toBeInstanceOf(ValidationError);
+    expect(await getResident(stranger.nik)).toBeUndefined();
+    expect((await getResident(input.nik))!.name).toBe('Siti Aminah');
+    expect((await uhcRows(RT.kelurahan))[0]!.residents).toBe(counted);
+  });
+});
+
+describe('coverage is a timeline', () => {
+  it('closes the current period and opens a new one, never overwriting; the same coverage again changes nothing', async () => {
+    const input = resident();
+    await createResident(input, ctx());
+    await changeCoverage(input.nik, { scheme: 'PBPU', status: 'ACTIVE', reason: 'mandiri', source: 'MANUAL' }, ctx());
+    await changeCoverage(input.nik, { scheme: 'PBPU', status: 'INACTIVE', reason: 'menunggak', source: 'MANUAL' }, ctx());
+    const same = await changeCoverage(input.nik, { scheme: 'PBPU', status: 'INACTIVE', reason: 'lagi', source: 'MANUAL' }, ctx());
+    expect(same.changed).toBe(false);
+    await changeCoverage(input.nik, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'warga miskin', source: 'MANUAL' }, ctx());
+    const history = await getCoverageHistory(input.nik);
+    expect(history.map((p) => `${p.scheme}/${p.status}`)).toEqual(['PBI_APBD/ACTIVE', 'PBPU/INACTIVE', 'PBPU/ACTIVE']);
+    expect(history[0]!.validTo).toBeUndefined();
+    expect(history[1]!.validTo).toBe(history[0]!.validFrom);
+    expect(history[2]!.validTo).toBe(history[1]!.validFrom);
+    expect((await getCurrentCoverage(input.nik))!.coverage).toMatchObject({ scheme: 'PBI_APBD', status: 'ACTIVE' });
+    const mine = published.filter((e) => (e.detail as { nik: string }).nik === input.nik);
+    expect(mine.map((e) => e.detailType)).toEqual(['CoverageChanged', 'CoverageChanged', 'CoverageChanged']);
+  });
+
+  it('keeps the aggregates exact under concurrent changes to many residents and to one resident', async () => {
+    const niks = Array.from({ length: 15 }, () => newNik('M', '1985-01-20'));
+    await Promise.all(niks.map((nik) => createResident(resident(nik), ctx())));
+    const schemes = ['PBI_APBD', 'PBI_APBN', 'PBPU'] as const;
+    await Promise.all(
+      niks.flatMap((nik, i) => [
+        changeCoverage(nik, { scheme: schemes[i % 3]!, status: 'ACTIVE', reason: 'aktif', source: 'MANUAL' }, ctx()),
+      ]),
+    );
+    // Five racing changes to one resident: each lands on the version it read, none is lost or doubled.
+    const one = niks[0]!;
+    await Promise.all(
+      (['INACTIVE', 'ACTIVE', 'INACTIVE', 'ACTIVE', 'INACTIVE'] as const).map((status, i) =>
+        changeCoverage(one, { scheme: i % 2 ? 'PPU' : 'BP', status, reason: `race ${i}`, source: 'MANUAL' }, ctx()),
+      ),
+    );
+    const history = await getCoverageHistory(one);
+    expect(history.filter((p) => !p.validTo)).toHaveLength(1);
+    expect((await getResident(one))!.version).toBe(history.length + 1);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('counts city-paid residents in this month’s premium bill, once each', async () => {
+    const month = monthWib(new Date().toISOString());
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+    const before = await cityPaidCount(month);
+    const nextBefore = await cityPaidCount(next);
+    const a = newNik();
+    const b = newNik();
+    await createResident(resident(a), ctx());
+    await createResident(resident(b), ctx());
+    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' }, ctx());
+    await changeCoverage(b, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' }, ctx());
+    expect(await cityPaidCount(month)).toBe(before + 2);
+    // Closed and reopened within the month: still one person billed this month, gone next month.
+    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'INACTIVE', reason: 'pindah', source: 'MANUAL' }, ctx());
+    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'kembali', source: 'MANUAL' }, ctx());
+    await changeCoverage(b, { scheme: 'PBI_APBN', status: 'ACTIVE', reason: 'dialihkan ke APBN', source: 'MANUAL' }, ctx());
+    expect(await cityPaidCount(month)).toBe(before + 2);
+    expect(await cityPaidCount(next)).toBe(nextBefore + 1);
+  });
+});
+
+describe('bulk import', () => {
+  const people = demoResidents(1200, RTS, 99);
+
+  it('imports, then importing the same file again changes nothing', async () => {
+    const csv = toCsv(people);
+    const first = await runImport(csv, ctx());
+    expect(first).toMatchObject({ rows: people.length, imported: people.length, updated: 0, unchanged: 0, rejectedRows: 0 });
+    const items = await ddb().send(new ScanCommand({ TableName: tableName('registry'), Select: 'COUNT' }));
+    const again = await runImport(csv, ctx());
+    expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: people.length, rejectedRows: 0 });
+    const after = await ddb().send(new ScanCommand({ TableName: tableName('registry'), Select: 'COUNT' }));
+    // Only the second job's own record and chunk markers are new.
+    expect(after.Count! - items.Count!).toBeLessThanOrEqual(1 + Math.ceil(people.length / 500) + 1);
+    const p = people.find((x) => x.scheme)!;
+    expect((await getCurrentCoverage(p.nik))!.coverage).toMatchObject({ scheme: p.scheme, status: p.status, source: 'IMPORT' });
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('updates what changed, closes replaced coverage periods, and names each rejected field by line', async () => {
+    const changed = people.slice(0, 3).map((p) => ({ ...p, name: `${p.name} Baru`, scheme: 'PBI_APBD', status: 'ACTIVE' }));
+    const bad = [
+      { ...people[3]!, nik: '9971011506900002' },
+      { ...people[4]!, phone: '021-555' },
+      { ...people[5]!, rt: '1571011012-999-999' },
+      { ...people[6]!, scheme: 'PBI_APBD', status: '' },
+    ];
+    const csv = toCsv([...changed, ...bad, changed[0]!]);
+    const r = await runImport(csv, ctx());
+    expect(r.updated).toBe(3);
+    expect(r.rejectedRows).toBe(5);
+    expect(r.rejected).toEqual([
+      { line: 5, field: 'nik', reason: expect.stringContaining('province') },
+      { line: 6, field: 'phone', reason: expect.stringContaining('Indonesian mobile') },
+      { line: 7, field: 'rt', reason: expect.stringContaining('not registered') },
+      { line: 8, field: 'status', reason: 'is required when scheme is given' },
+      { line: 9, field: 'nik', reason: 'appears again; first at line 2' },
+    ]);
+    const history = await getCoverageHistory(changed[0]!.nik);
+    if (people[0]!.scheme && people[0]!.scheme !== 'PBI_APBD') {
+      expect(history).toHaveLength(2);
+      expect(history[1]!.validTo).toBe(history[0]!.validFrom);
+    }
+    expect((await getResident(changed[0]!.nik))!.name).toBe(changed[0]!.name);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('refuses a file without the header columns, naming them', async () => {
+    await expect(runImport('nik,name\n1,2\n', ctx())).rejects.toMatchObject({
+      issues: [{ path: 'header', message: expect.stringContaining('kk, birthDate, sex, phone, rt, scheme, status') }],
+    });
+  });
+
+  it('an upload job runs once; a second delivery of the upload event does not run it again', async () => {
+    const job = await createImportJob(ctx());
+    const file = toCsv(demoResidents(50, RTS, 1234));
+    const result = await runImportJob(job.jobId, async () => file, 'req-1');
+    expect(result.imported).toBe(50);
+    await expect(startImportJob(job.jobId, new Date().toISOString())).rejects.toBeInstanceOf(Conflict);
+    await expect(runImportJob(job.jobId, async () => file, 'req-2')).rejects.toBeInstanceOf(Conflict);
+  });
+});

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addMonths, ageOn, coverageView, monthWib, premiumDeltas, type CoverageState } from '../../shared/registry/rules.ts';
+
+const APBD: CoverageState = { scheme: 'PBI_APBD', status: 'ACTIVE' };
+const APBD_OFF: CoverageState = { scheme: 'PBI_APBD', status: 'INACTIVE' };
+const APBN: CoverageState = { scheme: 'PBI_APBN', status: 'ACTIVE' };
+
+describe('coverage rules', () => {
+  it('a clinic is told covered only for ACTIVE coverage', () => {
+    expect(coverageView('x', null)).toMatchObject({ covered: false, status: 'NONE', scheme: null });
+    expect(coverageView('x', { ...APBD_OFF, since: 's', source: 'IMPORT', periodSk: 'p' }).covered).toBe(false);
+    expect(coverageView('x', { ...APBD, since: 's', source: 'IMPORT', periodSk: 'p' }).covered).toBe(true);
+  });
+
+  it('months are WIB months', () => {
+    expect(monthWib('2026-11-30T16:59:59Z')).toBe('2026-11');
+    expect(monthWib('2026-11-30T17:00:00Z')).toBe('2026-12');
+    expect(addMonths('2026-12', 1)).toBe('2027-01');
+    expect(addMonths('2027-01', -1)).toBe('2026-12');
+  });
+
+  it('ages count whole years', () => {
+    expect(ageOn('2000-02-29', '2026-02-28')).toBe(25);
+    expect(ageOn('2000-02-29', '2026-03-01')).toBe(26);
+  });
+});
+
+describe('the premium bill', () => {
+  /** Replays a resident's coverage changes and counts, per month, who the deltas bill. */
+  function billed(changes: { at: string; to: CoverageState | null }[], months: string[]) {
+    const deltas = new Map<string, number>();
+    let current: CoverageState | null = null;
+    let lastEnd: string | undefined;
+    for (const c of changes) {
+      const r = premiumDeltas(current, c.to, c.at, lastEnd);
+      for (const d of r.deltas) deltas.set(d.month, (deltas.get(d.month) ?? 0) + d.delta);
+      lastEnd = r.apbdLastEnd;
+      current = c.to;
+    }
+    return months.map((m) => [...deltas].filter(([k]) => k <= m).reduce((s, [, v]) => s + v, 0));
+  }
+
+  it('bills a city-paid resident every month they were active at any time, once', () => {
+    const changes = [
+      { at: '2026-01-15T00:00:00Z', to: APBD },
+      { at: '2026-03-05T00:00:00Z', to: APBD_OFF },
+      { at: '2026-03-20T00:00:00Z', to: APBD }, // reopened the month it closed: still billed once in March
+      { at: '2026-05-01T00:00:00Z', to: APBN }, // the state pays from May on
+    ];
+    expect(billed(changes, ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'])).toEqual([
+      0, 1, 1, 1, 1, 1, 0,
+    ]);
+  });
+
+  it('never bills a month twice nor less than zero, whatever the sequence of changes', () => {
+    const state = fc.constantFrom<CoverageState | null>(APBD, APBD_OFF, APBN, null);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 400 }), state), { maxLength: 30 }), (steps) => {
+        let day = 0;
+        const changes = steps.map(([gap, to]) => {
+          day += gap;
+          return { at: new Date(Date.UTC(2026, 0, 1) + day * 86400_000).toISOString(), to };
+        });
+        const months = Array.from({ length: 36 }, (_, i) => addMonths('2026-01', i));
+        const counts = billed(changes, months);
+        for (const [i, month] of months.entries()) {
+          // The truth: was the resident city-paid at any moment of this month?
+          let active = false;
+          let current: CoverageState | null = null;
+          for (const c of changes) {
+            if (monthWib(c.at) > month) break;
+            if (monthWib(c.at) === month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE') active = true;
+            current = c.to;
+            if (monthWib(c.at) <= month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE') active = true;
+            if (monthWib(c.at) < month && !(current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE')) active = false;
+          }
+          expect(counts[i], `${month}`).toBe(active ? 1 : 0);
+        }
+      }),
+    );
+  });
+});
