@@ -30,7 +30,11 @@ export interface BundleSection {
   bundles: BundleResult[];
   floorBundle: { bytes: number; coldImportMs: number };
   /** The worst bundle (highest ratio) and what is in it, from esbuild's metafile. */
-  worst: { name: string; topPackages: { name: string; bytes: number }[]; topInputs: { path: string; bytes: number }[] };
+  worst: {
+    name: string;
+    topPackages: { name: string; bytes: number }[];
+    topInputs: { path: string; bytes: number }[];
+  };
   /** Handles a child still had open right after the import, per bundle; a socket or DNS lookup would show here. */
   openHandlesAfterImport: Record<string, string[]>;
 }
@@ -88,11 +92,14 @@ function coldImport(file: string): Promise<{ ms: number; handles: string[] }> {
     });
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`importing ${basename(file)} failed (exit ${code}): ${err.slice(-800)}`));
+      if (code !== 0)
+        return reject(new Error(`importing ${basename(file)} failed (exit ${code}): ${err.slice(-800)}`));
       try {
         resolve(JSON.parse(out) as { ms: number; handles: string[] });
       } catch {
-        reject(new Error(`importing ${basename(file)} printed no timing: ${out.slice(0, 200)} ${err.slice(-400)}`));
+        reject(
+          new Error(`importing ${basename(file)} printed no timing: ${out.slice(0, 200)} ${err.slice(-400)}`),
+        );
       }
     });
   });
@@ -108,7 +115,10 @@ function biggestInputs(metafile: Metafile, outfile: string) {
     packages.set(pkg, (packages.get(pkg) ?? 0) + bytes);
   }
   return {
-    topPackages: [...packages].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 10),
+    topPackages: [...packages]
+      .map(([name, bytes]) => ({ name, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 10),
     topInputs: inputs.sort((a, b) => b.bytes - a.bytes).slice(0, 10),
   };
 }

@@ -74,7 +74,8 @@ export async function benchCoverage(o: Options): Promise<CoverageSection> {
 
   const server = async (i: number) => {
     const r = await httpCall(agent, urls[i % urls.length]!, 'GET', auth);
-    if (r.status !== 200) throw new Error(`GET ${urls[i % urls.length]!.pathname}: HTTP ${r.status} ${r.body}`);
+    if (r.status !== 200)
+      throw new Error(`GET ${urls[i % urls.length]!.pathname}: HTTP ${r.status} ${r.body}`);
   };
 
   // The floor's client is configured as shared/platform/dynamo.ts configures the functions' client.
@@ -120,7 +121,10 @@ export async function benchCoverage(o: Options): Promise<CoverageSection> {
   const s = best(runs.server);
   const f = best(runs.floor);
   const ratio = s.p50Ms / f.p50Ms;
-  const r3 = (x: { p50Ms: number; p99Ms: number }) => ({ p50Ms: round(x.p50Ms, 3), p99Ms: round(x.p99Ms, 3) });
+  const r3 = (x: { p50Ms: number; p99Ms: number }) => ({
+    p50Ms: round(x.p50Ms, 3),
+    p99Ms: round(x.p99Ms, 3),
+  });
   return {
     requests: o.requests,
     concurrency: o.concurrency,

@@ -9,10 +9,10 @@
 // writes) and deletes it afterwards. Order: floor, import, re-import, floor; the floor reports its better run.
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
 import { TABLES } from '#shared/platform/tables.ts';
 import { runImport } from '#shared/registry/import.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
-import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
 import { round } from './stats.ts';
 
 export const MIN_RATIO = 0.8;
@@ -39,7 +39,14 @@ type Item = Record<string, unknown>;
 function itemsFor(r: DemoResident, now: string, jobId: string): Item[] {
   const periodSk = `COV#${now}#v1`;
   const coverage = r.scheme
-    ? { scheme: r.scheme, status: r.status, since: now, source: 'IMPORT', periodSk, reason: `import ${jobId}` }
+    ? {
+        scheme: r.scheme,
+        status: r.status,
+        since: now,
+        source: 'IMPORT',
+        periodSk,
+        reason: `import ${jobId}`,
+      }
     : null;
   const resident: Item = {
     pk: `RES#${r.nik}`,
@@ -130,13 +137,18 @@ async function floorRun(doc: DynamoDBDocumentClient, table: string, chunks: Item
   return (performance.now() - t0) / 1000;
 }
 
-export async function benchImport(o: { dynamoEndpoint: string; residents: DemoResident[] }): Promise<ImportSection> {
+export async function benchImport(o: {
+  dynamoEndpoint: string;
+  residents: DemoResident[];
+}): Promise<ImportSection> {
   const rows = o.residents;
   const csv = toCsv(rows);
   const now = new Date().toISOString();
   const chunks: Item[][] = [];
   for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    chunks.push(rows.slice(i, i + CHUNK_ROWS).flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')));
+    chunks.push(
+      rows.slice(i, i + CHUNK_ROWS).flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')),
+    );
   }
   const items = chunks.reduce((n, c) => n + c.length, 0);
 
@@ -177,7 +189,9 @@ export async function benchImport(o: { dynamoEndpoint: string; residents: DemoRe
     const again = await runImport(csv, { ...ctx, requestId: 'bench-2' });
     const reimportSeconds = (performance.now() - t0) / 1000;
     if (again.unchanged !== rows.length) {
-      throw new Error(`re-import: expected ${rows.length} unchanged, got ${JSON.stringify({ ...again, rejected: undefined })}`);
+      throw new Error(
+        `re-import: expected ${rows.length} unchanged, got ${JSON.stringify({ ...again, rejected: undefined })}`,
+      );
     }
 
     await floor(2);

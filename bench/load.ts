@@ -1,6 +1,10 @@
 // A closed-loop load generator: `concurrency` workers each send one request, wait for it, send the next,
 // until `total` requests are done. Returns each request's latency in milliseconds.
-export async function closedLoop(total: number, concurrency: number, op: (i: number) => Promise<void>): Promise<number[]> {
+export async function closedLoop(
+  total: number,
+  concurrency: number,
+  op: (i: number) => Promise<void>,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {

@@ -18,9 +18,14 @@ export const passFail = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
 
 /** Prints rows as a fixed-width table; numeric columns are right-aligned, text left-aligned. */
 export function printTable(title: string, head: string[], rows: (string | number)[][]): void {
-  const cells = [head, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c)))];
+  const cells = [
+    head,
+    ...rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toLocaleString('en-US') : c))),
+  ];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.every((r) => typeof r[i] === 'number' || /^[\d.,]*( KB)?$/.test(String(r[i]))));
+  const numeric = head.map((_, i) =>
+    rows.every((r) => typeof r[i] === 'number' || /^[\d.,]*( KB)?$/.test(String(r[i]))),
+  );
   const line = (r: (string | number)[]) =>
     r.map((c, i) => (numeric[i] ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!))).join('  ');
   console.log(`\n${title}`);

@@ -1,5 +1,5 @@
 // Event contracts the registry publishes for other capabilities (zod), with a sample of each.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const REGISTRY_SOURCE = 'sehatkota.registry';
 
@@ -7,16 +7,17 @@ const coverageState = z.object({
   scheme: z.enum(['PBI_APBN', 'PBI_APBD', 'PBPU', 'PPU', 'BP']),
   status: z.enum(['ACTIVE', 'INACTIVE']),
 });
+const nullableState = z.nullable(coverageState);
 
 /** A resident's coverage changed: a period closed and another opened (or the first one opened). */
 export const CoverageChanged = z.object({
-  nik: z.string().length(16),
+  nik: z.string().check(z.length(16)),
   rt: z.string(),
   kelurahan: z.string(),
-  before: coverageState.nullable(),
+  before: nullableState,
   after: coverageState,
   source: z.string(),
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
   at: z.string(),
   actor: z.string(),
 });

@@ -8,19 +8,13 @@ import { DEFAULT_SETTINGS, SehatKotaStack, type Settings } from './stack.ts';
 
 export const DEFAULT_REGION = 'ap-southeast-3';
 
-/** Defaults that cdk.json or -c can override. */
-const DEFAULT_CONTEXT = {
-  // Access-log delivery by bucket policy, which works with ObjectOwnership.BUCKET_OWNER_ENFORCED (ACLs do not).
-  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
-};
-
 export function createApp(options: { context?: Record<string, unknown> } = {}) {
-  const app = new App({ context: { ...DEFAULT_CONTEXT, ...options.context } });
+  const app = new App({ context: options.context });
   // No account and no lookups: the template is the same wherever it is synthesized.
   const region = app.node.tryGetContext('region') ?? process.env.CDK_DEPLOY_REGION ?? DEFAULT_REGION;
   const stack = new SehatKotaStack(app, 'SehatKota', {
     env: { region },
-    description: 'SehatKota: community health programme of a city (registry & coverage)',
+    description: "SehatKota: a city's community health programme",
     settings: readSettings(app.node.tryGetContext('settings')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

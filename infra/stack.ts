@@ -78,6 +78,8 @@ export class SehatKotaStack extends Stack {
 
   constructor(scope: Construct, id: string, props: SehatKotaStackProps = {}) {
     super(scope, id, props);
+    // Access logs delivered by bucket policy, not ACL: ACLs are off (BUCKET_OWNER_ENFORCED) on every bucket here.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const settings: Settings = { ...DEFAULT_SETTINGS, ...props.settings };
 
     const dataKey = new Key(this, 'DataKey', {
@@ -161,7 +163,8 @@ export class SehatKotaStack extends Stack {
     });
     Validations.of(accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log destination itself; logging it would only log its own log writes.',
+      reason:
+        'This bucket is the server access log destination itself; logging it would only log its own log writes.',
     });
     const imports = new Bucket(this, 'ImportsBucket', {
       ...locked,

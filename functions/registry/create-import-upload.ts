@@ -1,7 +1,7 @@
 // POST /residents/import/uploads — start a large import: a job and a presigned PUT for its CSV (city_admin).
 import { httpHandler } from '#shared/platform/http.ts';
 import { objectStore } from '#shared/platform/object-store.ts';
-import { createImportJob } from '#shared/registry/import.ts';
+import { createImportJob } from '#shared/registry/import-jobs.ts';
 
 const EXPIRES_SECONDS = 15 * 60;
 

@@ -1,10 +1,10 @@
 // GET /coverage/{nik} — "is this NIK covered right now?" for the clinic desk, in one consistent GetItem.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { NotFound } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { getCurrentCoverage } from '#shared/registry/repository.ts';
 import { coverageView } from '#shared/registry/rules.ts';
-import { nikSchema } from '#shared/registry/schemas.ts';
+import { nikSchema } from '#shared/registry/fields.ts';
 
 export const handler = httpHandler({ params: z.object({ nik: nikSchema }) }, async ({ params }) => {
   const found = await getCurrentCoverage(params.nik);

@@ -1,9 +1,9 @@
 // GET /residents/import/{jobId} — an import job's state and, when done, its outcome (city_admin).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
-import { getImportJob } from '#shared/registry/import.ts';
+import { getImportJob } from '#shared/registry/import-jobs.ts';
 
 export const handler = httpHandler(
-  { params: z.object({ jobId: z.string().uuid('must be an import job id') }) },
+  { params: z.object({ jobId: z.uuid('must be an import job id') }) },
   async ({ params }) => ({ status: 200, body: await getImportJob(params.jobId) }),
 );

@@ -1,11 +1,11 @@
 // GET /residents/{nik} — a resident and their coverage history (city_admin; rt_chair for its own RT).
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { hasRole } from '#shared/platform/auth.ts';
 import { Forbidden, NotFound } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { getCoverageHistory, getResident } from '#shared/registry/repository.ts';
 import { coverageView, publicResident } from '#shared/registry/rules.ts';
-import { nikSchema } from '#shared/registry/schemas.ts';
+import { nikSchema } from '#shared/registry/fields.ts';
 
 export const handler = httpHandler({ params: z.object({ nik: nikSchema }) }, async ({ params, principal }) => {
   const [resident, history] = await Promise.all([getResident(params.nik), getCoverageHistory(params.nik)]);

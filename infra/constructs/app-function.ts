@@ -98,7 +98,9 @@ export class AppFunction extends Construct {
         new PolicyStatement({
           actions: access === 'read' ? KMS_READ : KMS_WRITE,
           resources: [table.encryptionKey.keyArn],
-          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+          conditions: {
+            StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` },
+          },
         }),
       );
     }
@@ -128,7 +130,12 @@ export class AppFunction extends Construct {
    * to this function's stack (imported by name is fine): cdk-nag names the finding after the resource exactly
    * as the template writes it, which a token from another stack only settles at synthesis.
    */
-  bindObjects(bucket: IBucket, envVar: string, action: 's3:PutObject' | 's3:GetObject', prefix: string): void {
+  bindObjects(
+    bucket: IBucket,
+    envVar: string,
+    action: 's3:PutObject' | 's3:GetObject',
+    prefix: string,
+  ): void {
     const objects = bucket.arnForObjects(`${prefix}*`);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [objects] }));
     this.function.addEnvironment(envVar, bucket.bucketName);

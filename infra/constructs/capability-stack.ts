@@ -2,7 +2,13 @@
 // in a nested stack of its own so each stays far below CloudFormation's 500-resource limit as routes are added.
 import { basename, extname } from 'node:path';
 import { CfnParameter, NestedStack, Validations } from 'aws-cdk-lib';
-import { HttpMethod, HttpNoneAuthorizer, HttpRoute, HttpRouteKey, type IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  type IHttpApi,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -53,12 +59,16 @@ export class CapabilityStack extends NestedStack {
       const name = new CfnParameter(this, 'ImportsBucketName', { type: 'String' });
       this.importsBucket = Bucket.fromBucketName(this, 'ImportsBucket', name.valueAsString);
     }
-    const service = { POWERTOOLS_SERVICE_NAME: `sehatkota-${props.capability}`, POWERTOOLS_LOG_LEVEL: 'INFO' };
+    const service = {
+      POWERTOOLS_SERVICE_NAME: `sehatkota-${props.capability}`,
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    };
     const environment = { ...service, ...props.shared.settings };
     const ids = new Set<string>();
     const idOf = (handler: string) => {
       const id = pascalCase(basename(handler, extname(handler)));
-      if (ids.has(id)) throw new Error(`${handler}: one handler file per route or event rule (${id} is taken)`);
+      if (ids.has(id))
+        throw new Error(`${handler}: one handler file per route or event rule (${id} is taken)`);
       ids.add(id);
       return id;
     };
@@ -86,7 +96,11 @@ export class CapabilityStack extends NestedStack {
 
     for (const rule of props.eventRules) {
       const id = idOf(rule.handler);
-      const fn = new AppFunction(this, id, { ...runtimeOf(rule), description: rule.description, environment });
+      const fn = new AppFunction(this, id, {
+        ...runtimeOf(rule),
+        description: rule.description,
+        environment,
+      });
       this.bind(fn, rule.grants);
       new Rule(this, `${id}Rule`, {
         description: rule.description,

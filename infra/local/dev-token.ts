@@ -2,7 +2,7 @@
 // (`cognito:groups`, `custom:rt`) and verifies them as API Gateway's JWT authorizer does (issuer,
 // audience, expiry, signature), then flattens the claims the way HTTP API hands them to a function.
 import { jwtVerify, SignJWT } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '#shared/platform/roles.ts';
 import { RT_CODE } from '#shared/registry/regions.ts';
 
@@ -12,10 +12,10 @@ export const DEV_AUDIENCE = 'sehatkota-local-client';
 export const devTokenRequest = z
   .object({
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
-    rt: z.string().regex(RT_CODE, 'must be an RT code such as 1571011012-003-012').optional(),
-    sub: z.string().min(1).max(64).optional(),
+    rt: z.optional(z.string().check(z.regex(RT_CODE, 'must be an RT code such as 1571011012-003-012'))),
+    sub: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   })
-  .refine((r) => r.role !== 'rt_chair' || r.rt, { path: ['rt'], message: 'is required for the rt_chair role' });
+  .check(z.refine((r) => r.role !== 'rt_chair' || !!r.rt, { path: ['rt'], message: 'is required for the rt_chair role' }));
 
 export class DevTokens {
   private readonly key: Uint8Array;

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { toIssues } from '#shared/platform/http.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 import type { InProcessBus } from './bus.ts';
@@ -141,7 +142,7 @@ export class LocalServer {
     } catch {
       return send(res, 400, { error: 'ValidationError', issues: [{ path: 'body', message: 'The body is not valid JSON' }] });
     }
-    const parsed = devTokenRequest.safeParse(input);
+    const parsed = z.safeParse(devTokenRequest, input);
     if (!parsed.success) return send(res, 400, { error: 'ValidationError', issues: toIssues(parsed.error) });
     send(res, 200, { token: await this.opts.tokens.issue(parsed.data) });
   }

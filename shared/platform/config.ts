@@ -1,20 +1,20 @@
 // Runtime settings read from the environment, validated once; the CDK stack and local mode set them.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const schema = z.object({
   /** Fraction thresholds for UHC: share of residents enrolled in JKN, and share with active coverage. */
-  UHC_COVERED_PCT: z.coerce.number().min(0).max(100).default(98),
-  UHC_ACTIVE_PCT: z.coerce.number().min(0).max(100).default(80),
+  UHC_COVERED_PCT: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 98),
+  UHC_ACTIVE_PCT: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 80),
   /** Class III premium the city pays per PBI APBD resident per month, in rupiah. */
-  PREMIUM_PER_PERSON: z.coerce.number().int().positive().default(42_000),
+  PREMIUM_PER_PERSON: z._default(z.coerce.number().check(z.int(), z.positive()), 42_000),
   /** Day of the month the city's premium falls due. */
-  PREMIUM_DUE_DAY: z.coerce.number().int().min(1).max(28).default(10),
+  PREMIUM_DUE_DAY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(28)), 10),
   /** Rows a synchronous CSV import accepts; larger files go through an upload and a job. */
-  IMPORT_SYNC_MAX_ROWS: z.coerce.number().int().positive().default(10_000),
+  IMPORT_SYNC_MAX_ROWS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
   /** Name of the city shown in messages. */
-  CITY_NAME: z.string().default('Kota Jambi'),
+  CITY_NAME: z._default(z.string(), 'Kota Jambi'),
   /** Region code of the city (Kemendagri), e.g. 15.71. */
-  CITY_CODE: z.string().default('15.71'),
+  CITY_CODE: z._default(z.string(), '15.71'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { type ZodType, z } from 'zod';
+import * as z from 'zod/mini';
 import { authorize, type Principal } from './auth.ts';
 import { DomainError, type Issue, UnsupportedMediaType, ValidationError } from './errors.ts';
 import { logger } from './logger.ts';
@@ -31,6 +31,7 @@ export interface HttpReply {
   headers?: Record<string, string>;
 }
 
+type ZodType = z.ZodMiniType;
 type Infer<S> = S extends ZodType ? z.infer<S> : undefined;
 type BodyOf<B> = B extends 'text' ? string : Infer<B>;
 
@@ -41,7 +42,7 @@ interface Spec<PS, QS, B> {
   body?: B;
 }
 
-export function toIssues(error: z.ZodError, prefix?: string): Issue[] {
+export function toIssues(error: z.core.$ZodError, prefix?: string): Issue[] {
   return error.issues.map((i) => ({
     path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || (prefix ?? 'body'),
     message: i.message,
@@ -50,7 +51,7 @@ export function toIssues(error: z.ZodError, prefix?: string): Issue[] {
 
 function parse<S extends ZodType>(schema: S | undefined, input: unknown, prefix?: string): z.infer<S> {
   if (!schema) return undefined as z.infer<S>;
-  const result = schema.safeParse(input);
+  const result = z.safeParse(schema, input);
   if (!result.success) throw new ValidationError(toIssues(result.error, prefix));
   return result.data;
 }

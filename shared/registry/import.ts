@@ -2,16 +2,14 @@
 // write only what changed with BatchWriteItem, and move the aggregates once per chunk. Importing the
 // same file twice changes nothing. Runs inside the API call for small files and as a job for large ones.
 import { randomUUID } from 'node:crypto';
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { auditPut } from '#shared/platform/audit.ts';
+import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
-import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
+import { ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { failImportJob, finishJob, startImportJob } from './import-jobs.ts';
 import { kelurahanOfRt } from './regions.ts';
 import {
   listRts,
@@ -27,7 +25,6 @@ import {
 import { premiumDeltas, uhcContribution } from './rules.ts';
 import {
   birthDateSchema,
-  COVERAGE_STATUSES,
   type CurrentCoverage,
   kkSchema,
   nameSchema,
@@ -35,7 +32,8 @@ import {
   phoneSchema,
   type Resident,
   rtSchema,
-  SCHEMES,
+  schemeSchema,
+  statusSchema,
   text,
 } from './schemas.ts';
 
@@ -63,13 +61,21 @@ export interface ImportResult {
   rejectedRows: number;
 }
 
-const optional = <T extends z.ZodType>(schema: T) => schema.optional();
 const YES = new Set(['true', '1', 'ya', 'y', 'yes']);
 const NO = new Set(['false', '0', 'tidak', 't', 'no', 'n']);
-const yesNo = z
-  .string()
-  .refine((s) => YES.has(s.toLowerCase()) || NO.has(s.toLowerCase()), 'must be true or false (ya/tidak)')
-  .transform((s) => YES.has(s.toLowerCase()));
+const yesNo = z.pipe(
+  z.string().check(z.refine((s) => YES.has(s.toLowerCase()) || NO.has(s.toLowerCase()), 'must be true or false (ya/tidak)')),
+  z.transform((s: string) => YES.has(s.toLowerCase())),
+);
+// L/P (laki-laki/perempuan) is how Indonesian lists usually write it.
+const SEX_ALIASES: Record<string, string> = { L: 'M', P: 'F' };
+const csvSex = z.pipe(
+  z.pipe(
+    text(),
+    z.transform((s: string) => SEX_ALIASES[s.toUpperCase()] ?? s.toUpperCase()),
+  ),
+  z.enum(['M', 'F'], { error: 'must be M or F (or L or P)' }),
+);
 
 const rowSchema = z
   .object({
@@ -77,21 +83,24 @@ const rowSchema = z
     kk: kkSchema,
     name: nameSchema,
     birthDate: birthDateSchema,
-    // L/P (laki-laki/perempuan) is how Indonesian lists usually write it.
-    sex: text()
-      .transform((s) => ({ L: 'M', P: 'F' })[s.toUpperCase()] ?? s.toUpperCase())
-      .pipe(z.enum(['M', 'F'], { error: 'must be M or F (or L or P)' })),
-    phone: optional(phoneSchema),
+    sex: csvSex,
+    phone: z.optional(phoneSchema),
     rt: rtSchema,
-    scheme: optional(z.enum(SCHEMES, { error: `must be one of ${SCHEMES.join(', ')}` })),
-    status: optional(z.enum(COVERAGE_STATUSES, { error: 'must be ACTIVE or INACTIVE' })),
-    lowIncome: optional(yesNo),
-    smsConsent: optional(yesNo),
+    scheme: z.optional(schemeSchema),
+    status: z.optional(statusSchema),
+    lowIncome: z.optional(yesNo),
+    smsConsent: z.optional(yesNo),
   })
-  .superRefine((row, ctx) => {
-    if (row.scheme && !row.status) ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required when scheme is given' });
-    if (row.status && !row.scheme) ctx.addIssue({ code: 'custom', path: ['scheme'], message: 'is required when status is given' });
-  });
+  .check(
+    z.superRefine((row, ctx) => {
+      if (row.scheme && !row.status) {
+        ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required when scheme is given', input: row });
+      }
+      if (row.status && !row.scheme) {
+        ctx.addIssue({ code: 'custom', path: ['scheme'], message: 'is required when status is given', input: row });
+      }
+    }),
+  );
 type Row = z.infer<typeof rowSchema>;
 
 interface ParsedFile {
@@ -103,19 +112,14 @@ interface ParsedFile {
 
 /** Parses and validates the whole file; the RT check needs the city's RT list. */
 export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile {
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: CsvRecord[];
   try {
-    records = parse(text, {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-    }) as unknown as typeof records;
+    records = parseCsv(text);
   } catch (error) {
-    throw ValidationError.field('file', `is not readable CSV: ${(error as Error).message}`);
+    if (!(error instanceof CsvError)) throw error;
+    throw ValidationError.field('file', `is not readable CSV: ${error.message}`);
   }
-  const header = records.shift()?.record.map((h) => h.trim());
+  const header = records.shift()?.fields;
   if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) {
@@ -129,14 +133,13 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
     out.rejectedRows++;
     for (const issue of issues) if (out.rejected.length < MAX_REJECTIONS_KEPT) out.rejected.push(issue);
   };
-  for (const { record, info } of records) {
-    const line = info.lines;
+  for (const { fields: record, line } of records) {
     const raw: Record<string, string | undefined> = {};
     columns.forEach((c, i) => {
       const v = index[i]! < 0 ? undefined : record[index[i]!];
       raw[c] = v === undefined || v === '' ? undefined : v;
     });
-    const parsed = rowSchema.safeParse(raw);
+    const parsed = z.safeParse(rowSchema, raw);
     if (!parsed.success) {
       reject(
         line,
@@ -358,107 +361,6 @@ export class TooManyRows extends Error {
   ) {
     super(`${rows} rows is more than ${max}`);
   }
-}
-
-// ---- import jobs (large files: upload to the object store, then a job) ----
-
-export interface ImportJob {
-  jobId: string;
-  status: 'AWAITING_UPLOAD' | 'RUNNING' | 'DONE' | 'FAILED';
-  objectKey: string;
-  createdAt: string;
-  createdBy: string;
-  startedAt?: string;
-  finishedAt?: string;
-  result?: Omit<ImportResult, 'jobId'>;
-  error?: string;
-}
-
-const jobKey = (jobId: string) => ({ pk: `IMPORT#${jobId}`, sk: 'JOB' });
-export const importObjectKey = (jobId: string) => `imports/${jobId}.csv`;
-
-export async function createImportJob(ctx: WriteContext): Promise<ImportJob> {
-  const jobId = randomUUID();
-  const job: ImportJob = {
-    jobId,
-    status: 'AWAITING_UPLOAD',
-    objectKey: importObjectKey(jobId),
-    createdAt: ctx.now,
-    createdBy: ctx.actor.sub,
-  };
-  await ddb().send(new PutCommand({ TableName: tableName('registry'), Item: { ...jobKey(jobId), ...job } }));
-  return job;
-}
-
-export async function getImportJob(jobId: string): Promise<ImportJob> {
-  const out = await ddb().send(new GetCommand({ TableName: tableName('registry'), Key: jobKey(jobId), ConsistentRead: true }));
-  if (!out.Item) throw new NotFound('No import job with this id');
-  const { pk: _pk, sk: _sk, ...job } = out.Item;
-  return job as ImportJob;
-}
-
-async function finishJob(jobId: string, result: ImportResult, ctx: WriteContext): Promise<void> {
-  const { jobId: _id, ...summary } = result;
-  await transact([
-    {
-      Update: {
-        TableName: tableName('registry'),
-        Key: jobKey(jobId),
-        UpdateExpression:
-          'SET #s = :done, finishedAt = :now, #r = :r, createdAt = if_not_exists(createdAt, :now), createdBy = if_not_exists(createdBy, :by), jobId = :id, startedAt = if_not_exists(startedAt, :now)',
-        ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
-        ExpressionAttributeValues: { ':done': 'DONE', ':now': ctx.now, ':r': summary, ':by': ctx.actor.sub, ':id': jobId },
-      },
-    },
-    auditPut({
-      entity: `IMPORT#${jobId}`,
-      action: 'ResidentsImported',
-      actor: ctx.actor,
-      at: new Date().toISOString(),
-      requestId: ctx.requestId,
-      after: { rows: result.rows, imported: result.imported, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows },
-    }),
-  ]);
-}
-
-/** Claims an uploaded job for running; a job already running or done is not run again. */
-export async function startImportJob(jobId: string, now: string): Promise<ImportJob> {
-  try {
-    const out = await ddb().send(
-      new UpdateCommand({
-        TableName: tableName('registry'),
-        Key: jobKey(jobId),
-        UpdateExpression: 'SET #s = :running, startedAt = :now',
-        // A RUNNING job whose worker died (older than the 15-minute Lambda limit) may be taken again.
-        ConditionExpression: '#s = :waiting OR (#s = :running AND startedAt < :stale)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':running': 'RUNNING',
-          ':waiting': 'AWAITING_UPLOAD',
-          ':now': now,
-          ':stale': new Date(Date.parse(now) - 16 * 60_000).toISOString(),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    const { pk: _pk, sk: _sk, ...job } = out.Attributes ?? {};
-    return job as ImportJob;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new Conflict('This import job has already run');
-    throw error;
-  }
-}
-
-export async function failImportJob(jobId: string, message: string): Promise<void> {
-  await ddb().send(
-    new UpdateCommand({
-      TableName: tableName('registry'),
-      Key: jobKey(jobId),
-      UpdateExpression: 'SET #s = :failed, #e = :e, finishedAt = :now',
-      ExpressionAttributeNames: { '#s': 'status', '#e': 'error' },
-      ExpressionAttributeValues: { ':failed': 'FAILED', ':e': message, ':now': new Date().toISOString() },
-    }),
-  );
 }
 
 /** The job worker's whole task: claim the job, read the file, import, record the outcome. */

@@ -1,38 +1,34 @@
 // The CDK stack against its contracts: one function per route and event rule, authorizer on every non-public
-// route, tables, user pool, logs and least-privilege grants. Synthesizes the real app (with bundling) once.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// route, tables, user pool, logs and least-privilege grants. Synthesizes the real app once, without bundling.
+import type { CfnElement } from 'aws-cdk-lib';
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import type { CfnElement } from 'aws-cdk-lib';
-import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
-import { esbuildOptions } from '#infra/bundling.ts';
 import type { AppFunction } from '#infra/constructs/app-function.ts';
-import { DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
+import { capabilityOf, DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROLES } from '#shared/platform/roles.ts';
-import { type Grants, ROUTES, routeKey } from '#shared/platform/routes.ts';
+import { ROUTES, routeKey } from '#shared/platform/routes.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
 
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Metadata?: any };
+// biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
+type Json = any;
+type Resource = { Type: string; Properties: Record<string, Json>; DeletionPolicy?: string };
 
-let outdir: string;
 let stack: SehatKotaStack;
 let parent: Template;
 /** Every capability's nested template, by capability. */
 const nested = new Map<string, Template>();
 
 beforeAll(() => {
-  const created = createApp();
+  // Bundling is checked on its own in bundling.test.ts; here it would only cost a second or more per function.
+  const created = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
   stack = created.stack;
   parent = Template.fromStack(stack);
   for (const [capability, capabilityStack] of stack.capabilities) {
     nested.set(capability, Template.fromStack(capabilityStack));
   }
-  outdir = created.app.outdir;
 }, 120_000);
 
 const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }) =>
@@ -40,7 +36,9 @@ const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }
 
 /** Resources of a type across the nested stacks. */
 function nestedResources(type: string): [string, Resource][] {
-  return [...nested.values()].flatMap((t) => Object.entries(t.findResources(type) as Record<string, Resource>));
+  return [...nested.values()].flatMap((t) =>
+    Object.entries(t.findResources(type) as Record<string, Resource>),
+  );
 }
 
 type Def = (typeof ROUTES)[number] | (typeof EVENT_RULES)[number];
@@ -58,12 +56,13 @@ function functions() {
     const statements = Object.values(resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy')
       .filter((r) => JSON.stringify(r.Properties.Roles).includes(`"${roleId}"`))
-      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+      .flatMap(
+        (r) => r.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
     const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
     const resource = resources[logicalId(capabilityStack, fn.function)]!;
     const env = resource.Properties.Environment.Variables;
-    const bundleDir = join(outdir, (fn.function.node.findChild('Code') as Asset).assetPath);
-    return { key, def, grants: def.grants, actions, statements, resource, env, bundleDir };
+    return { key, def, grants: def.grants, actions, statements, resource, env };
   });
 }
 
@@ -91,7 +90,11 @@ describe('functions', () => {
 
   it('all run nodejs22.x on arm64 with the handler module as its entry', () => {
     for (const [, fn] of nestedResources('AWS::Lambda::Function')) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
     }
   });
 
@@ -103,29 +106,9 @@ describe('functions', () => {
   });
 
   it('each capability is its own nested stack', () => {
-    const capabilities = new Set([...ROUTES, ...EVENT_RULES].map((d) => d.handler.split('/')[1]));
+    const capabilities = new Set([...ROUTES, ...EVENT_RULES].map((d) => capabilityOf(d.handler)));
     expect(new Set(stack.capabilities.keys())).toEqual(capabilities);
     parent.resourceCountIs('AWS::CloudFormation::Stack', capabilities.size);
-  });
-
-  it('bundles are minified ESM with the createRequire banner and no source map', () => {
-    for (const fn of functions()) {
-      const dir = fn.bundleDir;
-      expect(readdirSync(dir)).toEqual(['index.mjs']);
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(")).toBe(true);
-      expect(code.split('\n').length).toBeLessThan(20);
-    }
-  });
-
-  it('esbuildOptions() builds exactly what CDK bundled', async () => {
-    const route = ROUTES.find((r) => r.path === '/coverage/{nik}')!;
-    const { bundleDir } = functions().find((f) => f.key === routeKey(route))!;
-    const outfile = join(outdir, 'esbuild-parity', 'index.mjs');
-    await build({ ...esbuildOptions(route.handler, outfile), logLevel: 'silent' });
-    const cdk = readFileSync(join(bundleDir, 'index.mjs'), 'utf8');
-    expect(existsSync(outfile)).toBe(true);
-    expect(readFileSync(outfile, 'utf8') === cdk).toBe(true);
   });
 
   it('every function has the service name, log level and the settings', () => {
@@ -153,10 +136,17 @@ describe('HTTP API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Audience: [{ Ref: logicalId(stack, stack.userPoolClient) }],
-        Issuer: { 'Fn::Join': ['', [Match.stringLikeRegexp('cognito-idp'), { Ref: logicalId(stack, stack.userPool) }]] },
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [Match.stringLikeRegexp('cognito-idp'), { Ref: logicalId(stack, stack.userPool) }],
+          ],
+        },
       },
     });
-    const routes = new Map(nestedResources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r]));
+    const routes = new Map(
+      nestedResources('AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r]),
+    );
     for (const route of ROUTES) {
       const props = routes.get(routeKey(route))!.Properties;
       if (route.roles === 'public') {
@@ -165,7 +155,7 @@ describe('HTTP API', () => {
       } else {
         expect(props.AuthorizationType).toBe('JWT');
         // In the nested stack the authorizer arrives as a parameter the parent fills with its Ref.
-        const capability = route.handler.split('/')[1]!;
+        const capability = capabilityOf(route.handler);
         expect(nestedParameters(capability)[props.AuthorizerId.Ref]).toEqual({ Ref: authorizerId });
       }
     }
@@ -181,7 +171,7 @@ describe('HTTP API', () => {
       },
     });
     const [stageResource] = Object.values(parent.findResources('AWS::ApiGatewayV2::Stage'));
-    expect(stageResource.Properties.AccessLogSettings.Format).not.toContain('$context.path');
+    expect(stageResource!.Properties.AccessLogSettings.Format).not.toContain('$context.path');
   });
 
   it('outputs the API URL, user pool id and client id', () => {
@@ -192,28 +182,36 @@ describe('HTTP API', () => {
 });
 
 describe('tables', () => {
-  it.each(Object.keys(TABLES) as TableName[])('%s: on-demand, PITR, deletion protection, KMS, retained', (name) => {
-    const def = TABLES[name];
-    const table = parent.toJSON().Resources[logicalId(stack, stack.tables[name])] as Resource;
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      DeletionProtectionEnabled: true,
-      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() },
-    });
-    expect(table.Properties.TableName).toBeUndefined();
-    const keys = [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }];
-    if ('sortKey' in def) keys.push({ AttributeName: def.sortKey.name, KeyType: 'RANGE' });
-    expect(table.Properties.KeySchema).toEqual(keys);
-    const ttl = 'ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : undefined;
-    expect(table.Properties.TimeToLiveSpecification).toEqual(ttl);
-    const indexes = (table.Properties.GlobalSecondaryIndexes ?? []).map((i: { IndexName: string }) => i.IndexName);
-    expect(indexes).toEqual(def.indexes.map((i) => i.name));
-  });
+  it.each(Object.keys(TABLES) as TableName[])(
+    '%s: on-demand, PITR, deletion protection, KMS, retained',
+    (name) => {
+      const def = TABLES[name];
+      const table = parent.toJSON().Resources[logicalId(stack, stack.tables[name])] as Resource;
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() },
+      });
+      expect(table.Properties.TableName).toBeUndefined();
+      const keys = [{ AttributeName: def.partitionKey.name, KeyType: 'HASH' }];
+      if ('sortKey' in def) keys.push({ AttributeName: def.sortKey.name, KeyType: 'RANGE' });
+      expect(table.Properties.KeySchema).toEqual(keys);
+      const ttl = 'ttlAttribute' in def ? { AttributeName: def.ttlAttribute, Enabled: true } : undefined;
+      expect(table.Properties.TimeToLiveSpecification).toEqual(ttl);
+      const indexes = (table.Properties.GlobalSecondaryIndexes ?? []).map(
+        (i: { IndexName: string }) => i.IndexName,
+      );
+      expect(indexes).toEqual(def.indexes.map((i) => i.name));
+    },
+  );
 
   it('the table key rotates and is retained', () => {
-    parent.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    parent.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true },
+      DeletionPolicy: 'Retain',
+    });
   });
 });
 
@@ -227,34 +225,50 @@ describe('user pool', () => {
 
   it('has the mutable custom rt attribute, which the app client cannot write', () => {
     parent.hasResourceProperties('AWS::Cognito::UserPool', {
-      Schema: Match.arrayWith([{ Name: 'rt', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: Match.anyValue() }]),
-      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: Match.anyValue(), RequireSymbols: true }) },
+      Schema: Match.arrayWith([
+        {
+          Name: 'rt',
+          AttributeDataType: 'String',
+          Mutable: true,
+          StringAttributeConstraints: Match.anyValue(),
+        },
+      ]),
+      Policies: {
+        PasswordPolicy: Match.objectLike({ MinimumLength: Match.anyValue(), RequireSymbols: true }),
+      },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
     const [client] = Object.values(parent.findResources('AWS::Cognito::UserPoolClient'));
-    expect(client.Properties.WriteAttributes).toBeDefined();
-    expect(client.Properties.WriteAttributes).not.toContain('custom:rt');
-    expect(client.Properties.GenerateSecret).toBe(false);
+    expect(client!.Properties.WriteAttributes).toBeDefined();
+    expect(client!.Properties.WriteAttributes).not.toContain('custom:rt');
+    expect(client!.Properties.GenerateSecret).toBe(false);
   });
 });
 
 describe('logs', () => {
   it('every log group has a retention', () => {
-    const groups = [...nestedResources('AWS::Logs::LogGroup'), ...Object.entries(parent.findResources('AWS::Logs::LogGroup'))];
+    const groups = [
+      ...nestedResources('AWS::Logs::LogGroup'),
+      ...Object.entries(parent.findResources('AWS::Logs::LogGroup')),
+    ];
     expect(groups.length).toBe(ROUTES.length + EVENT_RULES.length + 1);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
   it('every function logs to its own log group', () => {
     const groups = new Set(nestedResources('AWS::Logs::LogGroup').map(([id]) => id));
-    const used = nestedResources('AWS::Lambda::Function').map(([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref);
+    const used = nestedResources('AWS::Lambda::Function').map(
+      ([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref,
+    );
     expect(new Set(used)).toEqual(groups);
   });
 });
 
 describe('IAM: exactly the declared grants', () => {
   const has = (actions: Set<string>, prefix: string) => [...actions].some((a) => a.startsWith(prefix));
-  const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].map((a) => `dynamodb:${a}`);
+  const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].map(
+    (a) => `dynamodb:${a}`,
+  );
 
   it('a read-only route may only read the registry table', () => {
     const fn = functions().find((f) => f.key === 'GET /residents/{nik}')!;
@@ -274,9 +288,16 @@ describe('IAM: exactly the declared grants', () => {
   it('no function reads a table it was not granted, scans, or writes where it may only read', () => {
     for (const fn of functions()) {
       expect(fn.actions.has('dynamodb:Scan'), fn.key).toBe(false);
-      expect([...fn.actions].filter((a) => a.includes('*')), fn.key).toEqual([]);
+      expect(
+        [...fn.actions].filter((a) => a.includes('*')),
+        fn.key,
+      ).toEqual([]);
       const tableWrites = !!fn.grants.audit || !!fn.grants.idempotency || fn.grants.registry === 'readWrite';
-      if (!tableWrites) expect(WRITES.filter((a) => fn.actions.has(a)), fn.key).toEqual([]);
+      if (!tableWrites)
+        expect(
+          WRITES.filter((a) => fn.actions.has(a)),
+          fn.key,
+        ).toEqual([]);
       for (const [name, def] of Object.entries(TABLES)) {
         expect(def.envVar in fn.env, `${fn.key} ${def.envVar}`).toBe(name in fn.grants);
       }
@@ -286,7 +307,10 @@ describe('IAM: exactly the declared grants', () => {
   it('the audit trail is append-only', () => {
     for (const fn of functions().filter((f) => f.grants.audit)) {
       const onAudit = fn.statements.filter((s) => JSON.stringify(s.Resource).includes('AuditTable'));
-      expect(onAudit.flatMap((s) => [s.Action].flat()), fn.key).toEqual(['dynamodb:PutItem']);
+      expect(
+        onAudit.flatMap((s) => [s.Action].flat()),
+        fn.key,
+      ).toEqual(['dynamodb:PutItem']);
     }
   });
 
@@ -298,7 +322,9 @@ describe('IAM: exactly the declared grants', () => {
       expect(fn.env.SMS_TYPE, fn.key).toBe(fn.grants.notify ? 'Transactional' : undefined);
       expect('IMPORTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.imports);
       const s3 = [...fn.actions].filter((a) => a.startsWith('s3:'));
-      const want = { presignPut: ['s3:PutObject'], read: ['s3:GetObject'], none: [] }[fn.grants.imports ?? 'none'];
+      const want = { presignPut: ['s3:PutObject'], read: ['s3:GetObject'], none: [] }[
+        fn.grants.imports ?? 'none'
+      ];
       expect(s3, fn.key).toEqual(want);
     }
   });
@@ -330,7 +356,7 @@ describe('event rules', () => {
     const rule = rules().find((r) => r.Description === def.description)!;
     expect(rule.EventPattern.detail.object).toEqual({ key: [{ prefix: 'imports/' }] });
     const param = rule.EventPattern.detail.bucket.name[0].Ref as string;
-    const capability = def.handler.split('/')[1]!;
+    const capability = capabilityOf(def.handler);
     expect(nestedParameters(capability)[param]).toEqual({ Ref: logicalId(stack, stack.importsBucket) });
     parent.hasResourceProperties('AWS::S3::Bucket', {
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },

@@ -6,7 +6,8 @@ import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
 import { tableName } from '../../shared/platform/tables.ts';
-import { createImportJob, runImport, runImportJob, startImportJob } from '../../shared/registry/import.ts';
+import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
+import { runImport, runImportJob } from '../../shared/registry/import.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import {
   changeCoverage,

@@ -43,3 +43,31 @@ describe('SMS length', () => {
     }
   });
 });
+
+describe('phone numbers against libphonenumber', () => {
+  it('agree on every spelling of an Indonesian mobile number', async () => {
+    const { parsePhoneNumberFromString } = await import('libphonenumber-js/min');
+    const fc = (await import('fast-check')).default;
+    const sep = fc.constantFrom('', ' ', '-', '.');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('0', '62', '+62', '+62 ', '+62-', '(0', ''),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 7, maxLength: 14 }),
+        sep,
+        fc.integer({ min: 1, max: 5 }),
+        (prefix, rest, s, at) => {
+          const digits = `8${rest.join('')}`;
+          const body = `${digits.slice(0, at)}${prefix === '(0' ? ')' : ''}${s}${digits.slice(at)}`;
+          const input = `${prefix}${body}`;
+          const ours = normalisePhone(input);
+          const theirs = parsePhoneNumberFromString(input, 'ID');
+          const national = digits.length >= 10 && digits.length <= 13;
+          expect(ours, input).toBe(national ? `+62${digits}` : undefined);
+          // Without a '+', libphonenumber reads a leading 62 as part of the national number; people don't.
+          if (ours && prefix !== '62') expect(theirs?.number, input).toBe(ours);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

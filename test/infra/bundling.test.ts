@@ -1,0 +1,71 @@
+// AppFunction's bundling on real handlers: ESM with the createRequire banner, no source map, the AWS SDK inside,
+// and byte-for-byte what esbuildOptions() builds for the benchmark. A small stack: bundling costs ~1 s a function.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cdkBundling, esbuildOptions } from '#infra/bundling.ts';
+import { AppFunction } from '#infra/constructs/app-function.ts';
+import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { ROUTES } from '#shared/platform/routes.ts';
+
+// A read route (DynamoDB client) and the import worker (DynamoDB and S3 clients, CSV parser).
+const HANDLERS = [
+  ROUTES.find((r) => r.path === '/coverage/{nik}')!.handler,
+  EVENT_RULES.find((r) => r.pattern.source.includes('aws.s3'))!.handler,
+];
+
+let outdir: string;
+/** Each sample handler's bundle directory, as CDK staged it. */
+const bundles = new Map<string, string>();
+
+beforeAll(() => {
+  const app = new App();
+  const stack = new Stack(app, 'BundlingProbe', { env: { region: 'ap-southeast-3' } });
+  HANDLERS.forEach((handler, i) => {
+    const fn = new AppFunction(stack, `Fn${i}`, { handler, description: handler, environment: {} });
+    bundles.set(handler, join(app.outdir, (fn.function.node.findChild('Code') as Asset).assetPath));
+  });
+  outdir = app.outdir;
+}, 60_000);
+
+describe('bundling', () => {
+  it.each(HANDLERS)('%s: one ESM file with the createRequire banner, no source map', (handler) => {
+    const dir = bundles.get(handler)!;
+    expect(readdirSync(dir)).toEqual(['index.mjs']);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(")).toBe(
+      true,
+    );
+    expect(code.trimEnd()).not.toMatch(/\/\/# sourceMappingURL=\S+$/);
+    // Nothing left to import at run time but Node built-ins: the AWS SDK is bundled.
+    const imports = [...code.matchAll(/from\s*["']([^"']+)["']/g)].map((m) => m[1]);
+    expect(imports.filter((name) => !name?.startsWith('node:') && name !== 'module')).toEqual([]);
+  });
+
+  it.each(HANDLERS)('%s: esbuildOptions() builds exactly what CDK bundled', async (handler) => {
+    const outfile = join(outdir, 'esbuild-parity', handler.replace(/\W/g, '_'), 'index.mjs');
+    await build({ ...esbuildOptions(handler, outfile), logLevel: 'silent' });
+    const cdk = readFileSync(join(bundles.get(handler)!, 'index.mjs'), 'utf8');
+    // Not toBe: a failed comparison of two megabytes would print both.
+    expect(readFileSync(outfile, 'utf8') === cdk).toBe(true);
+  });
+
+  it('cdkBundling() and esbuildOptions() state the same settings', () => {
+    const cdk = cdkBundling();
+    const plain = esbuildOptions('entry.ts', 'out.mjs');
+    expect(plain).toMatchObject({
+      format: cdk.format,
+      target: cdk.target,
+      minify: true,
+      sourcemap: false,
+      mainFields: ['module', 'main'],
+      banner: { js: cdk.banner },
+      external: [],
+    });
+    expect(cdk).toMatchObject({ minify: true, sourceMap: false, externalModules: [] });
+    expect(cdk.mainFields).toEqual(plain.mainFields);
+  });
+});

@@ -1,0 +1,127 @@
+// cdk-nag's AwsSolutions pack over the whole app (parent and nested stacks): no unacknowledged finding, and
+// every acknowledgment deliberate and explained. Bundling is skipped: the checks read templates, not code.
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '#infra/app.ts';
+import { SehatKotaStack } from '#infra/stack.ts';
+import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
+
+const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+/** What cdk-nag reports for an app, after synthesis (acknowledged findings are left out). */
+function findings(app: App) {
+  return new AwsSolutionsChecks().validateScope(app).violations.map((v) => ({
+    rule: v.ruleName,
+    severity: v.severity,
+    at: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
+  }));
+}
+
+/** Every acknowledgment in the tree: rule id, the construct it sits on, and its reason. */
+function acknowledgments(root: IConstruct) {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          id: id.replace(/^annotation::/i, ''),
+          path: c.node.path,
+          reason,
+        })),
+      ),
+  );
+}
+
+let app: App;
+let synthError: unknown;
+
+beforeAll(() => {
+  app = createApp({ context: NO_BUNDLING }).app;
+  try {
+    // Synthesis runs the AwsSolutions plugin that app.ts registers and fails on any finding.
+    app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+}, 60_000);
+
+describe('cdk-nag AwsSolutions', () => {
+  it('synthesizes with the plugin registered in app.ts', () => {
+    expect(synthError).toBeUndefined();
+  });
+
+  it('finds nothing unacknowledged, errors or warnings, in any stack', () => {
+    expect(findings(app)).toEqual([]);
+  });
+
+  it('is really checking: an unguarded bucket is reported', () => {
+    const probe = new App({ context: NO_BUNDLING });
+    new Bucket(new Stack(probe, 'Probe'), 'Open');
+    const rules = findings(probe).map((f) => f.rule);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
+  });
+
+  it('every acknowledgment gives a reason of a sentence or more', () => {
+    const all = acknowledgments(app);
+    expect(all.length).toBeGreaterThan(0);
+    for (const ack of all) {
+      expect(ack.reason.split(/\s+/).length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it('acknowledges only these rules', () => {
+    const ids = new Set(acknowledgments(app).map((a) => a.id));
+    expect([...ids].sort()).toEqual(
+      [
+        'AwsSolutions-COG2',
+        'AwsSolutions-IAM5[Resource::*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ImportsBucketName>/imports/*]',
+        'AwsSolutions-L1',
+        'AwsSolutions-S1',
+      ].sort(),
+    );
+  });
+
+  it('acknowledges wildcard resources only on functions granted SMS or imports', () => {
+    const granted = [...ROUTES, ...EVENT_RULES].filter((d) => d.grants.notify || d.grants.imports).length;
+    const wildcards = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
+    expect(wildcards).toHaveLength(granted);
+  });
+});
+
+describe('a public route', () => {
+  // The contract has no public route yet; make one of an existing handler to check the opt-out.
+  const publicRoute = (r: RouteDef): RouteDef => (r.path === '/uhc' ? { ...r, roles: 'public' } : r);
+  let probe: App;
+  let stack: SehatKotaStack;
+
+  beforeAll(() => {
+    probe = new App({ context: NO_BUNDLING });
+    stack = new SehatKotaStack(probe, 'PublicProbe', { routes: ROUTES.map(publicRoute) });
+    probe.synth();
+  }, 60_000);
+
+  it('has no authorizer, while the others keep it', () => {
+    const routes = Object.values(
+      Template.fromStack(stack.capabilities.get('registry')!).findResources('AWS::ApiGatewayV2::Route'),
+    );
+    for (const route of routes) {
+      const isPublic = route.Properties.RouteKey === 'GET /uhc';
+      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe(isPublic ? 'NONE' : 'JWT');
+      expect(route.Properties.AuthorizerId === undefined, route.Properties.RouteKey).toBe(isPublic);
+    }
+  });
+
+  it('passes cdk-nag with APIG4 acknowledged on that route only', () => {
+    expect(findings(probe)).toEqual([]);
+    const apig4 = acknowledgments(probe).filter((a) => a.id === 'AwsSolutions-APIG4');
+    expect(apig4.map((a) => a.reason)).toEqual([
+      expect.stringContaining(routeKey({ method: 'GET', path: '/uhc' })),
+    ]);
+  });
+});
