@@ -2,14 +2,17 @@
 // `npx cdk synth` runs this file; tests call createApp() to get the very same app.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_SETTINGS, SehatKotaStack, type Settings } from './stack.ts';
+import * as z from 'zod/mini';
+import { DEFAULT_SETTINGS, settingsSchema } from '#shared/platform/config.ts';
+import { SehatKotaStack, type Settings } from './stack.ts';
 
 export const DEFAULT_REGION = 'ap-southeast-3';
 
-export function createApp(options: { context?: Record<string, unknown> } = {}) {
-  const app = new App({ context: options.context });
+/** Tests pass context (e.g. to skip bundling) and may turn off CDK's slow built-in template validation. */
+export function createApp(options: Pick<AppProps, 'context' | 'builtinCloudFormationValidation'> = {}) {
+  const app = new App(options);
   // No account and no lookups: the template is the same wherever it is synthesized.
   const region = app.node.tryGetContext('region') ?? process.env.CDK_DEPLOY_REGION ?? DEFAULT_REGION;
   const stack = new SehatKotaStack(app, 'SehatKota', {
@@ -21,16 +24,18 @@ export function createApp(options: { context?: Record<string, unknown> } = {}) {
   return { app, stack };
 }
 
-/** Settings from context `settings` (an object in cdk.json, or JSON with -c), checked against the defaults. */
+/** Settings from context `settings` (an object in cdk.json, or JSON with -c), checked as the functions check them. */
 function readSettings(raw: unknown): Partial<Settings> {
   if (raw === undefined) return {};
-  const given = typeof raw === 'string' ? JSON.parse(raw) : raw;
-  for (const [key, value] of Object.entries(given as object)) {
-    if (!(key in DEFAULT_SETTINGS)) throw new Error(`context settings: unknown setting ${key}`);
-    const want = typeof DEFAULT_SETTINGS[key as keyof Settings];
-    if (typeof value !== want) throw new Error(`context settings: ${key} must be a ${want}`);
+  const given = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
+  const unknown = Object.keys(given).filter((k) => !(k in DEFAULT_SETTINGS));
+  if (unknown.length) throw new Error(`context settings: unknown setting(s) ${unknown.join(', ')}`);
+  const checked = z.safeParse(settingsSchema, { ...DEFAULT_SETTINGS, ...given });
+  if (!checked.success) {
+    const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`context settings: ${issues}`);
   }
-  return given as Partial<Settings>;
+  return checked.data;
 }
 
 // Run by the CDK CLI (npx tsx infra/app.ts): the App synthesizes itself on exit.

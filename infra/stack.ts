@@ -27,6 +27,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import { ROUTES, type RouteDef } from '#shared/platform/routes.ts';
@@ -35,26 +36,8 @@ import { LOG_RETENTION } from './constructs/app-function.ts';
 import { CapabilityStack, IMPORTS_PREFIX, pascalCase } from './constructs/capability-stack.ts';
 
 /** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
-export interface Settings {
-  UHC_COVERED_PCT: number;
-  UHC_ACTIVE_PCT: number;
-  PREMIUM_PER_PERSON: number;
-  PREMIUM_DUE_DAY: number;
-  IMPORT_SYNC_MAX_ROWS: number;
-  CITY_NAME: string;
-  CITY_CODE: string;
-}
-
-/** The defaults shared/platform/config.ts would fall back to, stated here so a deployment shows its values. */
-export const DEFAULT_SETTINGS: Settings = {
-  UHC_COVERED_PCT: 98,
-  UHC_ACTIVE_PCT: 80,
-  PREMIUM_PER_PERSON: 42_000,
-  PREMIUM_DUE_DAY: 10,
-  IMPORT_SYNC_MAX_ROWS: 10_000,
-  CITY_NAME: 'Kota Jambi',
-  CITY_CODE: '15.71',
-};
+export type Settings = Config;
+export { DEFAULT_SETTINGS };
 
 export interface SehatKotaStackProps extends StackProps {
   settings?: Partial<Settings>;

@@ -1,9 +1,9 @@
 // PUT /residents/{nik}/coverage — close the current coverage period and open a new one (city_admin).
 import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
+import { coverageChangeSchema, nikSchema } from '#shared/registry/fields.ts';
 import { changeCoverage } from '#shared/registry/repository.ts';
 import { coverageView } from '#shared/registry/rules.ts';
-import { coverageChangeSchema, nikSchema } from '#shared/registry/fields.ts';
 
 export const handler = httpHandler(
   { params: z.object({ nik: nikSchema }), body: coverageChangeSchema },

@@ -6,7 +6,11 @@ import { publicResident } from '#shared/registry/rules.ts';
 import { newResidentSchema } from '#shared/registry/schemas.ts';
 
 export const handler = httpHandler({ body: newResidentSchema }, async ({ body, principal, requestId }) => {
-  const resident = await createResident(body, { actor: principal!, requestId, now: new Date().toISOString() });
+  const resident = await createResident(body, {
+    actor: principal!,
+    requestId,
+    now: new Date().toISOString(),
+  });
   const warnings = nikWarnings(body.nik, body.birthDate, body.sex);
   return { status: 201, body: { ...publicResident(resident), warnings } };
 });

@@ -3,18 +3,21 @@ import * as z from 'zod/mini';
 import { hasRole } from '#shared/platform/auth.ts';
 import { Forbidden, NotFound } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
+import { nikSchema } from '#shared/registry/fields.ts';
 import { getCoverageHistory, getResident } from '#shared/registry/repository.ts';
 import { coverageView, publicResident } from '#shared/registry/rules.ts';
-import { nikSchema } from '#shared/registry/fields.ts';
 
-export const handler = httpHandler({ params: z.object({ nik: nikSchema }) }, async ({ params, principal }) => {
-  const [resident, history] = await Promise.all([getResident(params.nik), getCoverageHistory(params.nik)]);
-  if (!resident) throw new NotFound('No resident with this NIK is registered');
-  if (!hasRole(principal, 'city_admin') && resident.rt !== principal?.rt) {
-    throw new Forbidden('This resident is not in your RT');
-  }
-  return {
-    status: 200,
-    body: { ...publicResident(resident), current: coverageView(resident.nik, resident.coverage), history },
-  };
-});
+export const handler = httpHandler(
+  { params: z.object({ nik: nikSchema }) },
+  async ({ params, principal }) => {
+    const [resident, history] = await Promise.all([getResident(params.nik), getCoverageHistory(params.nik)]);
+    if (!resident) throw new NotFound('No resident with this NIK is registered');
+    if (!hasRole(principal, 'city_admin') && resident.rt !== principal?.rt) {
+      throw new Forbidden('This resident is not in your RT');
+    }
+    return {
+      status: 200,
+      body: { ...publicResident(resident), current: coverageView(resident.nik, resident.coverage), history },
+    };
+  },
+);

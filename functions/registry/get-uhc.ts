@@ -6,7 +6,9 @@ import { AREA_CODE } from '#shared/registry/regions.ts';
 import { uhcReport } from '#shared/registry/reports.ts';
 
 const query = z.object({
-  area: z.optional(z.string().check(z.regex(AREA_CODE, 'must be a region code such as 15.71, 15.71.01 or 15.71.01.1012'))),
+  area: z.optional(
+    z.string().check(z.regex(AREA_CODE, 'must be a region code such as 15.71, 15.71.01 or 15.71.01.1012')),
+  ),
 });
 
 export const handler = httpHandler({ query }, async ({ query }) => ({

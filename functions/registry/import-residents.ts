@@ -6,12 +6,14 @@ import { httpHandler } from '#shared/platform/http.ts';
 import { runImport, TooManyRows } from '#shared/registry/import.ts';
 
 export const handler = httpHandler({ body: 'text' }, async ({ body, principal, requestId }) => {
-  if (body.trim() === '') throw ValidationError.field('body', 'Send the CSV file as the request body (text/csv)');
+  if (body.trim() === '')
+    throw ValidationError.field('body', 'Send the CSV file as the request body (text/csv)');
   try {
     const result = await runImport(
       body,
       { actor: principal!, requestId, now: new Date().toISOString() },
-      { maxRows: config().IMPORT_SYNC_MAX_ROWS },
+      // A retry that arrives while the first attempt still runs waits for it, then finds nothing new.
+      { maxRows: config().IMPORT_SYNC_MAX_ROWS, waitForLockSeconds: 20 },
     );
     return { status: 200, body: result };
   } catch (error) {

@@ -5,7 +5,10 @@ import { logger } from '#shared/platform/logger.ts';
 import { objectStore } from '#shared/platform/object-store.ts';
 import { runImportJob } from '#shared/registry/import.ts';
 
-type ObjectCreated = EventBridgeEvent<'Object Created', { bucket: { name: string }; object: { key: string } }>;
+type ObjectCreated = EventBridgeEvent<
+  'Object Created',
+  { bucket: { name: string }; object: { key: string } }
+>;
 
 export async function handler(event: ObjectCreated, context: Context): Promise<void> {
   const key = event.detail.object.key;
@@ -16,7 +19,13 @@ export async function handler(event: ObjectCreated, context: Context): Promise<v
   }
   try {
     const result = await runImportJob(jobId, () => objectStore().getText(key), context.awsRequestId);
-    logger.info('import done', { jobId, rows: result.rows, imported: result.imported, updated: result.updated, rejectedRows: result.rejectedRows });
+    logger.info('import done', {
+      jobId,
+      rows: result.rows,
+      imported: result.imported,
+      updated: result.updated,
+      rejectedRows: result.rejectedRows,
+    });
   } catch (error) {
     // A bad file or a job already run will not get better by retrying; anything else is retried.
     if (error instanceof ValidationError || error instanceof Conflict) {

@@ -1,6 +1,6 @@
 // Tells a resident by SMS, in Bahasa Indonesia, that their JKN coverage is now active (CoverageChanged).
 import type { EventBridgeEvent } from 'aws-lambda';
-import { COVERAGE_CHANGED, CoverageChanged } from '#events/registry.ts';
+import { type COVERAGE_CHANGED, CoverageChanged } from '#events/registry.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { notifier } from '#shared/platform/notifier.ts';
 import { getResident } from '#shared/registry/repository.ts';
@@ -13,6 +13,10 @@ export async function handler(event: EventBridgeEvent<typeof COVERAGE_CHANGED, u
   const resident = await getResident(detail.nik);
   if (!resident?.phone) return;
   const text = coverageActivatedSms({ name: resident.name, scheme: detail.after.scheme, at: detail.at });
-  const { messageId } = await notifier().sendSms({ phone: resident.phone, text, purpose: 'coverage-activated' });
+  const { messageId } = await notifier().sendSms({
+    phone: resident.phone,
+    text,
+    purpose: 'coverage-activated',
+  });
   logger.info('coverage SMS sent', { messageId, source: detail.source });
 }

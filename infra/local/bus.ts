@@ -1,10 +1,10 @@
 // Local mode's EventBridge: routes each event by the same rules as the CDK stack (event-rules.ts) to the
 // same handler modules, after the publisher's request has returned, retrying failures as Lambda would.
 import { randomUUID } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { EVENT_RULES, matches } from '#shared/platform/event-rules.ts';
+import { pathToFileURL } from 'node:url';
 import type { AppEvent, EventBus } from '#shared/platform/bus.ts';
+import { EVENT_RULES, matches } from '#shared/platform/event-rules.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
@@ -20,7 +20,8 @@ export class InProcessBus implements EventBus {
   ) {}
 
   async publish(events: AppEvent[]): Promise<void> {
-    for (const e of events) this.dispatch({ source: e.source, 'detail-type': e.detailType, detail: e.detail });
+    for (const e of events)
+      this.dispatch({ source: e.source, 'detail-type': e.detailType, detail: e.detail });
   }
 
   /** Also takes AWS service events (S3 Object Created) as the default bus would. */
@@ -37,12 +38,19 @@ export class InProcessBus implements EventBus {
     };
     for (const rule of EVENT_RULES) {
       if (rule.bus !== bus || !matches(rule.pattern, event)) continue;
-      const run = this.deliver(rule.name, rule.handler, full, rule.timeoutSeconds).finally(() => this.pending.delete(run));
+      const run = this.deliver(rule.name, rule.handler, full, rule.timeoutSeconds).finally(() =>
+        this.pending.delete(run),
+      );
       this.pending.add(run);
     }
   }
 
-  private async deliver(rule: string, handlerFile: string, event: unknown, timeoutSeconds = 30): Promise<void> {
+  private async deliver(
+    rule: string,
+    handlerFile: string,
+    event: unknown,
+    timeoutSeconds = 30,
+  ): Promise<void> {
     let loaded = this.modules.get(handlerFile);
     if (!loaded) {
       loaded = import(pathToFileURL(join(this.root, handlerFile)).href).then((m) => m.handler as Handler);
@@ -53,7 +61,11 @@ export class InProcessBus implements EventBus {
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
         await (await loaded)(event, lambdaContext(`local-${rule}`, timeoutSeconds));
-        this.delivered.push({ rule, detailType: (event as { 'detail-type': string })['detail-type'], ok: true });
+        this.delivered.push({
+          rule,
+          detailType: (event as { 'detail-type': string })['detail-type'],
+          ok: true,
+        });
         return;
       } catch (error) {
         this.log(`[bus] ${rule} failed (attempt ${attempt}/3): ${(error as Error).message}`);

@@ -15,9 +15,57 @@ export function prng(seed: number): () => number {
   };
 }
 
-const MEN = ['Ahmad', 'Budi', 'Dedi', 'Eko', 'Fajar', 'Hendra', 'Iwan', 'Joko', 'Rudi', 'Slamet', 'Taufik', 'Yusuf', 'Agus', 'Bambang', 'Rizki'];
-const WOMEN = ['Siti', 'Dewi', 'Ani', 'Rina', 'Sri', 'Wati', 'Nur', 'Fitri', 'Lestari', 'Ratna', 'Yuni', 'Intan', 'Maya', 'Putri', 'Aisyah'];
-const FAMILY = ['Saputra', 'Wijaya', 'Hidayat', 'Siregar', 'Nasution', 'Lubis', 'Harahap', 'Pratama', 'Santoso', 'Rahman', 'Syahputra', 'Kurniawan', 'Hasibuan', 'Simanjuntak', 'Daulay'];
+const MEN = [
+  'Ahmad',
+  'Budi',
+  'Dedi',
+  'Eko',
+  'Fajar',
+  'Hendra',
+  'Iwan',
+  'Joko',
+  'Rudi',
+  'Slamet',
+  'Taufik',
+  'Yusuf',
+  'Agus',
+  'Bambang',
+  'Rizki',
+];
+const WOMEN = [
+  'Siti',
+  'Dewi',
+  'Ani',
+  'Rina',
+  'Sri',
+  'Wati',
+  'Nur',
+  'Fitri',
+  'Lestari',
+  'Ratna',
+  'Yuni',
+  'Intan',
+  'Maya',
+  'Putri',
+  'Aisyah',
+];
+const FAMILY = [
+  'Saputra',
+  'Wijaya',
+  'Hidayat',
+  'Siregar',
+  'Nasution',
+  'Lubis',
+  'Harahap',
+  'Pratama',
+  'Santoso',
+  'Rahman',
+  'Syahputra',
+  'Kurniawan',
+  'Hasibuan',
+  'Simanjuntak',
+  'Daulay',
+];
 
 /** Twelve or more RTs spread over the kelurahan (codes like 1571011012-003-012). */
 export function demoRts(count = 12, seed = 7): RtRecord[] {
@@ -70,7 +118,12 @@ function pick<T>(rand: () => number, weights: [T, number][]): T {
 }
 
 /** Residents in households (one KK each, 1–6 people) spread over the given RTs. */
-export function demoResidents(count: number, rts: readonly RtRecord[], seed = 42, today = new Date()): DemoResident[] {
+export function demoResidents(
+  count: number,
+  rts: readonly RtRecord[],
+  seed = 42,
+  today = new Date(),
+): DemoResident[] {
   const rand = prng(seed);
   const out: DemoResident[] = [];
   const sequence = new Map<string, number>();
@@ -86,12 +139,19 @@ export function demoResidents(count: number, rts: readonly RtRecord[], seed = 42
     for (let m = 0; m < size && out.length < count; m++) {
       const sex: 'M' | 'F' = rand() < 0.5 ? 'M' : 'F';
       const age = m === 0 ? 20 + Math.floor(rand() * 71) : Math.floor(rand() * 91);
-      const birth = new Date(Date.UTC(today.getUTCFullYear() - age - 1, Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)));
+      const birth = new Date(
+        Date.UTC(today.getUTCFullYear() - age - 1, Math.floor(rand() * 12), 1 + Math.floor(rand() * 28)),
+      );
       const birthDate = birth.toISOString().slice(0, 10);
       const key = `${rt.kelurahan}${birthDate}${sex}`;
       const seq = (sequence.get(key) ?? 0) + 1;
       sequence.set(key, seq);
-      const nik = makeNik({ regionCode: rt.kelurahan, birthDate, sex, sequence: seq + Math.floor(rand() * 50) * 100 });
+      const nik = makeNik({
+        regionCode: rt.kelurahan,
+        birthDate,
+        sex,
+        sequence: seq + Math.floor(rand() * 50) * 100,
+      });
       const given = (sex === 'M' ? MEN : WOMEN)[Math.floor(rand() * 15)]!;
       const hasPhone = age >= 15 && rand() < 0.8;
       const insured = scheme !== '' || rand() < 0.02;
@@ -120,7 +180,19 @@ const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}
 export function toCsv(rows: readonly DemoResident[]): string {
   const header = 'nik,kk,name,birthDate,sex,phone,rt,scheme,status,lowIncome,smsConsent';
   const lines = rows.map((r) =>
-    [r.nik, r.kk, r.name, r.birthDate, r.sex, r.phone, r.rt, r.scheme, r.status, String(r.lowIncome), String(r.smsConsent)]
+    [
+      r.nik,
+      r.kk,
+      r.name,
+      r.birthDate,
+      r.sex,
+      r.phone,
+      r.rt,
+      r.scheme,
+      r.status,
+      String(r.lowIncome),
+      String(r.smsConsent),
+    ]
       .map(csvField)
       .join(','),
   );

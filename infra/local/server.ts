@@ -10,7 +10,7 @@ import * as z from 'zod/mini';
 import { toIssues } from '#shared/platform/http.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 import type { InProcessBus } from './bus.ts';
-import { DevTokens, devTokenRequest } from './dev-token.ts';
+import { type DevTokens, devTokenRequest } from './dev-token.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { FolderObjectStore } from './object-store.ts';
 import type { Outbox } from './outbox.ts';
@@ -19,7 +19,10 @@ import type { Outbox } from './outbox.ts';
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
 
-type Handler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyStructuredResultV2 | string>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: unknown,
+) => Promise<APIGatewayProxyStructuredResultV2 | string>;
 
 interface CompiledRoute {
   route: RouteDef;
@@ -78,7 +81,9 @@ export class LocalServer {
   }
 
   async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', resolve));
+    await new Promise<void>((resolve) =>
+      this.server.listen(this.opts.port, this.opts.host ?? '127.0.0.1', resolve),
+    );
     const address = this.server.address();
     const port = typeof address === 'object' && address ? address.port : this.opts.port;
     this.url = `http://localhost:${port}`;
@@ -103,11 +108,18 @@ export class LocalServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    if (body === undefined) return send(res, 413, { message: 'Request Entity Too Large' });
+    if (body === undefined) {
+      // The rest of the body is never read, so the connection cannot carry another request.
+      res.shouldKeepAlive = false;
+      return send(res, 413, { message: 'Request Entity Too Large' });
+    }
 
     if (url.pathname === '/auth/dev-token' && method === 'POST') return this.devToken(body, res);
     if (url.pathname === '/dev/outbox' && method === 'GET') {
-      const limit = Math.min(1000, Number(url.searchParams.get('limit') ?? 100) || 100);
+      const limit = Math.max(
+        1,
+        Math.min(1000, Math.trunc(Number(url.searchParams.get('limit') ?? 100)) || 100),
+      );
       return send(res, 200, this.opts.outbox.list(limit));
     }
     if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(url, body, res);
@@ -115,10 +127,16 @@ export class LocalServer {
 
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
     const match = candidates.find((r) => r.route.method === method);
-    if (!match) return send(res, candidates.length ? 405 : 404, { message: candidates.length ? 'Method Not Allowed' : 'Not Found' });
+    if (!match)
+      return send(res, candidates.length ? 405 : 404, {
+        message: candidates.length ? 'Method Not Allowed' : 'Not Found',
+      });
 
     const values = match.pattern.exec(url.pathname)!.slice(1);
-    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decodeURIComponent(values[i]!)]));
+    const decoded = values.map(decode);
+    // API Gateway refuses a path it cannot decode before any function runs.
+    if (decoded.some((v) => v === undefined)) return send(res, 400, { message: 'Bad Request' });
+    const pathParameters = Object.fromEntries(match.names.map((n, i) => [n, decoded[i]!]));
     let claims: Record<string, string> | undefined;
     if (match.route.roles !== 'public') {
       claims = await this.opts.tokens.verify(header(req, 'authorization'));
@@ -128,10 +146,15 @@ export class LocalServer {
     const event = toEvent(req, url, method, body, match.key, pathParameters, claims);
     const handler = await this.handler(match.route);
     const started = performance.now();
-    const result = await handler(event, lambdaContext(`local-${match.key}`, match.route.timeoutSeconds ?? 29));
+    const result = await handler(
+      event,
+      lambdaContext(`local-${match.key}`, match.route.timeoutSeconds ?? 29),
+    );
     writeResult(res, result);
     if (process.env.LOCAL_ACCESS_LOG !== '0') {
-      (this.opts.log ?? console.log)(`${method} ${match.route.path} → ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`);
+      (this.opts.log ?? console.log)(
+        `${method} ${match.route.path} → ${res.statusCode} ${(performance.now() - started).toFixed(1)} ms`,
+      );
     }
   }
 
@@ -140,7 +163,10 @@ export class LocalServer {
     try {
       input = JSON.parse(body.toString('utf8') || '{}');
     } catch {
-      return send(res, 400, { error: 'ValidationError', issues: [{ path: 'body', message: 'The body is not valid JSON' }] });
+      return send(res, 400, {
+        error: 'ValidationError',
+        issues: [{ path: 'body', message: 'The body is not valid JSON' }],
+      });
     }
     const parsed = z.safeParse(devTokenRequest, input);
     if (!parsed.success) return send(res, 400, { error: 'ValidationError', issues: toIssues(parsed.error) });
@@ -148,10 +174,15 @@ export class LocalServer {
   }
 
   private upload(url: URL, body: Buffer, res: ServerResponse): void {
-    const key = decodeURIComponent(url.pathname.slice('/dev/uploads/'.length));
+    const key = decode(url.pathname.slice('/dev/uploads/'.length));
+    if (key === undefined) {
+      send(res, 400, { message: 'Bad Request' });
+      return;
+    }
     const expires = Number(url.searchParams.get('expires'));
     if (!this.opts.uploads.verify(key, expires, url.searchParams.get('signature') ?? '')) {
-      return send(res, 403, { message: 'The upload URL is not valid or has expired' });
+      send(res, 403, { message: 'The upload URL is not valid or has expired' });
+      return;
     }
     this.opts.uploads.put(key, body);
     send(res, 200, {});
@@ -165,7 +196,8 @@ export class LocalServer {
 
   private index(res: ServerResponse): void {
     const rows = ROUTES.map(
-      (r) => `<tr><td>${r.method}</td><td><code>${r.path}</code></td><td>${r.roles === 'public' ? 'public' : r.roles.join(', ')}</td></tr>`,
+      (r) =>
+        `<tr><td>${r.method}</td><td><code>${r.path}</code></td><td>${r.roles === 'public' ? 'public' : r.roles.join(', ')}</td></tr>`,
     ).join('');
     const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>SehatKota (local)</title>
 <body style="font-family:system-ui;max-width:60rem;margin:2rem auto;padding:0 1rem">
@@ -174,6 +206,14 @@ export class LocalServer {
 <code>Authorization: Bearer &lt;token&gt;</code>. SMS land in <a href="/dev/outbox">/dev/outbox</a>.</p>
 <table><thead><tr><th>method</th><th>path</th><th>roles</th></tr></thead><tbody>${rows}</tbody></table></body></html>`;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  }
+}
+
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
   }
 }
 
@@ -245,9 +285,18 @@ function toEvent(
 }
 
 /** Applies HTTP API's payload 2.0 rules for what a function returns. */
-function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2 | string | unknown): void {
-  if (typeof result === 'string' || typeof result !== 'object' || result === null || !('statusCode' in result)) {
-    return send(res, 200, result);
+function writeResult(
+  res: ServerResponse,
+  result: APIGatewayProxyStructuredResultV2 | string | unknown,
+): void {
+  if (
+    typeof result === 'string' ||
+    typeof result !== 'object' ||
+    result === null ||
+    !('statusCode' in result)
+  ) {
+    send(res, 200, result);
+    return;
   }
   const r = result as APIGatewayProxyStructuredResultV2;
   const headers: Record<string, string | string[]> = {};

@@ -9,9 +9,12 @@ const port = Number(process.env.PORT ?? 3000);
 
 try {
   const system = await startLocalSystem({ port, ...(inMemory ? {} : { dataDir: join(ROOT, '.data') }) });
-  if (system.seeded) console.log(`Seeded demo data: ${system.seeded.rts} RTs, ${system.seeded.residents} residents`);
+  if (system.seeded)
+    console.log(`Seeded demo data: ${system.seeded.rts} RTs, ${system.seeded.residents} residents`);
   console.log(`SehatKota is running on ${system.url} (${inMemory ? 'in memory' : 'data in .data/'})`);
-  console.log(`  token:  curl -s -XPOST ${system.url}/auth/dev-token -H 'content-type: application/json' -d '{"role":"clinic"}'`);
+  console.log(
+    `  token:  curl -s -XPOST ${system.url}/auth/dev-token -H 'content-type: application/json' -d '{"role":"clinic"}'`,
+  );
   console.log(`  outbox: ${system.url}/dev/outbox`);
   let stopping = false;
   const stop = async (signal: string) => {

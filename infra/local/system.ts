@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEventBus } from '#shared/platform/bus.ts';
+import { setDdb } from '#shared/platform/dynamo.ts';
+import { logger } from '#shared/platform/logger.ts';
 import { setNotifier } from '#shared/platform/notifier.ts';
 import { setObjectStore } from '#shared/platform/object-store.ts';
 import { InProcessBus } from './bus.ts';
@@ -40,6 +42,8 @@ export interface LocalSystem {
 /** Sets the environment the handlers read, as the CDK stack sets a function's. */
 function localEnvironment(endpoint: string): void {
   process.env.DYNAMODB_ENDPOINT = endpoint;
+  // A client made for an earlier endpoint (a restart in the same process) must not be reused.
+  setDdb(undefined);
   process.env.AWS_REGION ??= 'ap-southeast-3';
   process.env.POWERTOOLS_SERVICE_NAME ??= 'sehatkota-local';
   process.env.POWERTOOLS_DEV ??= 'true';
@@ -56,11 +60,13 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
   // The SDK's notice that Node 20 support ends in 2027; Lambda runs Node 22.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const log = opts.quiet ? () => undefined : console.log;
+  // Quiet (tests, the benchmark): the functions' own INFO lines go too.
+  if (opts.quiet) logger.setLogLevel('WARN');
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  let dynamo: DynamoLocal | undefined;
-  const endpoint =
-    opts.dynamoEndpoint ??
-    (dynamo = await startDynamoLocal(opts.dataDir ? { dbPath: join(opts.dataDir, 'dynamodb') } : {})).endpoint;
+  const dynamo: DynamoLocal | undefined = opts.dynamoEndpoint
+    ? undefined
+    : await startDynamoLocal(opts.dataDir ? { dbPath: join(opts.dataDir, 'dynamodb') } : {});
+  const endpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
   try {
     localEnvironment(endpoint);
     await createTables(endpoint);
@@ -68,7 +74,11 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     const outbox = new Outbox(opts.dataDir ? join(opts.dataDir, 'outbox.jsonl') : undefined, !opts.quiet);
     const bus = new InProcessBus(ROOT, log);
     let server: LocalServer | undefined;
-    const uploads = new FolderObjectStore(join(opts.dataDir ?? join(ROOT, '.data', 'tmp'), 'uploads'), () => server?.url ?? '', key);
+    const uploads = new FolderObjectStore(
+      join(opts.dataDir ?? join(ROOT, '.data', 'tmp'), 'uploads'),
+      () => server?.url ?? '',
+      key,
+    );
     setNotifier(outbox);
     setEventBus(bus);
     setObjectStore(uploads);

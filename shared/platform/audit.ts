@@ -26,7 +26,11 @@ export function auditPut(input: AuditInput) {
         gsi1pk: `ACTOR#${input.actor.sub}`,
         gsi1sk: input.at,
         action: input.action,
-        actor: { sub: input.actor.sub, roles: input.actor.roles, ...('rt' in input.actor && input.actor.rt ? { rt: input.actor.rt } : {}) },
+        actor: {
+          sub: input.actor.sub,
+          roles: input.actor.roles,
+          ...('rt' in input.actor && input.actor.rt ? { rt: input.actor.rt } : {}),
+        },
         at: input.at,
         requestId: input.requestId,
         ...(input.reason ? { reason: input.reason } : {}),

@@ -30,7 +30,9 @@ export function parseGroups(claim: unknown): string[] {
   return text.split(/[\s,]+/).filter(Boolean);
 }
 
-export function principalFromEvent(event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer>): Principal | null {
+export function principalFromEvent(
+  event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer>,
+): Principal | null {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims || typeof claims.sub !== 'string') return null;
   const roles = parseGroups(claims['cognito:groups']).filter(isRole);

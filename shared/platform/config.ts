@@ -18,6 +18,9 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema>;
+/** Every setting a function reads, checked the same way at synth time (infra/app.ts). */
+export const settingsSchema = schema;
+export const DEFAULT_SETTINGS: Config = z.parse(schema, {});
 
 let cached: Config | undefined;
 

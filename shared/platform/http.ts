@@ -89,7 +89,10 @@ export function errorReply(error: unknown, requestId: string): APIGatewayProxySt
     if (error instanceof ValidationError) {
       return reply({ status: 400, body: { error: 'ValidationError', issues: error.issues } });
     }
-    return reply({ status: error.status, body: { error: error.code, message: error.message, ...error.details } });
+    return reply({
+      status: error.status,
+      body: { error: error.code, message: error.message, ...error.details },
+    });
   }
   logger.error('unhandled error', { error });
   return reply({

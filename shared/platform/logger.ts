@@ -1,5 +1,5 @@
 // The one Powertools logger; every line passes through a formatter that masks NIKs, KK numbers and phones.
-import { Logger, LogFormatter, LogItem } from '@aws-lambda-powertools/logger';
+import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 
 // 16-digit identity numbers (NIK, KK) and Indonesian phone numbers in any common spelling.
@@ -7,14 +7,20 @@ const SIXTEEN_DIGITS = /(?<!\d)\d{16}(?!\d)/g;
 const PHONE = /(?<![\d])(?:\+?62|0)8[\d\s-]{7,15}\d(?!\d)/g;
 
 export function maskPersonalData(text: string): string {
-  return text.replace(SIXTEEN_DIGITS, (m) => `${m.slice(0, 4)}********${m.slice(12)}`).replace(PHONE, '[phone]');
+  return text
+    .replace(SIXTEEN_DIGITS, (m) => `${m.slice(0, 4)}********${m.slice(12)}`)
+    .replace(PHONE, '[phone]');
 }
 
 function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPersonalData(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (value instanceof Error) {
-    return { name: value.name, message: maskPersonalData(value.message), stack: maskPersonalData(value.stack ?? '') };
+    return {
+      name: value.name,
+      message: maskPersonalData(value.message),
+      stack: maskPersonalData(value.stack ?? ''),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, depth + 1)]));

@@ -15,7 +15,11 @@ export interface ObjectStore {
 
 type Bytes = string | ArrayBuffer | ArrayBufferView;
 const bytes = (d: Bytes) =>
-  typeof d === 'string' ? Buffer.from(d) : ArrayBuffer.isView(d) ? Buffer.from(d.buffer, d.byteOffset, d.byteLength) : Buffer.from(d);
+  typeof d === 'string'
+    ? Buffer.from(d)
+    : ArrayBuffer.isView(d)
+      ? Buffer.from(d.buffer, d.byteOffset, d.byteLength)
+      : Buffer.from(d);
 
 /** SHA-256 (or HMAC-SHA-256 with a secret) in the shape the SDK's signers take. */
 export class Sha256 {
@@ -46,7 +50,11 @@ export async function presignS3(
   signingDate?: Date,
 ): Promise<string> {
   const hostname = `${where.bucket}.s3.${where.region}.amazonaws.com`;
-  const presigner = new S3RequestPresigner({ region: where.region, credentials: where.credentials, sha256: Sha256 });
+  const presigner = new S3RequestPresigner({
+    region: where.region,
+    credentials: where.credentials,
+    sha256: Sha256,
+  });
   const request = new HttpRequest({
     protocol: 'https:',
     hostname,

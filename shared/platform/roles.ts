@@ -1,5 +1,12 @@
 // The Cognito groups a caller can belong to; every route names the ones it admits.
-export const ROLES = ['city_admin', 'clinic', 'rt_chair', 'social_verifier', 'operator', 'responder'] as const;
+export const ROLES = [
+  'city_admin',
+  'clinic',
+  'rt_chair',
+  'social_verifier',
+  'operator',
+  'responder',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export function isRole(value: string): value is Role {

@@ -32,7 +32,8 @@ export const isoDate = () =>
 
 export const birthDateSchema = isoDate().check(
   z.refine((s) => s >= '1900-01-01', 'is before 1900'),
-  z.refine((s) => s <= new Date().toISOString().slice(0, 10), 'is in the future'),
+  // Today in WIB: a baby born this morning in Jambi is not "in the future" while it is still yesterday in UTC.
+  z.refine((s) => s <= new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10), 'is in the future'),
 );
 
 export const rtSchema = text().check(

@@ -1,7 +1,7 @@
 // Import jobs: the record of each import (who, when, outcome) and, for large files, the job that runs
 // once the CSV has been uploaded. Kept apart from the importer so the small functions stay small.
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut } from '#shared/platform/audit.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
@@ -38,7 +38,9 @@ export async function createImportJob(ctx: WriteContext): Promise<ImportJob> {
 }
 
 export async function getImportJob(jobId: string): Promise<ImportJob> {
-  const out = await ddb().send(new GetCommand({ TableName: tableName('registry'), Key: jobKey(jobId), ConsistentRead: true }));
+  const out = await ddb().send(
+    new GetCommand({ TableName: tableName('registry'), Key: jobKey(jobId), ConsistentRead: true }),
+  );
   if (!out.Item) throw new NotFound('No import job with this id');
   const { pk: _pk, sk: _sk, ...job } = out.Item;
   return job as ImportJob;
@@ -54,7 +56,13 @@ export async function finishJob(jobId: string, result: ImportResult, ctx: WriteC
         UpdateExpression:
           'SET #s = :done, finishedAt = :now, #r = :r, createdAt = if_not_exists(createdAt, :now), createdBy = if_not_exists(createdBy, :by), jobId = :id, startedAt = if_not_exists(startedAt, :now)',
         ExpressionAttributeNames: { '#s': 'status', '#r': 'result' },
-        ExpressionAttributeValues: { ':done': 'DONE', ':now': ctx.now, ':r': summary, ':by': ctx.actor.sub, ':id': jobId },
+        ExpressionAttributeValues: {
+          ':done': 'DONE',
+          ':now': ctx.now,
+          ':r': summary,
+          ':by': ctx.actor.sub,
+          ':id': jobId,
+        },
       },
     },
     auditPut({
@@ -63,7 +71,13 @@ export async function finishJob(jobId: string, result: ImportResult, ctx: WriteC
       actor: ctx.actor,
       at: new Date().toISOString(),
       requestId: ctx.requestId,
-      after: { rows: result.rows, imported: result.imported, updated: result.updated, unchanged: result.unchanged, rejectedRows: result.rejectedRows },
+      after: {
+        rows: result.rows,
+        imported: result.imported,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        rejectedRows: result.rejectedRows,
+      },
     }),
   ]);
 }
@@ -91,7 +105,8 @@ export async function startImportJob(jobId: string, now: string): Promise<Import
     const { pk: _pk, sk: _sk, ...job } = out.Attributes ?? {};
     return job as ImportJob;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw new Conflict('This import job has already run');
+    if ((error as Error).name === 'ConditionalCheckFailedException')
+      throw new Conflict('This import job has already run');
     throw error;
   }
 }
@@ -108,3 +123,48 @@ export async function failImportJob(jobId: string, message: string): Promise<voi
   );
 }
 
+const LOCK_KEY = { pk: 'IMPORT#LOCK', sk: 'LOCK' };
+
+/**
+ * One import at a time: two imports of the same new rows (a client retrying after a timeout) would each
+ * see them as new and count them twice. A lease, so a worker that died does not block imports for ever.
+ */
+export async function acquireImportLock(jobId: string, leaseSeconds: number): Promise<void> {
+  const now = Date.now();
+  try {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName('registry'),
+        Item: {
+          ...LOCK_KEY,
+          jobId,
+          leaseUntil: now + leaseSeconds * 1000,
+          expiresAt: Math.ceil(now / 1000) + leaseSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    throw new Conflict('Another import is running; try again when it has finished', {
+      retryAfterSeconds: 30,
+    });
+  }
+}
+
+export async function releaseImportLock(jobId: string): Promise<void> {
+  try {
+    await ddb().send(
+      new DeleteCommand({
+        TableName: tableName('registry'),
+        Key: LOCK_KEY,
+        ConditionExpression: 'jobId = :id',
+        ExpressionAttributeValues: { ':id': jobId },
+      }),
+    );
+  } catch (error) {
+    // Our lease ran out and another import holds the lock now: nothing of ours to release.
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}

@@ -4,15 +4,21 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
-import { auditPut } from '#shared/platform/audit.ts';
 import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
-import { ValidationError } from '#shared/platform/errors.ts';
+import { Conflict, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { failImportJob, finishJob, startImportJob } from './import-jobs.ts';
+import {
+  acquireImportLock,
+  failImportJob,
+  finishJob,
+  releaseImportLock,
+  startImportJob,
+} from './import-jobs.ts';
 import { kelurahanOfRt } from './regions.ts';
 import {
   listRts,
+  openPeriod,
   periodItem,
   premiumUpdate,
   residentItem,
@@ -37,11 +43,22 @@ import {
   text,
 } from './schemas.ts';
 
-export const IMPORT_COLUMNS = ['nik', 'kk', 'name', 'birthDate', 'sex', 'phone', 'rt', 'scheme', 'status'] as const;
+export const IMPORT_COLUMNS = [
+  'nik',
+  'kk',
+  'name',
+  'birthDate',
+  'sex',
+  'phone',
+  'rt',
+  'scheme',
+  'status',
+] as const;
 /** Optional columns; when absent, what is stored is kept. */
 export const OPTIONAL_COLUMNS = ['lowIncome', 'smsConsent'] as const;
 const CHUNK_ROWS = 500;
-const CHUNKS_IN_FLIGHT = 4;
+// Enough chunks in flight that one chunk's reads overlap the others' writes.
+const CHUNKS_IN_FLIGHT = 8;
 const MAX_REJECTIONS_KEPT = 1000;
 
 export interface Rejection {
@@ -64,7 +81,14 @@ export interface ImportResult {
 const YES = new Set(['true', '1', 'ya', 'y', 'yes']);
 const NO = new Set(['false', '0', 'tidak', 't', 'no', 'n']);
 const yesNo = z.pipe(
-  z.string().check(z.refine((s) => YES.has(s.toLowerCase()) || NO.has(s.toLowerCase()), 'must be true or false (ya/tidak)')),
+  z
+    .string()
+    .check(
+      z.refine(
+        (s) => YES.has(s.toLowerCase()) || NO.has(s.toLowerCase()),
+        'must be true or false (ya/tidak)',
+      ),
+    ),
   z.transform((s: string) => YES.has(s.toLowerCase())),
 );
 // L/P (laki-laki/perempuan) is how Indonesian lists usually write it.
@@ -94,10 +118,20 @@ const rowSchema = z
   .check(
     z.superRefine((row, ctx) => {
       if (row.scheme && !row.status) {
-        ctx.addIssue({ code: 'custom', path: ['status'], message: 'is required when scheme is given', input: row });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['status'],
+          message: 'is required when scheme is given',
+          input: row,
+        });
       }
       if (row.status && !row.scheme) {
-        ctx.addIssue({ code: 'custom', path: ['scheme'], message: 'is required when status is given', input: row });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['scheme'],
+          message: 'is required when status is given',
+          input: row,
+        });
       }
     }),
   );
@@ -123,13 +157,16 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
   if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) {
-    throw ValidationError.field('header', `is missing column(s) ${missing.join(', ')}; expected ${IMPORT_COLUMNS.join(',')}`);
+    throw ValidationError.field(
+      'header',
+      `is missing column(s) ${missing.join(', ')}; expected ${IMPORT_COLUMNS.join(',')}`,
+    );
   }
   const columns = [...IMPORT_COLUMNS, ...OPTIONAL_COLUMNS];
   const index = columns.map((c) => header.indexOf(c));
   const seen = new Map<string, number>();
   const out: ParsedFile = { rows: [], rejected: [], rejectedRows: 0, total: records.length };
-  const reject = (line: number, issues: Rejection[]) => {
+  const reject = (issues: Rejection[]) => {
     out.rejectedRows++;
     for (const issue of issues) if (out.rejected.length < MAX_REJECTIONS_KEPT) out.rejected.push(issue);
   };
@@ -142,19 +179,18 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
     const parsed = z.safeParse(rowSchema, raw);
     if (!parsed.success) {
       reject(
-        line,
         parsed.error.issues.map((i) => ({ line, field: String(i.path[0] ?? 'row'), reason: i.message })),
       );
       continue;
     }
     const row = parsed.data;
     if (!knownRts.has(row.rt)) {
-      reject(line, [{ line, field: 'rt', reason: `RT ${row.rt} is not registered in this city` }]);
+      reject([{ line, field: 'rt', reason: `RT ${row.rt} is not registered in this city` }]);
       continue;
     }
     const first = seen.get(row.nik);
     if (first !== undefined) {
-      reject(line, [{ line, field: 'nik', reason: `appears again; first at line ${first}` }]);
+      reject([{ line, field: 'nik', reason: `appears again; first at line ${first}` }]);
       continue;
     }
     seen.set(row.nik, line);
@@ -165,17 +201,22 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
 
 async function batchGetResidents(niks: string[]): Promise<Map<string, Resident>> {
   const found = new Map<string, Resident>();
-  for (let i = 0; i < niks.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = niks.slice(i, i + 100).map(residentKey);
-    for (let attempt = 0; keys?.length; attempt++) {
-      const out: BatchGetCommandOutput = await ddb().send(
-        new BatchGetCommand({ RequestItems: { [tableName('registry')]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[tableName('registry')] ?? []) found.set(String(item.nik), item as Resident);
-      keys = out.UnprocessedKeys?.[tableName('registry')]?.Keys;
-      if (keys?.length) await backoff(attempt);
-    }
-  }
+  const table = tableName('registry');
+  const batches: string[][] = [];
+  for (let i = 0; i < niks.length; i += 100) batches.push(niks.slice(i, i + 100));
+  await Promise.all(
+    batches.map(async (batch) => {
+      let keys: Record<string, unknown>[] | undefined = batch.map(residentKey);
+      for (let attempt = 0; keys?.length; attempt++) {
+        const out: BatchGetCommandOutput = await ddb().send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of out.Responses?.[table] ?? []) found.set(String(item.nik), item as Resident);
+        keys = out.UnprocessedKeys?.[table]?.Keys;
+        if (keys?.length) await backoff(attempt);
+      }
+    }),
+  );
   return found;
 }
 
@@ -219,7 +260,11 @@ async function importChunk(
   const moveUhc = (kel: string, c: Resident['coverage'], sign: 1 | -1) => {
     const d = uhcContribution(c);
     const t = uhc.get(kel) ?? { residents: 0, covered: 0, active: 0 };
-    uhc.set(kel, { residents: t.residents + sign * d.residents, covered: t.covered + sign * d.covered, active: t.active + sign * d.active });
+    uhc.set(kel, {
+      residents: t.residents + sign * d.residents,
+      covered: t.covered + sign * d.covered,
+      active: t.active + sign * d.active,
+    });
   };
   const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0 };
   for (const { row } of rows) {
@@ -231,7 +276,7 @@ async function importChunk(
       before.name !== row.name ||
       before.birthDate !== row.birthDate ||
       before.sex !== row.sex ||
-      (before.phone ?? undefined) !== row.phone ||
+      (row.phone !== undefined && before.phone !== row.phone) ||
       before.rt !== row.rt ||
       (row.lowIncome !== undefined && before.lowIncome !== row.lowIncome) ||
       (row.smsConsent !== undefined && before.smsConsent !== row.smsConsent);
@@ -245,17 +290,14 @@ async function importChunk(
     let coverage = before?.coverage ?? null;
     let apbdLastEnd = before?.apbdLastEnd ?? undefined;
     if (coverageChanged) {
-      coverage = {
-        scheme: row.scheme!,
-        status: row.status!,
-        since: ctx.now,
-        source: 'IMPORT',
-        periodSk: `COV#${ctx.now}#v${version}`,
-        reason: `import ${jobId}`,
-      };
-      if (before?.coverage) writes.push(periodItem(row.nik, before.coverage, before.coverage.source, ctx.now));
-      writes.push(periodItem(row.nik, coverage, ctx.actor.sub));
-      const p = premiumDeltas(before?.coverage, coverage, ctx.now, apbdLastEnd);
+      coverage = openPeriod(
+        before,
+        { scheme: row.scheme!, status: row.status!, reason: `import ${jobId}`, source: 'IMPORT' },
+        ctx,
+      );
+      if (before?.coverage) writes.push(periodItem(row.nik, before.coverage, coverage.since));
+      writes.push(periodItem(row.nik, coverage));
+      const p = premiumDeltas(before?.coverage, coverage, coverage.since, apbdLastEnd);
       apbdLastEnd = p.apbdLastEnd;
       for (const d of p.deltas) premium.set(d.month, (premium.get(d.month) ?? 0) + d.delta);
     }
@@ -265,7 +307,8 @@ async function importChunk(
       name: row.name,
       birthDate: row.birthDate,
       sex: row.sex,
-      ...(row.phone ? { phone: row.phone } : {}),
+      // An empty phone cell keeps the number the city already has: lists often lack phones.
+      ...((row.phone ?? before?.phone) ? { phone: row.phone ?? before?.phone } : {}),
       rt: row.rt,
       kelurahan,
       lowIncome: row.lowIncome ?? before?.lowIncome ?? false,
@@ -296,7 +339,11 @@ async function importChunk(
     const marker: TransactItem = {
       Put: {
         TableName: tableName('registry'),
-        Item: { pk: `IMPORT#${jobId}`, sk: `CHUNK#${chunkNo}#${part}`, expiresAt: Math.floor(Date.now() / 1000) + 7 * 86400 },
+        Item: {
+          pk: `IMPORT#${jobId}`,
+          sk: `CHUNK#${chunkNo}#${part}`,
+          expiresAt: Math.floor(Date.now() / 1000) + 7 * 86400,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
@@ -324,7 +371,12 @@ async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext):
   let next = 0;
   const worker = async () => {
     for (let chunk = next++; chunk * CHUNK_ROWS < parsed.rows.length; chunk = next++) {
-      const o = await importChunk(parsed.rows.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS), chunk, jobId, ctx);
+      const o = await importChunk(
+        parsed.rows.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS),
+        chunk,
+        jobId,
+        ctx,
+      );
       result.imported += o.imported;
       result.updated += o.updated;
       result.unchanged += o.unchanged;
@@ -338,20 +390,34 @@ export async function loadKnownRts(): Promise<Set<string>> {
   return new Set((await listRts()).map((r) => r.rt));
 }
 
-/** Runs a whole import and records it as a finished job with its audit record. */
+/** Runs a whole import, one at a time, and records it as a finished job with its audit record. */
 export async function runImport(
   text: string,
   ctx: WriteContext,
-  opts: { jobId?: string; maxRows?: number } = {},
+  opts: { jobId?: string; maxRows?: number; leaseSeconds?: number; waitForLockSeconds?: number } = {},
 ): Promise<ImportResult> {
   const jobId = opts.jobId ?? randomUUID();
   const parsed = parseImportCsv(text, await loadKnownRts());
   if (opts.maxRows !== undefined && parsed.total > opts.maxRows) {
     throw new TooManyRows(parsed.total, opts.maxRows);
   }
-  const result = await importRows(parsed, jobId, ctx);
-  await finishJob(jobId, result, ctx);
-  return result;
+  const waitUntil = Date.now() + (opts.waitForLockSeconds ?? 0) * 1000;
+  for (;;) {
+    try {
+      await acquireImportLock(jobId, opts.leaseSeconds ?? 60);
+      break;
+    } catch (error) {
+      if (!(error instanceof Conflict) || Date.now() > waitUntil) throw error;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  try {
+    const result = await importRows(parsed, jobId, ctx);
+    await finishJob(jobId, result, ctx);
+    return result;
+  } finally {
+    await releaseImportLock(jobId);
+  }
 }
 
 export class TooManyRows extends Error {
@@ -364,14 +430,30 @@ export class TooManyRows extends Error {
 }
 
 /** The job worker's whole task: claim the job, read the file, import, record the outcome. */
-export async function runImportJob(jobId: string, readFile: () => Promise<string>, requestId: string): Promise<ImportResult> {
+export async function runImportJob(
+  jobId: string,
+  readFile: () => Promise<string>,
+  requestId: string,
+): Promise<ImportResult> {
   const now = new Date().toISOString();
   const job = await startImportJob(jobId, now);
-  const ctx: WriteContext = { actor: { sub: job.createdBy, roles: ['city_admin'] }, requestId, now: job.startedAt ?? now };
+  const ctx: WriteContext = {
+    actor: { sub: job.createdBy, roles: ['city_admin'] },
+    requestId,
+    now: job.startedAt ?? now,
+  };
   try {
-    return await runImport(await readFile(), ctx, { jobId });
+    // The lease outlasts the worker's 15-minute limit.
+    return await runImport(await readFile(), ctx, {
+      jobId,
+      leaseSeconds: 16 * 60,
+      waitForLockSeconds: 10 * 60,
+    });
   } catch (error) {
-    const message = error instanceof ValidationError ? error.message : 'The import failed; see the function log';
+    const message =
+      error instanceof ValidationError || error instanceof Conflict
+        ? error.message
+        : 'The import failed; see the function log';
     await failImportJob(jobId, message);
     throw error;
   }

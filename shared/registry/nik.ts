@@ -4,9 +4,44 @@
 
 // Kemendagri province codes, including the Papua provinces created in 2022.
 const PROVINCES = new Set([
-  '11', '12', '13', '14', '15', '16', '17', '18', '19', '21', '31', '32', '33', '34', '35', '36', '51', '52',
-  '53', '61', '62', '63', '64', '65', '71', '72', '73', '74', '75', '76', '81', '82', '91', '92', '93', '94',
-  '95', '96',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '16',
+  '17',
+  '18',
+  '19',
+  '21',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '51',
+  '52',
+  '53',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '72',
+  '73',
+  '74',
+  '75',
+  '76',
+  '81',
+  '82',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '96',
 ]);
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -41,7 +76,8 @@ export function parseNik(nik: string): { ok: true; parts: NikParts } | { ok: fal
     return { ok: false, reason: 'has a birth day outside 01–31 (men) or 41–71 (women)' };
   }
   if (month < 1 || month > 12) return { ok: false, reason: 'has a birth month outside 01–12' };
-  if (day > (DAYS_IN_MONTH[month - 1] ?? 31)) return { ok: false, reason: 'has a birth date that does not exist' };
+  if (day > (DAYS_IN_MONTH[month - 1] ?? 31))
+    return { ok: false, reason: 'has a birth date that does not exist' };
   const sequence = nik.slice(12);
   if (sequence === '0000') return { ok: false, reason: 'has sequence number 0000' };
   return { ok: true, parts: { province, regency, district, day, month, yy, sex, sequence } };
@@ -56,10 +92,14 @@ export function nikWarnings(nik: string, birthDate: string, sex: 'M' | 'F'): str
   const [y, m, d] = birthDate.split('-').map(Number);
   if (y === undefined || m !== month || d !== day || y % 100 !== yy) {
     const nikDate = `${String(day).padStart(2, '0')}-${String(month).padStart(2, '0')}-${String(yy).padStart(2, '0')}`;
-    warnings.push(`birthDate ${birthDate} disagrees with the NIK's date (DD-MM-YY ${nikDate}); the NIK is kept as issued`);
+    warnings.push(
+      `birthDate ${birthDate} disagrees with the NIK's date (DD-MM-YY ${nikDate}); the NIK is kept as issued`,
+    );
   }
   if (sex !== parsed.parts.sex) {
-    warnings.push(`sex ${sex} disagrees with the NIK, which encodes ${parsed.parts.sex === 'F' ? 'female' : 'male'}`);
+    warnings.push(
+      `sex ${sex} disagrees with the NIK, which encodes ${parsed.parts.sex === 'F' ? 'female' : 'male'}`,
+    );
   }
   return warnings;
 }

@@ -22,7 +22,11 @@ function figures(c: { residents: number; covered: number; active: number }) {
 export async function uhcReport(area: string) {
   const rows = await uhcRows(area);
   const total = rows.reduce(
-    (t, r) => ({ residents: t.residents + r.residents, covered: t.covered + r.covered, active: t.active + r.active }),
+    (t, r) => ({
+      residents: t.residents + r.residents,
+      covered: t.covered + r.covered,
+      active: t.active + r.active,
+    }),
     { residents: 0, covered: 0, active: 0 },
   );
   const { UHC_COVERED_PCT, UHC_ACTIVE_PCT } = config();
@@ -31,7 +35,11 @@ export async function uhcReport(area: string) {
     name: areaName(area) ?? (area === config().CITY_CODE ? config().CITY_NAME : null),
     thresholds: { coveredPct: UHC_COVERED_PCT, activePct: UHC_ACTIVE_PCT },
     ...figures(total),
-    kelurahan: rows.map((r) => ({ code: r.kelurahan, name: kelurahanName(r.kelurahan) ?? null, ...figures(r) })),
+    kelurahan: rows.map((r) => ({
+      code: r.kelurahan,
+      name: kelurahanName(r.kelurahan) ?? null,
+      ...figures(r),
+    })),
   };
 }
 

@@ -44,19 +44,36 @@ function fromItem(item: Record<string, unknown>): Resident {
   return rest as unknown as Resident;
 }
 
-export function periodItem(nik: string, c: CurrentCoverage, actor: string, validTo?: string): Record<string, unknown> {
-  const period: CoveragePeriod & { pk: string; sk: string } = {
-    pk: `RES#${nik}`,
-    sk: c.periodSk,
-    scheme: c.scheme,
-    status: c.status,
-    validFrom: c.since,
-    source: c.source,
-    actor,
-    ...(c.reason ? { reason: c.reason } : {}),
-    ...(validTo ? { validTo } : {}),
+export function periodItem(nik: string, c: CurrentCoverage, validTo?: string): Record<string, unknown> {
+  const { periodSk, since, ...rest } = c;
+  return { pk: `RES#${nik}`, sk: periodSk, validFrom: since, ...rest, ...(validTo ? { validTo } : {}) };
+}
+
+/**
+ * The coverage period a change opens. It never starts before the period it closes (a retried or
+ * racing change may carry an older clock), and its sort key orders by time, then by version.
+ */
+export function openPeriod(
+  before: Pick<Resident, 'coverage' | 'version'> | undefined,
+  change: {
+    scheme: CurrentCoverage['scheme'];
+    status: CurrentCoverage['status'];
+    reason?: string;
+    source: string;
+  },
+  ctx: WriteContext,
+): CurrentCoverage {
+  const since = before?.coverage && before.coverage.since > ctx.now ? before.coverage.since : ctx.now;
+  const version = (before?.version ?? 0) + 1;
+  return {
+    scheme: change.scheme,
+    status: change.status,
+    since,
+    source: change.source,
+    periodSk: `COV#${since}#v${String(version).padStart(6, '0')}`,
+    ...(change.reason ? { reason: change.reason } : {}),
+    actor: ctx.actor.sub,
   };
-  return { ...period };
 }
 
 /** The ADD update for one kelurahan's UHC counts; undefined when nothing moves. */
@@ -91,7 +108,8 @@ export async function transact(items: TransactItem[], attempts = 6): Promise<voi
       return;
     } catch (error) {
       const reasons = cancellationReasons(error);
-      const conflicted = reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      const conflicted =
+        reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
       if (!conflicted || attempt >= attempts) throw error;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
     }
@@ -99,12 +117,16 @@ export async function transact(items: TransactItem[], attempts = 6): Promise<voi
 }
 
 export async function getResident(nik: string): Promise<Resident | undefined> {
-  const out = await ddb().send(new GetCommand({ TableName: T(), Key: residentKey(nik), ConsistentRead: true }));
+  const out = await ddb().send(
+    new GetCommand({ TableName: T(), Key: residentKey(nik), ConsistentRead: true }),
+  );
   return out.Item ? fromItem(out.Item) : undefined;
 }
 
 /** The clinic's question, in one strongly consistent GetItem of two attributes. */
-export async function getCurrentCoverage(nik: string): Promise<{ coverage: CurrentCoverage | null } | undefined> {
+export async function getCurrentCoverage(
+  nik: string,
+): Promise<{ coverage: CurrentCoverage | null } | undefined> {
   const out = await ddb().send(
     new GetCommand({
       TableName: T(),
@@ -157,17 +179,34 @@ export async function createResident(input: NewResident, ctx: WriteContext): Pro
     updatedAt: ctx.now,
   };
   const items: TransactItem[] = [
-    { Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' } },
-    { ConditionCheck: { TableName: T(), Key: { pk: RT_PK, sk: input.rt }, ConditionExpression: 'attribute_exists(pk)' } },
+    {
+      Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' },
+    },
+    {
+      ConditionCheck: {
+        TableName: T(),
+        Key: { pk: RT_PK, sk: input.rt },
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    },
     uhcUpdate(resident.kelurahan, { residents: 1, covered: 0, active: 0 })!,
-    auditPut({ entity: `RES#${input.nik}`, action: 'ResidentRegistered', actor: ctx.actor, at: ctx.now, requestId: ctx.requestId, after: { rt: input.rt } }),
+    auditPut({
+      entity: `RES#${input.nik}`,
+      action: 'ResidentRegistered',
+      actor: ctx.actor,
+      at: ctx.now,
+      requestId: ctx.requestId,
+      after: { rt: input.rt },
+    }),
   ];
   try {
     await transact(items);
   } catch (error) {
     const reasons = cancellationReasons(error);
-    if (reasons?.[0] === 'ConditionalCheckFailed') throw new Conflict('A resident with this NIK is already registered');
-    if (reasons?.[1] === 'ConditionalCheckFailed') throw ValidationError.field('rt', `RT ${input.rt} is not registered in this city`);
+    if (reasons?.[0] === 'ConditionalCheckFailed')
+      throw new Conflict('A resident with this NIK is already registered');
+    if (reasons?.[1] === 'ConditionalCheckFailed')
+      throw ValidationError.field('rt', `RT ${input.rt} is not registered in this city`);
     throw error;
   }
   return resident;
@@ -190,20 +229,14 @@ export function planCoverageChange(
   ctx: WriteContext,
 ): CoverageChangePlan {
   const version = before.version + 1;
-  const coverage: CurrentCoverage = {
-    scheme: change.scheme,
-    status: change.status,
-    since: ctx.now,
-    source: change.source,
-    periodSk: `COV#${ctx.now}#v${version}`,
-    reason: change.reason,
-  };
-  const premium = premiumDeltas(before.coverage, coverage, ctx.now, before.apbdLastEnd);
+  const coverage = openPeriod(before, change, ctx);
+  const at = coverage.since;
+  const premium = premiumDeltas(before.coverage, coverage, at, before.apbdLastEnd);
   const after: Resident = {
     ...before,
     coverage,
     version,
-    updatedAt: ctx.now,
+    updatedAt: at,
     ...(premium.apbdLastEnd ? { apbdLastEnd: premium.apbdLastEnd } : {}),
   };
   const items: TransactItem[] = [
@@ -216,13 +249,13 @@ export function planCoverageChange(
         ExpressionAttributeValues: {
           ':c': coverage,
           ':v': version,
-          ':now': ctx.now,
+          ':now': at,
           ':end': premium.apbdLastEnd ?? null,
           ':prev': before.version,
         },
       },
     },
-    { Put: { TableName: T(), Item: periodItem(before.nik, coverage, ctx.actor.sub) } },
+    { Put: { TableName: T(), Item: periodItem(before.nik, coverage) } },
   ];
   if (before.coverage) {
     items.push({
@@ -231,7 +264,7 @@ export function planCoverageChange(
         Key: { pk: `RES#${before.nik}`, sk: before.coverage.periodSk },
         UpdateExpression: 'SET validTo = :to',
         ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(validTo)',
-        ExpressionAttributeValues: { ':to': ctx.now },
+        ExpressionAttributeValues: { ':to': at },
       },
     });
   }
@@ -247,7 +280,7 @@ export function planCoverageChange(
       entity: `RES#${before.nik}`,
       action: 'CoverageChanged',
       actor: ctx.actor,
-      at: ctx.now,
+      at,
       requestId: ctx.requestId,
       reason: change.reason,
       before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
@@ -262,7 +295,7 @@ export function planCoverageChange(
     after: { scheme: coverage.scheme, status: coverage.status },
     source: change.source,
     reason: change.reason,
-    at: ctx.now,
+    at,
     actor: ctx.actor.sub,
   };
   return { items, after, event };
@@ -292,7 +325,12 @@ export async function changeCoverage(
     if (before.coverage?.scheme === change.scheme && before.coverage.status === change.status) {
       return { resident: before, changed: false };
     }
-    const plan = planCoverageChange(before, change, ctx);
+    // A retry is a new attempt at a later moment, after the change that beat it.
+    const plan = planCoverageChange(
+      before,
+      change,
+      attempt === 1 ? ctx : { ...ctx, now: new Date().toISOString() },
+    );
     try {
       await transact(plan.items);
     } catch (error) {

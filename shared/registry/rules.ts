@@ -86,7 +86,10 @@ export function ageOn(birthDate: string, on: string): number {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
+/** A resident as the API shows them: without the bookkeeping fields. */
 export function publicResident(r: Resident) {
-  const { apbdLastEnd: _internal, ...rest } = r;
-  return rest;
+  const { apbdLastEnd: _internal, coverage, ...rest } = r;
+  if (!coverage) return { ...rest, coverage: null };
+  const { periodSk: _key, ...shown } = coverage;
+  return { ...rest, coverage: shown };
 }

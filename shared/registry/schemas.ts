@@ -55,6 +55,8 @@ export interface CurrentCoverage {
   /** Sort key of the period item */
   periodSk: string;
   reason?: string;
+  /** Who opened the period (kept here so closing it can rewrite the row unchanged but for validTo). */
+  actor?: string;
 }
 
 export interface Resident {

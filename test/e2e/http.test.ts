@@ -1,6 +1,7 @@
 // End to end over HTTP: the whole local system (every route of the route table behind the local server, the
 // real handler modules, DynamoDB Local, the in-process bus and the SMS outbox) driven only through fetch,
 // the way a city admin, a clinic desk or an RT chair would use it.
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
@@ -58,6 +59,23 @@ async function call(
     parsed = undefined;
   }
   return { status: res.status, body: parsed, text };
+}
+
+/** One request through node:http on a given agent, giving up after 2 s. */
+function rawSend(agent: Agent, method: string, path: string, body?: string): Promise<{ status: number }> {
+  return new Promise<{ status: number }>((resolve, reject) => {
+    const req = request(
+      new URL(path, sys.url),
+      { method, agent, headers: { 'content-type': 'text/csv' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.setTimeout(2000, () => req.destroy(new Error('no answer within 2 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const admin = (method: string, path: string, opts: Parameters<typeof call>[2] = {}) =>
@@ -682,7 +700,7 @@ describe('POST /residents/import', () => {
     expect(await uhc()).toEqual(before);
   });
 
-  it.fails('keeps a closed period as it was when an import changes coverage (only validTo is set)', async () => {
+  it('keeps a closed period as it was when an import changes coverage (only validTo is set)', async () => {
     const p = await register({
       kk: '1571010000000077',
       name: 'Rina Wati',
@@ -932,7 +950,7 @@ describe('no 500 from anything a client can send', () => {
     expect(failures).toEqual([]);
   });
 
-  it.fails('answers a path with broken percent-encoding with a 4xx, not 500', async () => {
+  it('answers a path with broken percent-encoding with a 4xx, not 500', async () => {
     const failures: string[] = [];
     const routes: [string, (p: string) => string][] = [
       ...paramRoutes.slice(0, 5),
@@ -952,12 +970,29 @@ describe('no 500 from anything a client can send', () => {
     expect(failures).toEqual([]);
   });
 
+  // Sent on a connection of its own: after a 413 the local server leaves the connection unusable (see below),
+  // which would break whichever later fetch drew that connection from the shared pool.
+  const big = 'x'.repeat(11 * 1024 * 1024);
+
   it('answers a body over the 10 MB limit with 413', async () => {
-    const res = await call('POST', '/residents/import', {
-      as: token.city_admin,
-      text: 'x'.repeat(11 * 1024 * 1024),
-    });
-    expect(res.status).toBe(413);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect((await rawSend(agent, 'POST', '/residents/import', big)).status).toBe(413);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('keeps a keep-alive connection usable (or closes it) after refusing an oversized body', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const refused = await rawSend(agent, 'POST', '/residents/import', big);
+      expect(refused.status).toBe(413);
+      // The next request on the same connection must be answered, not left hanging until a reset.
+      expect((await rawSend(agent, 'GET', '/dev/outbox')).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 });
 
@@ -985,7 +1020,7 @@ describe('concurrent use', () => {
     expect((await uhc()).residents).toBe(before.residents + 1);
   });
 
-  it.fails('keeps the timeline in order when several coverage changes arrive at once', async () => {
+  it('keeps the timeline in order when several coverage changes arrive at once', async () => {
     const problems: string[] = [];
     for (let round = 0; round < 5; round++) {
       const p = await register();
@@ -1012,7 +1047,7 @@ describe('concurrent use', () => {
     expect(problems).toEqual([]);
   });
 
-  it.fails('counts a new file sent twice at once (a retried import) once in UHC and the premium bill', async () => {
+  it('counts a new file sent twice at once (a retried import) once in UHC and the premium bill', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => {
       const birthDate = `1991-0${1 + (i % 9)}-1${i % 10}`;
       const nik = makeNik({ regionCode: RT_A.kelurahan, birthDate, sex: 'F', sequence: 9700 + i });

@@ -11,7 +11,8 @@ import { SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 
-const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+// Skip bundling and CDK's own template validation (slow, and it only warns): cdk-nag reads the construct tree.
+const QUICK = { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false };
 
 /** What cdk-nag reports for an app, after synthesis (acknowledged findings are left out). */
 function findings(app: App) {
@@ -41,7 +42,7 @@ let app: App;
 let synthError: unknown;
 
 beforeAll(() => {
-  app = createApp({ context: NO_BUNDLING }).app;
+  app = createApp(QUICK).app;
   try {
     // Synthesis runs the AwsSolutions plugin that app.ts registers and fails on any finding.
     app.synth();
@@ -60,7 +61,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('is really checking: an unguarded bucket is reported', () => {
-    const probe = new App({ context: NO_BUNDLING });
+    const probe = new App(QUICK);
     new Bucket(new Stack(probe, 'Probe'), 'Open');
     const rules = findings(probe).map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
@@ -101,7 +102,7 @@ describe('a public route', () => {
   let stack: SehatKotaStack;
 
   beforeAll(() => {
-    probe = new App({ context: NO_BUNDLING });
+    probe = new App(QUICK);
     stack = new SehatKotaStack(probe, 'PublicProbe', { routes: ROUTES.map(publicRoute) });
     probe.synth();
   }, 60_000);

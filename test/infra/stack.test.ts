@@ -22,8 +22,12 @@ let parent: Template;
 const nested = new Map<string, Template>();
 
 beforeAll(() => {
-  // Bundling is checked on its own in bundling.test.ts; here it would only cost a second or more per function.
-  const created = createApp({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // Bundling is checked in bundling.test.ts; here it would cost a second or more per function. CDK's built-in
+  // template validation only warns, and takes seconds.
+  const created = createApp({
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
   stack = created.stack;
   parent = Template.fromStack(stack);
   for (const [capability, capabilityStack] of stack.capabilities) {

@@ -6,8 +6,8 @@ import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
 import { tableName } from '../../shared/platform/tables.ts';
-import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
 import { runImport, runImportJob } from '../../shared/registry/import.ts';
+import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import {
   changeCoverage,
@@ -25,7 +25,11 @@ import { useFreshTables } from '../support/tables.ts';
 const RTS = demoRts(12);
 const RT = RTS[0]!;
 const admin = { sub: 'admin-1', roles: ['city_admin'] };
-const ctx = (requestId = Math.random().toString(36).slice(2)) => ({ actor: admin, requestId, now: new Date().toISOString() });
+const ctx = (requestId = Math.random().toString(36).slice(2)) => ({
+  actor: admin,
+  requestId,
+  now: new Date().toISOString(),
+});
 let sequence = 1;
 const newNik = (sex: 'M' | 'F' = 'F', birthDate = '1990-06-15') =>
   makeNik({ regionCode: RT.kelurahan, birthDate, sex, sequence: sequence++ });
@@ -78,7 +82,9 @@ async function expectAggregatesToMatchResidents() {
       active: row.active,
     });
   }
-  expect(rows.reduce((s, r) => s + r.residents, 0)).toBe([...truth.values()].reduce((s, r) => s + r.residents, 0));
+  expect(rows.reduce((s, r) => s + r.residents, 0)).toBe(
+    [...truth.values()].reduce((s, r) => s + r.residents, 0),
+  );
 }
 
 const published: AppEvent[] = [];
@@ -104,7 +110,12 @@ describe('registering residents', () => {
         ExpressionAttributeValues: { ':p': `RES#${input.nik}` },
       }),
     );
-    expect(audit.Items).toEqual([expect.objectContaining({ action: 'ResidentRegistered', actor: { sub: 'admin-1', roles: ['city_admin'] } })]);
+    expect(audit.Items).toEqual([
+      expect.objectContaining({
+        action: 'ResidentRegistered',
+        actor: { sub: 'admin-1', roles: ['city_admin'] },
+      }),
+    ]);
   });
 
   it('refuses the same NIK twice, and an unknown RT, writing nothing', async () => {
@@ -124,17 +135,40 @@ describe('coverage is a timeline', () => {
   it('closes the current period and opens a new one, never overwriting; the same coverage again changes nothing', async () => {
     const input = resident();
     await createResident(input, ctx());
-    await changeCoverage(input.nik, { scheme: 'PBPU', status: 'ACTIVE', reason: 'mandiri', source: 'MANUAL' }, ctx());
-    await changeCoverage(input.nik, { scheme: 'PBPU', status: 'INACTIVE', reason: 'menunggak', source: 'MANUAL' }, ctx());
-    const same = await changeCoverage(input.nik, { scheme: 'PBPU', status: 'INACTIVE', reason: 'lagi', source: 'MANUAL' }, ctx());
+    await changeCoverage(
+      input.nik,
+      { scheme: 'PBPU', status: 'ACTIVE', reason: 'mandiri', source: 'MANUAL' },
+      ctx(),
+    );
+    await changeCoverage(
+      input.nik,
+      { scheme: 'PBPU', status: 'INACTIVE', reason: 'menunggak', source: 'MANUAL' },
+      ctx(),
+    );
+    const same = await changeCoverage(
+      input.nik,
+      { scheme: 'PBPU', status: 'INACTIVE', reason: 'lagi', source: 'MANUAL' },
+      ctx(),
+    );
     expect(same.changed).toBe(false);
-    await changeCoverage(input.nik, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'warga miskin', source: 'MANUAL' }, ctx());
+    await changeCoverage(
+      input.nik,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'warga miskin', source: 'MANUAL' },
+      ctx(),
+    );
     const history = await getCoverageHistory(input.nik);
-    expect(history.map((p) => `${p.scheme}/${p.status}`)).toEqual(['PBI_APBD/ACTIVE', 'PBPU/INACTIVE', 'PBPU/ACTIVE']);
+    expect(history.map((p) => `${p.scheme}/${p.status}`)).toEqual([
+      'PBI_APBD/ACTIVE',
+      'PBPU/INACTIVE',
+      'PBPU/ACTIVE',
+    ]);
     expect(history[0]!.validTo).toBeUndefined();
     expect(history[1]!.validTo).toBe(history[0]!.validFrom);
     expect(history[2]!.validTo).toBe(history[1]!.validFrom);
-    expect((await getCurrentCoverage(input.nik))!.coverage).toMatchObject({ scheme: 'PBI_APBD', status: 'ACTIVE' });
+    expect((await getCurrentCoverage(input.nik))!.coverage).toMatchObject({
+      scheme: 'PBI_APBD',
+      status: 'ACTIVE',
+    });
     const mine = published.filter((e) => (e.detail as { nik: string }).nik === input.nik);
     expect(mine.map((e) => e.detailType)).toEqual(['CoverageChanged', 'CoverageChanged', 'CoverageChanged']);
   });
@@ -145,14 +179,22 @@ describe('coverage is a timeline', () => {
     const schemes = ['PBI_APBD', 'PBI_APBN', 'PBPU'] as const;
     await Promise.all(
       niks.flatMap((nik, i) => [
-        changeCoverage(nik, { scheme: schemes[i % 3]!, status: 'ACTIVE', reason: 'aktif', source: 'MANUAL' }, ctx()),
+        changeCoverage(
+          nik,
+          { scheme: schemes[i % 3]!, status: 'ACTIVE', reason: 'aktif', source: 'MANUAL' },
+          ctx(),
+        ),
       ]),
     );
     // Five racing changes to one resident: each lands on the version it read, none is lost or doubled.
     const one = niks[0]!;
     await Promise.all(
       (['INACTIVE', 'ACTIVE', 'INACTIVE', 'ACTIVE', 'INACTIVE'] as const).map((status, i) =>
-        changeCoverage(one, { scheme: i % 2 ? 'PPU' : 'BP', status, reason: `race ${i}`, source: 'MANUAL' }, ctx()),
+        changeCoverage(
+          one,
+          { scheme: i % 2 ? 'PPU' : 'BP', status, reason: `race ${i}`, source: 'MANUAL' },
+          ctx(),
+        ),
       ),
     );
     const history = await getCoverageHistory(one);
@@ -171,13 +213,33 @@ describe('coverage is a timeline', () => {
     const b = newNik();
     await createResident(resident(a), ctx());
     await createResident(resident(b), ctx());
-    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' }, ctx());
-    await changeCoverage(b, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' }, ctx());
+    await changeCoverage(
+      a,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' },
+      ctx(),
+    );
+    await changeCoverage(
+      b,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' },
+      ctx(),
+    );
     expect(await cityPaidCount(month)).toBe(before + 2);
     // Closed and reopened within the month: still one person billed this month, gone next month.
-    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'INACTIVE', reason: 'pindah', source: 'MANUAL' }, ctx());
-    await changeCoverage(a, { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'kembali', source: 'MANUAL' }, ctx());
-    await changeCoverage(b, { scheme: 'PBI_APBN', status: 'ACTIVE', reason: 'dialihkan ke APBN', source: 'MANUAL' }, ctx());
+    await changeCoverage(
+      a,
+      { scheme: 'PBI_APBD', status: 'INACTIVE', reason: 'pindah', source: 'MANUAL' },
+      ctx(),
+    );
+    await changeCoverage(
+      a,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'kembali', source: 'MANUAL' },
+      ctx(),
+    );
+    await changeCoverage(
+      b,
+      { scheme: 'PBI_APBN', status: 'ACTIVE', reason: 'dialihkan ke APBN', source: 'MANUAL' },
+      ctx(),
+    );
     expect(await cityPaidCount(month)).toBe(before + 2);
     expect(await cityPaidCount(next)).toBe(nextBefore + 1);
   });
@@ -189,7 +251,13 @@ describe('bulk import', () => {
   it('imports, then importing the same file again changes nothing', async () => {
     const csv = toCsv(people);
     const first = await runImport(csv, ctx());
-    expect(first).toMatchObject({ rows: people.length, imported: people.length, updated: 0, unchanged: 0, rejectedRows: 0 });
+    expect(first).toMatchObject({
+      rows: people.length,
+      imported: people.length,
+      updated: 0,
+      unchanged: 0,
+      rejectedRows: 0,
+    });
     const items = await ddb().send(new ScanCommand({ TableName: tableName('registry'), Select: 'COUNT' }));
     const again = await runImport(csv, ctx());
     expect(again).toMatchObject({ imported: 0, updated: 0, unchanged: people.length, rejectedRows: 0 });
@@ -197,12 +265,18 @@ describe('bulk import', () => {
     // Only the second job's own record and chunk markers are new.
     expect(after.Count! - items.Count!).toBeLessThanOrEqual(1 + Math.ceil(people.length / 500) + 1);
     const p = people.find((x) => x.scheme)!;
-    expect((await getCurrentCoverage(p.nik))!.coverage).toMatchObject({ scheme: p.scheme, status: p.status, source: 'IMPORT' });
+    expect((await getCurrentCoverage(p.nik))!.coverage).toMatchObject({
+      scheme: p.scheme,
+      status: p.status,
+      source: 'IMPORT',
+    });
     await expectAggregatesToMatchResidents();
   });
 
   it('updates what changed, closes replaced coverage periods, and names each rejected field by line', async () => {
-    const changed = people.slice(0, 3).map((p) => ({ ...p, name: `${p.name} Baru`, scheme: 'PBI_APBD', status: 'ACTIVE' }));
+    const changed = people
+      .slice(0, 3)
+      .map((p) => ({ ...p, name: `${p.name} Baru`, scheme: 'PBI_APBD', status: 'ACTIVE' }));
     const bad = [
       { ...people[3]!, nik: '9971011506900002' },
       { ...people[4]!, phone: '021-555' },
@@ -231,7 +305,9 @@ describe('bulk import', () => {
 
   it('refuses a file without the header columns, naming them', async () => {
     await expect(runImport('nik,name\n1,2\n', ctx())).rejects.toMatchObject({
-      issues: [{ path: 'header', message: expect.stringContaining('kk, birthDate, sex, phone, rt, scheme, status') }],
+      issues: [
+        { path: 'header', message: expect.stringContaining('kk, birthDate, sex, phone, rt, scheme, status') },
+      ],
     });
   });
 

@@ -36,7 +36,9 @@ export function httpEvent(opts: {
       stage: '$default',
       ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
     },
-    ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+    ...(opts.body !== undefined
+      ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+      : {}),
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 }

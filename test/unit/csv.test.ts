@@ -15,7 +15,9 @@ describe('CSV reader', () => {
   });
 
   it('says where a quote is left open or misplaced', () => {
-    expect(() => parseCsv('a,b\n1,"open\n2,3\n')).toThrow(new CsvError('a quoted field opened at line 2 is never closed'));
+    expect(() => parseCsv('a,b\n1,"open\n2,3\n')).toThrow(
+      new CsvError('a quoted field opened at line 2 is never closed'),
+    );
     expect(() => parseCsv('a,b\n1,"x"y\n')).toThrow(CsvError);
   });
 
@@ -26,12 +28,21 @@ describe('CSV reader', () => {
     );
     const record = fc.array(field, { minLength: 1, maxLength: 6 }).map((f) => f.join(','));
     fc.assert(
-      fc.property(fc.array(record, { minLength: 1, maxLength: 20 }), fc.constantFrom('\n', '\r\n'), (rows, eol) => {
-        const text = rows.join(eol) + eol;
-        const theirs = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true }) as string[][];
-        const ours = parseCsv(text).map((r) => r.fields);
-        expect(ours).toEqual(theirs);
-      }),
+      fc.property(
+        fc.array(record, { minLength: 1, maxLength: 20 }),
+        fc.constantFrom('\n', '\r\n'),
+        (rows, eol) => {
+          const text = rows.join(eol) + eol;
+          const theirs = parse(text, {
+            bom: true,
+            trim: true,
+            skip_empty_lines: true,
+            relax_column_count: true,
+          }) as string[][];
+          const ours = parseCsv(text).map((r) => r.fields);
+          expect(ours).toEqual(theirs);
+        },
+      ),
       { numRuns: 300 },
     );
   });

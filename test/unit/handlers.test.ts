@@ -5,9 +5,9 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sampleCoverageChanged } from '../../events/registry.ts';
+import { handler as changeCoverage } from '../../functions/registry/change-coverage.ts';
 import { handler as getCoverage } from '../../functions/registry/get-coverage.ts';
 import { handler as notifyCoverage } from '../../functions/registry/notify-coverage-changed.ts';
-import { handler as changeCoverage } from '../../functions/registry/change-coverage.ts';
 import { setDdb } from '../../shared/platform/dynamo.ts';
 import { context, httpEvent, json } from '../support/events.ts';
 
@@ -15,7 +15,13 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const sns = mockClient(SNSClient);
 const events = mockClient(EventBridgeClient);
 const NIK = '1571015506900002';
-const ACTIVE = { scheme: 'PBI_APBD', status: 'ACTIVE', since: '2026-11-01T00:00:00.000Z', source: 'IMPORT', periodSk: 'COV#x' };
+const ACTIVE = {
+  scheme: 'PBI_APBD',
+  status: 'ACTIVE',
+  since: '2026-11-01T00:00:00.000Z',
+  source: 'IMPORT',
+  periodSk: 'COV#x',
+};
 
 beforeEach(() => {
   delete process.env.DYNAMODB_ENDPOINT;
@@ -35,11 +41,21 @@ describe('GET /coverage/{nik}', () => {
     const r = json(await getCoverage(coverageEvent(['clinic']), context()));
     expect(r).toEqual({
       status: 200,
-      body: { nik: NIK, covered: true, status: 'ACTIVE', scheme: 'PBI_APBD', since: ACTIVE.since, source: 'IMPORT' },
+      body: {
+        nik: NIK,
+        covered: true,
+        status: 'ACTIVE',
+        scheme: 'PBI_APBD',
+        since: ACTIVE.since,
+        source: 'IMPORT',
+      },
     });
     const calls = ddb.commandCalls(GetCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.args[0].input).toMatchObject({ Key: { pk: `RES#${NIK}`, sk: 'PROFILE' }, ConsistentRead: true });
+    expect(calls[0]!.args[0].input).toMatchObject({
+      Key: { pk: `RES#${NIK}`, sk: 'PROFILE' },
+      ConsistentRead: true,
+    });
   });
 
   it('404 for an unknown NIK, 400 naming nik for a malformed one, without touching DynamoDB', async () => {
@@ -101,12 +117,18 @@ describe('PUT /residents/{nik}/coverage', () => {
     expect(r.body).toMatchObject({ covered: true, scheme: 'PBI_APBD', changed: true });
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items[0]!.Update).toMatchObject({ ConditionExpression: 'version = :prev' });
-    expect(items.some((i) => i.Update?.Key?.sk === 'COV#x' && i.Update.UpdateExpression === 'SET validTo = :to')).toBe(true);
+    expect(
+      items.some((i) => i.Update?.Key?.sk === 'COV#x' && i.Update.UpdateExpression === 'SET validTo = :to'),
+    ).toBe(true);
     expect(items.some((i) => i.Update?.Key?.pk === 'AGG#PBI_APBD')).toBe(true);
     expect(items.some((i) => i.Put?.Item?.action === 'CoverageChanged')).toBe(true);
     const sent = events.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
     expect(sent).toMatchObject({ Source: 'sehatkota.registry', DetailType: 'CoverageChanged' });
-    expect(JSON.parse(sent.Detail!)).toMatchObject({ nik: NIK, before: { scheme: 'PBI_APBN' }, after: { scheme: 'PBI_APBD' } });
+    expect(JSON.parse(sent.Detail!)).toMatchObject({
+      nik: NIK,
+      before: { scheme: 'PBI_APBN' },
+      after: { scheme: 'PBI_APBD' },
+    });
   });
 
   it('reason is required and named', async () => {
@@ -132,7 +154,9 @@ describe('CoverageChanged → SMS', () => {
     ({ source: 'sehatkota.registry', 'detail-type': 'CoverageChanged', detail }) as never;
 
   it('sends one transactional SMS through SNS to the resident when coverage becomes active', async () => {
-    ddb.on(GetCommand).resolves({ Item: { nik: NIK, name: 'Siti Aminah', phone: '+6281234567890', coverage: ACTIVE } });
+    ddb
+      .on(GetCommand)
+      .resolves({ Item: { nik: NIK, name: 'Siti Aminah', phone: '+6281234567890', coverage: ACTIVE } });
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     await notifyCoverage(event(sampleCoverageChanged));
     const calls = sns.commandCalls(PublishCommand);
@@ -146,7 +170,9 @@ describe('CoverageChanged → SMS', () => {
   it('sends nothing when coverage did not become active, or the resident has no phone', async () => {
     ddb.on(GetCommand).resolves({ Item: { nik: NIK, name: 'Siti', coverage: ACTIVE } });
     await notifyCoverage(event(sampleCoverageChanged));
-    await notifyCoverage(event({ ...sampleCoverageChanged, after: { scheme: 'PBI_APBD', status: 'INACTIVE' } }));
+    await notifyCoverage(
+      event({ ...sampleCoverageChanged, after: { scheme: 'PBI_APBD', status: 'INACTIVE' } }),
+    );
     await notifyCoverage(
       event({ ...sampleCoverageChanged, before: { scheme: 'PBI_APBN', status: 'ACTIVE' } }),
     );

@@ -7,7 +7,16 @@ describe('NIK', () => {
     const r = parseNik('1571015506900002');
     expect(r).toEqual({
       ok: true,
-      parts: { province: '15', regency: '71', district: '01', day: 15, month: 6, yy: 90, sex: 'F', sequence: '0002' },
+      parts: {
+        province: '15',
+        regency: '71',
+        district: '01',
+        day: 15,
+        month: 6,
+        yy: 90,
+        sex: 'F',
+        sequence: '0002',
+      },
     });
     const m = parseNik('1571011506900002');
     expect(m.ok && m.parts.sex).toBe('M');

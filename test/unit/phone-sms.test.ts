@@ -14,9 +14,12 @@ describe('phone numbers', () => {
     expect(normalisePhone(input)).toBe(e164);
   });
 
-  it.each(['081234567', '021-1234567', '+6581234567', 'abc', '', '0812345678901234', '+62812'])('rejects %s', (input) => {
-    expect(normalisePhone(input)).toBeUndefined();
-  });
+  it.each(['081234567', '021-1234567', '+6581234567', 'abc', '', '0812345678901234', '+62812'])(
+    'rejects %s',
+    (input) => {
+      expect(normalisePhone(input)).toBeUndefined();
+    },
+  );
 
   it('masks all but the prefix and the last four digits', () => {
     expect(maskPhone('+6281234567890')).toBe('+62812****7890');
@@ -33,7 +36,13 @@ describe('SMS length', () => {
   });
 
   it('the coverage SMS fits one GSM-7 message even for long or non-Latin names', () => {
-    for (const name of ['Siti', 'Muhammad Abdurrahman Alexander Wicaksono Pratama', 'Ñoño Çelik', '王小明', 'A'.repeat(100)]) {
+    for (const name of [
+      'Siti',
+      'Muhammad Abdurrahman Alexander Wicaksono Pratama',
+      'Ñoño Çelik',
+      '王小明',
+      'A'.repeat(100),
+    ]) {
       for (const scheme of ['PBI_APBN', 'PBI_APBD', 'PBPU', 'PPU', 'BP'] as const) {
         const text = coverageActivatedSms({ name, scheme, at: '2026-11-23T20:00:00Z' });
         expect(fitsOneSms(text), text).toBe(true);

@@ -1,9 +1,9 @@
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { authorize, parseGroups } from '../../shared/platform/auth.ts';
 import { EVENT_RULES, matches } from '../../shared/platform/event-rules.ts';
 import { maskPersonalData } from '../../shared/platform/logger.ts';
 import { ROUTES, routeKey } from '../../shared/platform/routes.ts';
-import { existsSync } from 'node:fs';
 import { httpEvent } from '../support/events.ts';
 
 describe('claims', () => {
@@ -16,7 +16,9 @@ describe('claims', () => {
   });
 
   it('authorize admits by the route table and carries the chair RT', () => {
-    const p = authorize(httpEvent({ routeKey: 'GET /residents/{nik}', groups: ['rt_chair'], rt: '1571011012-003-012' }));
+    const p = authorize(
+      httpEvent({ routeKey: 'GET /residents/{nik}', groups: ['rt_chair'], rt: '1571011012-003-012' }),
+    );
     expect(p).toEqual({ sub: 'user-1', roles: ['rt_chair'], rt: '1571011012-003-012' });
     expect(() => authorize(httpEvent({ routeKey: 'GET /uhc', groups: ['rt_chair'] }))).toThrow(/city_admin/);
     expect(() => authorize(httpEvent({ routeKey: 'GET /uhc' }))).toThrow(/bearer token/);
@@ -33,7 +35,11 @@ describe('route table and event rules', () => {
 
   it('rules match by source, detail-type and key prefix', () => {
     const s3 = EVENT_RULES.find((r) => r.name === 'ResidentImportUploaded')!;
-    const created = (key: string) => ({ source: 'aws.s3', 'detail-type': 'Object Created', detail: { object: { key } } });
+    const created = (key: string) => ({
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { object: { key } },
+    });
     expect(matches(s3.pattern, created('imports/abc.csv'))).toBe(true);
     expect(matches(s3.pattern, created('receipts/abc.jpg'))).toBe(false);
     expect(matches(s3.pattern, { ...created('imports/a.csv'), 'detail-type': 'Object Deleted' })).toBe(false);
@@ -42,7 +48,8 @@ describe('route table and event rules', () => {
 
 describe('log masking', () => {
   it('masks NIKs, KK numbers and phones in any spelling', () => {
-    const text = 'nik 1571015506900002 kk=1571010101010001 hp 0812-3456-7890 / +6281234567890 / 6281234567890';
+    const text =
+      'nik 1571015506900002 kk=1571010101010001 hp 0812-3456-7890 / +6281234567890 / 6281234567890';
     const masked = maskPersonalData(text);
     expect(masked).not.toMatch(/\d{16}/);
     expect(masked).not.toContain('3456');

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMonths, ageOn, coverageView, monthWib, premiumDeltas, type CoverageState } from '../../shared/registry/rules.ts';
+import {
+  addMonths,
+  ageOn,
+  type CoverageState,
+  coverageView,
+  monthWib,
+  premiumDeltas,
+} from '../../shared/registry/rules.ts';
 
 const APBD: CoverageState = { scheme: 'PBI_APBD', status: 'ACTIVE' };
 const APBD_OFF: CoverageState = { scheme: 'PBI_APBD', status: 'INACTIVE' };
@@ -9,7 +16,9 @@ const APBN: CoverageState = { scheme: 'PBI_APBN', status: 'ACTIVE' };
 describe('coverage rules', () => {
   it('a clinic is told covered only for ACTIVE coverage', () => {
     expect(coverageView('x', null)).toMatchObject({ covered: false, status: 'NONE', scheme: null });
-    expect(coverageView('x', { ...APBD_OFF, since: 's', source: 'IMPORT', periodSk: 'p' }).covered).toBe(false);
+    expect(coverageView('x', { ...APBD_OFF, since: 's', source: 'IMPORT', periodSk: 'p' }).covered).toBe(
+      false,
+    );
     expect(coverageView('x', { ...APBD, since: 's', source: 'IMPORT', periodSk: 'p' }).covered).toBe(true);
   });
 
@@ -48,9 +57,9 @@ describe('the premium bill', () => {
       { at: '2026-03-20T00:00:00Z', to: APBD }, // reopened the month it closed: still billed once in March
       { at: '2026-05-01T00:00:00Z', to: APBN }, // the state pays from May on
     ];
-    expect(billed(changes, ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06'])).toEqual([
-      0, 1, 1, 1, 1, 1, 0,
-    ]);
+    expect(
+      billed(changes, ['2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']),
+    ).toEqual([0, 1, 1, 1, 1, 1, 0]);
   });
 
   it('never bills a month twice nor less than zero, whatever the sequence of changes', () => {
@@ -70,10 +79,13 @@ describe('the premium bill', () => {
           let current: CoverageState | null = null;
           for (const c of changes) {
             if (monthWib(c.at) > month) break;
-            if (monthWib(c.at) === month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE') active = true;
+            if (monthWib(c.at) === month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE')
+              active = true;
             current = c.to;
-            if (monthWib(c.at) <= month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE') active = true;
-            if (monthWib(c.at) < month && !(current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE')) active = false;
+            if (monthWib(c.at) <= month && current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE')
+              active = true;
+            if (monthWib(c.at) < month && !(current?.scheme === 'PBI_APBD' && current.status === 'ACTIVE'))
+              active = false;
           }
           expect(counts[i], `${month}`).toBe(active ? 1 : 0);
         }
