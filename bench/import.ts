@@ -3,21 +3,20 @@
 //
 // Floor: the items the import would write for these rows (a resident item per row, plus a coverage period
 // item per row with a scheme), pre-built, written with BatchWriteCommand, 25 items a call, retrying
-// UnprocessedItems, in import.ts's pattern: 500-row chunks, 4 chunks in flight, every 25-item batch of a
-// chunk sent at once (up to 4 × ~40 calls in flight). Each floor run writes into a fresh table made from
+// UnprocessedItems, in import.ts's pattern (its CHUNK_ROWS and CHUNKS_IN_FLIGHT), every 25-item batch of a
+// chunk sent at once. Each floor run writes into a fresh table made from
 // the registry's own definition (pk/sk plus gsi1, since resident items carry gsi1 keys and the index costs
-// writes) and deletes it afterwards. Order: floor, import, re-import, floor; the floor reports its better run.
+// writes) and deletes it afterwards. Order: floor, import, re-import, floor, import of a second set of new
+// residents; the floor and the import each report their better run.
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
 import { TABLES } from '#shared/platform/tables.ts';
-import { runImport } from '#shared/registry/import.ts';
+import { CHUNK_ROWS, CHUNKS_IN_FLIGHT, runImport } from '#shared/registry/import.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import { round } from './stats.ts';
 
 export const MIN_RATIO = 0.8;
-const CHUNK_ROWS = 500;
-const CHUNKS_IN_FLIGHT = 4;
 
 export interface ImportSection {
   rows: number;
@@ -31,6 +30,7 @@ export interface ImportSection {
   reimportSeconds: number;
   reimportRowsPerSecond: number;
   floorRuns: { seconds: number; rowsPerSecond: number }[];
+  importRuns: { seconds: number; rowsPerSecond: number }[];
 }
 
 type Item = Record<string, unknown>;
@@ -140,6 +140,8 @@ async function floorRun(doc: DynamoDBDocumentClient, table: string, chunks: Item
 export async function benchImport(o: {
   dynamoEndpoint: string;
   residents: DemoResident[];
+  /** As many other new residents, for the import's second timed run. */
+  second: DemoResident[];
 }): Promise<ImportSection> {
   const rows = o.residents;
   const csv = toCsv(rows);
@@ -196,14 +198,29 @@ export async function benchImport(o: {
 
     await floor(2);
 
-    const rowsPerSecond = rows.length / seconds;
+    t0 = performance.now();
+    const secondRun = await runImport(toCsv(o.second), {
+      ...ctx,
+      requestId: 'bench-3',
+      now: new Date().toISOString(),
+    });
+    const secondSeconds = (performance.now() - t0) / 1000;
+    if (secondRun.imported !== o.second.length)
+      throw new Error(`second import: ${secondRun.imported} imported`);
+    const importRuns = [seconds, secondSeconds].map((s) => ({
+      seconds: round(s, 3),
+      rowsPerSecond: Math.round(rows.length / s),
+    }));
+
+    const rowsPerSecond = rows.length / Math.min(seconds, secondSeconds);
     const floorRowsPerSecond = Math.max(...floorRuns.map((r) => r.rowsPerSecond));
     const ratio = rowsPerSecond / floorRowsPerSecond;
     return {
       rows: rows.length,
       items,
-      seconds: round(seconds, 3),
+      seconds: round(Math.min(seconds, secondSeconds), 3),
       rowsPerSecond: Math.round(rowsPerSecond),
+      importRuns,
       floorRowsPerSecond,
       ratio: round(ratio, 3),
       pass: ratio >= MIN_RATIO,

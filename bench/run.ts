@@ -141,12 +141,17 @@ async function main(): Promise<number> {
       }
       if (ONLY.has('import')) {
         const taken = new Set(seeded.map((r) => r.nik));
-        const residents = demoResidents(Math.ceil(IMPORT_ROWS * 1.02) + 100, rts, IMPORT_SEED)
+        // Two sets of fresh residents: the import is timed twice, as the floor is, and reports its better run.
+        const residents = demoResidents(Math.ceil(IMPORT_ROWS * 2.04) + 200, rts, IMPORT_SEED)
           .filter((r) => !taken.has(r.nik))
-          .slice(0, IMPORT_ROWS);
-        if (residents.length < IMPORT_ROWS)
+          .slice(0, IMPORT_ROWS * 2);
+        if (residents.length < IMPORT_ROWS * 2)
           throw new Error(`only ${residents.length} distinct residents generated`);
-        const s = await benchImport({ dynamoEndpoint: system.dynamoEndpoint, residents });
+        const s = await benchImport({
+          dynamoEndpoint: system.dynamoEndpoint,
+          residents: residents.slice(0, IMPORT_ROWS),
+          second: residents.slice(IMPORT_ROWS),
+        });
         report.import = s;
         printImport(s);
       }

@@ -56,9 +56,9 @@ export const IMPORT_COLUMNS = [
 ] as const;
 /** Optional columns; when absent, what is stored is kept. */
 export const OPTIONAL_COLUMNS = ['lowIncome', 'smsConsent'] as const;
-const CHUNK_ROWS = 500;
+export const CHUNK_ROWS = 500;
 // Enough chunks in flight that one chunk's reads overlap the others' writes.
-const CHUNKS_IN_FLIGHT = 8;
+export const CHUNKS_IN_FLIGHT = 8;
 const MAX_REJECTIONS_KEPT = 1000;
 
 export interface Rejection {
