@@ -1,16 +1,16 @@
 // Section 2: GET /coverage/{nik} through the local server against its floor, the same consistent GetItem
 // (same key, same projection) sent straight to DynamoDB Local with the same concurrency.
 //
-// The load generator runs in the same process as the local server (and the floor's client), so the two
-// compete for the same event loop: the server's numbers include that, the floor's include only the client.
-// Both share the machine with DynamoDB Local. Runs alternate floor, server, floor, server, ... and each side
-// reports its best run (lowest p50), so a noisy moment does not fall on one side only.
+// The load generator runs in a process of its own (bench/load-worker.ts), as a clinic's client would, for
+// both sides; the server side's latency includes the HTTP hop, token check and handler. Both share the
+// machine with DynamoDB Local. Runs alternate floor, server, floor, server, ... and each side reports its
+// best run (lowest p50), so a noisy moment does not fall on one side only.
+
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { tableName } from '#shared/platform/tables.ts';
-import { closedLoop } from './load.ts';
-import { percentile, round } from './stats.ts';
+import type { LoadConfig } from './load-worker.ts';
+import { round } from './stats.ts';
 
 export const MAX_P50_RATIO = 1.5;
 
@@ -58,64 +58,48 @@ function httpCall(
   });
 }
 
+function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(config)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load worker exited ${code}`)),
+    );
+  });
+}
+
 export async function benchCoverage(o: Options): Promise<CoverageSection> {
-  const agent = new Agent({ keepAlive: true, maxSockets: o.concurrency });
-  const base = new URL(o.url);
+  const agent = new Agent({ keepAlive: false });
   const tokenReply = await httpCall(
     agent,
-    new URL('/auth/dev-token', base),
+    new URL('/auth/dev-token', o.url),
     'POST',
     { 'content-type': 'application/json' },
     JSON.stringify({ role: 'clinic' }),
   );
+  agent.destroy();
   if (tokenReply.status !== 200) throw new Error(`dev token: HTTP ${tokenReply.status} ${tokenReply.body}`);
-  const auth = { authorization: `Bearer ${(JSON.parse(tokenReply.body) as { token: string }).token}` };
-  const urls = o.niks.map((nik) => new URL(`/coverage/${nik}`, base));
-
-  const server = async (i: number) => {
-    const r = await httpCall(agent, urls[i % urls.length]!, 'GET', auth);
-    if (r.status !== 200)
-      throw new Error(`GET ${urls[i % urls.length]!.pathname}: HTTP ${r.status} ${r.body}`);
-  };
-
-  // The floor's client is configured as shared/platform/dynamo.ts configures the functions' client.
-  const doc = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: o.dynamoEndpoint,
-      region: process.env.AWS_REGION ?? 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 5,
-    }),
-  );
-  const table = tableName('registry');
-  const floor = async (i: number) => {
-    const out = await doc.send(
-      new GetCommand({
-        TableName: table,
-        Key: { pk: `RES#${o.niks[i % o.niks.length]}`, sk: 'PROFILE' },
-        ConsistentRead: true,
-        ProjectionExpression: 'coverage',
-      }),
-    );
-    if (!out.Item) throw new Error(`floor GetItem found no resident ${o.niks[i % o.niks.length]}`);
-  };
+  const token = (JSON.parse(tokenReply.body) as { token: string }).token;
+  const common = { niks: [...o.niks], requests: o.requests, concurrency: o.concurrency, warmup: o.warmup };
+  const configs = {
+    floor: { ...common, side: 'floor', dynamoEndpoint: o.dynamoEndpoint, table: tableName('registry') },
+    server: { ...common, side: 'server', url: o.url, token },
+  } satisfies Record<string, LoadConfig>;
 
   const runs: CoverageSection['runs'] = { server: [], floor: [] };
-  try {
-    for (let round = 0; round < o.rounds; round++) {
-      for (const [side, op] of [
-        ['floor', floor],
-        ['server', server],
-      ] as const) {
-        // Warm-up (not counted): connections open, JIT warm, DynamoDB Local's caches hot.
-        await closedLoop(o.warmup, o.concurrency, (i) => op(i + round * 7919));
-        const latencies = await closedLoop(o.requests, o.concurrency, op);
-        runs[side].push({ p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) });
-      }
-    }
-  } finally {
-    agent.destroy();
-    doc.destroy();
+  for (let round = 0; round < o.rounds; round++) {
+    for (const side of ['floor', 'server'] as const) runs[side].push(await runLoad(configs[side]));
   }
   const best = (r: { p50Ms: number; p99Ms: number }[]) => [...r].sort((a, b) => a.p50Ms - b.p50Ms)[0]!;
   const s = best(runs.server);

@@ -302,6 +302,8 @@ async function importChunk(
       for (const d of p.deltas) premium.set(d.month, (premium.get(d.month) ?? 0) + d.delta);
     }
     const after: Resident = {
+      // What other capabilities keep on the resident item stays; the list's fields replace theirs.
+      ...before,
       nik: row.nik,
       kk: row.kk,
       name: row.name,

@@ -36,7 +36,8 @@ export const PREMIUM_PK = 'AGG#PBI_APBD';
 export const RT_PK = 'RT';
 
 export function residentItem(r: Resident): Record<string, unknown> {
-  return { ...residentKey(r.nik), gsi1pk: `RT#${r.rt}`, gsi1sk: `${r.name.toLowerCase()}#${r.nik}`, ...r };
+  // Keys last: a resident read back from the table carries its old ones.
+  return { ...r, ...residentKey(r.nik), gsi1pk: `RT#${r.rt}`, gsi1sk: `${r.name.toLowerCase()}#${r.nik}` };
 }
 
 function fromItem(item: Record<string, unknown>): Resident {

@@ -300,6 +300,16 @@ describe('bulk import', () => {
       expect(history[1]!.validTo).toBe(history[0]!.validFrom);
     }
     expect((await getResident(changed[0]!.nik))!.name).toBe(changed[0]!.name);
+    // The RT's listing by name follows the new name.
+    const listed = await ddb().send(
+      new QueryCommand({
+        TableName: tableName('registry'),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :n)',
+        ExpressionAttributeValues: { ':p': `RT#${changed[0]!.rt}`, ':n': changed[0]!.name.toLowerCase() },
+      }),
+    );
+    expect(listed.Items?.map((i) => i.nik)).toContain(changed[0]!.nik);
     await expectAggregatesToMatchResidents();
   });
 
