@@ -1,0 +1,39 @@
+// `npx cdk synth` as the city engineer runs it: offline, no account, no Docker, every function bundled,
+// cdk-nag applied — and the template holds a function for every route and event rule.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { ROUTES } from '#shared/platform/routes.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'sehatkota-synth-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe('npx cdk synth', () => {
+  it('synthesizes the whole app offline with every function bundled', { timeout: 180_000 }, () => {
+    execFileSync('npx', ['cdk', 'synth', '-q', '-o', out], {
+      stdio: 'pipe',
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_CLI_NOTICES: 'false' },
+    });
+    const templates = readdirSync(out).filter((f) => f.endsWith('.template.json'));
+    const functions = templates.flatMap((f) => {
+      const t = JSON.parse(readFileSync(join(out, f), 'utf8')) as {
+        Resources: Record<
+          string,
+          { Type: string; Properties: { Runtime?: string; Architectures?: string[] } }
+        >;
+      };
+      return Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    });
+    expect(functions).toHaveLength(ROUTES.length + EVENT_RULES.length);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+    }
+    const bundles = readdirSync(out).filter((d) => d.startsWith('asset.'));
+    const mjs = bundles.filter((d) => readdirSync(join(out, d)).includes('index.mjs'));
+    expect(mjs.length).toBe(ROUTES.length + EVENT_RULES.length);
+  });
+});
