@@ -3,8 +3,6 @@
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +10,7 @@ import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
-import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
+import { cancellationReasons, ddb, queryAll } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
@@ -141,25 +139,13 @@ export async function getCurrentCoverage(
 }
 
 export async function getCoverageHistory(nik: string): Promise<CoveragePeriod[]> {
-  const periods: CoveragePeriod[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: T(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cov)',
-        ExpressionAttributeValues: { ':pk': `RES#${nik}`, ':cov': 'COV#' },
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const { pk: _pk, sk: _sk, ...period } = item;
-      periods.push(period as CoveragePeriod);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return periods;
+  const items = await queryAll({
+    TableName: T(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :cov)',
+    ExpressionAttributeValues: { ':pk': `RES#${nik}`, ':cov': 'COV#' },
+    ScanIndexForward: false,
+  });
+  return items.map(({ pk: _pk, sk: _sk, ...period }) => period as unknown as CoveragePeriod);
 }
 
 export async function createResident(input: NewResident, ctx: WriteContext): Promise<Resident> {
@@ -358,21 +344,12 @@ export async function putRt(rt: RtRecord): Promise<void> {
 
 /** Every RT of the city (a few thousand small items in one partition), or of one kelurahan. */
 export async function listRts(kelurahanDigits = ''): Promise<RtRecord[]> {
-  const rts: RtRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: T(),
-        KeyConditionExpression: kelurahanDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': RT_PK, ...(kelurahanDigits ? { ':p': kelurahanDigits } : {}) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) rts.push(item as unknown as RtRecord);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return rts;
+  const items = await queryAll({
+    TableName: T(),
+    KeyConditionExpression: kelurahanDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': RT_PK, ...(kelurahanDigits ? { ':p': kelurahanDigits } : {}) },
+  });
+  return items as unknown as RtRecord[];
 }
 
 export interface UhcRow {
@@ -383,46 +360,26 @@ export interface UhcRow {
 }
 
 export async function uhcRows(areaPrefix: string): Promise<UhcRow[]> {
-  const rows: UhcRow[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: T(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :area)',
-        ExpressionAttributeValues: { ':pk': UHC_PK, ':area': areaPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      rows.push({
-        kelurahan: String(item.sk),
-        residents: Number(item.residents ?? 0),
-        covered: Number(item.covered ?? 0),
-        active: Number(item.active ?? 0),
-      });
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return rows;
+  const items = await queryAll({
+    TableName: T(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :area)',
+    ExpressionAttributeValues: { ':pk': UHC_PK, ':area': areaPrefix },
+  });
+  return items.map((item) => ({
+    kelurahan: String(item.sk),
+    residents: Number(item.residents ?? 0),
+    covered: Number(item.covered ?? 0),
+    active: Number(item.active ?? 0),
+  }));
 }
 
 /** City-paid residents counted for a month: the sum of the monthly deltas up to and including it. */
 export async function cityPaidCount(month: string): Promise<number> {
-  let total = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out: QueryCommandOutput = await ddb().send(
-      new QueryCommand({
-        TableName: T(),
-        KeyConditionExpression: 'pk = :pk AND sk <= :m',
-        ExpressionAttributeValues: { ':pk': PREMIUM_PK, ':m': month },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) total += Number(item.delta ?? 0);
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return total;
+  const items = await queryAll({
+    TableName: T(),
+    KeyConditionExpression: 'pk = :pk AND sk <= :m',
+    ExpressionAttributeValues: { ':pk': PREMIUM_PK, ':m': month },
+    ConsistentRead: true,
+  });
+  return items.reduce((total, item) => total + Number(item.delta ?? 0), 0);
 }
