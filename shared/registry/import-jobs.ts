@@ -129,27 +129,34 @@ const LOCK_KEY = { pk: 'IMPORT#LOCK', sk: 'LOCK' };
  * One import at a time: two imports of the same new rows (a client retrying after a timeout) would each
  * see them as new and count them twice. A lease, so a worker that died does not block imports for ever.
  */
-export async function acquireImportLock(jobId: string, leaseSeconds: number): Promise<void> {
-  const now = Date.now();
-  try {
-    await ddb().send(
-      new PutCommand({
-        TableName: tableName('registry'),
-        Item: {
-          ...LOCK_KEY,
-          jobId,
-          leaseUntil: now + leaseSeconds * 1000,
-          expiresAt: Math.ceil(now / 1000) + leaseSeconds,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
-        ExpressionAttributeValues: { ':now': now },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    throw new Conflict('Another import is running; try again when it has finished', {
-      retryAfterSeconds: 30,
-    });
+export async function acquireImportLock(jobId: string, leaseSeconds: number, waitSeconds = 0): Promise<void> {
+  const waitUntil = Date.now() + waitSeconds * 1000;
+  for (;;) {
+    const now = Date.now();
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName('registry'),
+          Item: {
+            ...LOCK_KEY,
+            jobId,
+            leaseUntil: now + leaseSeconds * 1000,
+            expiresAt: Math.ceil(now / 1000) + leaseSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+      return;
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (now > waitUntil) {
+        throw new Conflict('Another import is running; try again when it has finished', {
+          retryAfterSeconds: 30,
+        });
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
   }
 }
 

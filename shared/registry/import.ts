@@ -6,7 +6,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '
 import * as z from 'zod/mini';
 import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
-import { Conflict, ValidationError } from '#shared/platform/errors.ts';
+import { Conflict, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import {
   acquireImportLock,
@@ -401,33 +401,18 @@ export async function runImport(
   const jobId = opts.jobId ?? randomUUID();
   const parsed = parseImportCsv(text, await loadKnownRts());
   if (opts.maxRows !== undefined && parsed.total > opts.maxRows) {
-    throw new TooManyRows(parsed.total, opts.maxRows);
+    throw new PayloadTooLarge(
+      `This file has ${parsed.total} rows; up to ${opts.maxRows} are imported directly. Upload larger files with POST /residents/import/uploads.`,
+      { rows: parsed.total, maxRows: opts.maxRows },
+    );
   }
-  const waitUntil = Date.now() + (opts.waitForLockSeconds ?? 0) * 1000;
-  for (;;) {
-    try {
-      await acquireImportLock(jobId, opts.leaseSeconds ?? 60);
-      break;
-    } catch (error) {
-      if (!(error instanceof Conflict) || Date.now() > waitUntil) throw error;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
+  await acquireImportLock(jobId, opts.leaseSeconds ?? 60, opts.waitForLockSeconds ?? 0);
   try {
     const result = await importRows(parsed, jobId, ctx);
     await finishJob(jobId, result, ctx);
     return result;
   } finally {
     await releaseImportLock(jobId);
-  }
-}
-
-export class TooManyRows extends Error {
-  constructor(
-    readonly rows: number,
-    readonly max: number,
-  ) {
-    super(`${rows} rows is more than ${max}`);
   }
 }
 

@@ -20,6 +20,7 @@ import {
   uhcRows,
 } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';
+import type { Scheme } from '../../shared/registry/schemas.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);
@@ -42,6 +43,10 @@ const resident = (nik = newNik(), rt = RT.rt) => ({
   phone: '+6281234567890',
   rt,
 });
+
+/** A city_admin's coverage change, as PUT /residents/{nik}/coverage makes it. */
+const setCoverage = (nik: string, scheme: Scheme, status: 'ACTIVE' | 'INACTIVE', reason: string) =>
+  changeCoverage(nik, { scheme, status, reason, source: 'MANUAL' }, ctx());
 
 /** Counts residents from the residents themselves, per kelurahan — what the aggregates must equal. */
 async function recount() {
@@ -135,27 +140,11 @@ describe('coverage is a timeline', () => {
   it('closes the current period and opens a new one, never overwriting; the same coverage again changes nothing', async () => {
     const input = resident();
     await createResident(input, ctx());
-    await changeCoverage(
-      input.nik,
-      { scheme: 'PBPU', status: 'ACTIVE', reason: 'mandiri', source: 'MANUAL' },
-      ctx(),
-    );
-    await changeCoverage(
-      input.nik,
-      { scheme: 'PBPU', status: 'INACTIVE', reason: 'menunggak', source: 'MANUAL' },
-      ctx(),
-    );
-    const same = await changeCoverage(
-      input.nik,
-      { scheme: 'PBPU', status: 'INACTIVE', reason: 'lagi', source: 'MANUAL' },
-      ctx(),
-    );
+    await setCoverage(input.nik, 'PBPU', 'ACTIVE', 'mandiri');
+    await setCoverage(input.nik, 'PBPU', 'INACTIVE', 'menunggak');
+    const same = await setCoverage(input.nik, 'PBPU', 'INACTIVE', 'lagi');
     expect(same.changed).toBe(false);
-    await changeCoverage(
-      input.nik,
-      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'warga miskin', source: 'MANUAL' },
-      ctx(),
-    );
+    await setCoverage(input.nik, 'PBI_APBD', 'ACTIVE', 'warga miskin');
     const history = await getCoverageHistory(input.nik);
     expect(history.map((p) => `${p.scheme}/${p.status}`)).toEqual([
       'PBI_APBD/ACTIVE',
@@ -177,24 +166,12 @@ describe('coverage is a timeline', () => {
     const niks = Array.from({ length: 15 }, () => newNik('M', '1985-01-20'));
     await Promise.all(niks.map((nik) => createResident(resident(nik), ctx())));
     const schemes = ['PBI_APBD', 'PBI_APBN', 'PBPU'] as const;
-    await Promise.all(
-      niks.flatMap((nik, i) => [
-        changeCoverage(
-          nik,
-          { scheme: schemes[i % 3]!, status: 'ACTIVE', reason: 'aktif', source: 'MANUAL' },
-          ctx(),
-        ),
-      ]),
-    );
+    await Promise.all(niks.map((nik, i) => setCoverage(nik, schemes[i % 3]!, 'ACTIVE', 'aktif')));
     // Five racing changes to one resident: each lands on the version it read, none is lost or doubled.
     const one = niks[0]!;
     await Promise.all(
       (['INACTIVE', 'ACTIVE', 'INACTIVE', 'ACTIVE', 'INACTIVE'] as const).map((status, i) =>
-        changeCoverage(
-          one,
-          { scheme: i % 2 ? 'PPU' : 'BP', status, reason: `race ${i}`, source: 'MANUAL' },
-          ctx(),
-        ),
+        setCoverage(one, i % 2 ? 'PPU' : 'BP', status, `race ${i}`),
       ),
     );
     const history = await getCoverageHistory(one);
@@ -213,33 +190,13 @@ describe('coverage is a timeline', () => {
     const b = newNik();
     await createResident(resident(a), ctx());
     await createResident(resident(b), ctx());
-    await changeCoverage(
-      a,
-      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' },
-      ctx(),
-    );
-    await changeCoverage(
-      b,
-      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'miskin', source: 'MANUAL' },
-      ctx(),
-    );
+    await setCoverage(a, 'PBI_APBD', 'ACTIVE', 'miskin');
+    await setCoverage(b, 'PBI_APBD', 'ACTIVE', 'miskin');
     expect(await cityPaidCount(month)).toBe(before + 2);
     // Closed and reopened within the month: still one person billed this month, gone next month.
-    await changeCoverage(
-      a,
-      { scheme: 'PBI_APBD', status: 'INACTIVE', reason: 'pindah', source: 'MANUAL' },
-      ctx(),
-    );
-    await changeCoverage(
-      a,
-      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'kembali', source: 'MANUAL' },
-      ctx(),
-    );
-    await changeCoverage(
-      b,
-      { scheme: 'PBI_APBN', status: 'ACTIVE', reason: 'dialihkan ke APBN', source: 'MANUAL' },
-      ctx(),
-    );
+    await setCoverage(a, 'PBI_APBD', 'INACTIVE', 'pindah');
+    await setCoverage(a, 'PBI_APBD', 'ACTIVE', 'kembali');
+    await setCoverage(b, 'PBI_APBN', 'ACTIVE', 'dialihkan ke APBN');
     expect(await cityPaidCount(month)).toBe(before + 2);
     expect(await cityPaidCount(next)).toBe(nextBefore + 1);
   });

@@ -32,6 +32,17 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+const putCoverage = (body: object) =>
+  changeCoverage(
+    httpEvent({
+      routeKey: 'PUT /residents/{nik}/coverage',
+      pathParameters: { nik: NIK },
+      groups: ['city_admin'],
+      body,
+    }),
+    context(),
+  );
+
 const coverageEvent = (groups?: string[], nik = NIK) =>
   httpEvent({ routeKey: 'GET /coverage/{nik}', pathParameters: { nik }, ...(groups ? { groups } : {}) });
 
@@ -102,17 +113,7 @@ describe('PUT /residents/{nik}/coverage', () => {
     });
     ddb.on(TransactWriteCommand).resolves({});
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
-    const r = json(
-      await changeCoverage(
-        httpEvent({
-          routeKey: 'PUT /residents/{nik}/coverage',
-          pathParameters: { nik: NIK },
-          groups: ['city_admin'],
-          body: { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'Pindah ke PBI APBD' },
-        }),
-        context(),
-      ),
-    );
+    const r = json(await putCoverage({ scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'Pindah ke PBI APBD' }));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ covered: true, scheme: 'PBI_APBD', changed: true });
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
@@ -132,17 +133,7 @@ describe('PUT /residents/{nik}/coverage', () => {
   });
 
   it('reason is required and named', async () => {
-    const r = json(
-      await changeCoverage(
-        httpEvent({
-          routeKey: 'PUT /residents/{nik}/coverage',
-          pathParameters: { nik: NIK },
-          groups: ['city_admin'],
-          body: { scheme: 'PBI_APBD', status: 'ACTIVE' },
-        }),
-        context(),
-      ),
-    );
+    const r = json(await putCoverage({ scheme: 'PBI_APBD', status: 'ACTIVE' }));
     expect(r.status).toBe(400);
     expect(r.body.issues).toEqual([{ path: 'reason', message: 'is required' }]);
     expect(ddb.calls()).toHaveLength(0);
