@@ -9,7 +9,8 @@ import { coverageActivatedSms } from '#shared/registry/sms.ts';
 export async function handler(event: EventBridgeEvent<typeof COVERAGE_CHANGED, unknown>): Promise<void> {
   const detail = CoverageChanged.parse(event.detail);
   const becameActive = detail.after.status === 'ACTIVE' && detail.before?.status !== 'ACTIVE';
-  if (!becameActive) return;
+  // A letter's own SMS (AttestationIssued) tells the resident; one message is enough.
+  if (!becameActive || detail.source === 'ATTESTATION') return;
   const resident = await getResident(detail.nik);
   if (!resident?.phone) return;
   const text = coverageActivatedSms({ name: resident.name, scheme: detail.after.scheme, at: detail.at });

@@ -2,17 +2,26 @@
 // .data/outbox.jsonl across restarts, and echoed to the console with the number masked.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { Notifier, SmsMessage } from '#shared/platform/notifier.ts';
+import type { Notifier, SmsMessage, StaffMessage } from '#shared/platform/notifier.ts';
 import { smsLength } from '#shared/platform/sms-text.ts';
 import { maskPhone } from '#shared/registry/phone.ts';
 
-export interface OutboxEntry extends SmsMessage {
+export interface SmsEntry extends SmsMessage {
   id: string;
   channel: 'sms';
   at: string;
   encoding: string;
   parts: number;
 }
+
+/** What an SNS topic's e-mail subscribers would get. */
+export interface TopicEntry extends StaffMessage {
+  id: string;
+  channel: 'topic';
+  at: string;
+}
+
+export type OutboxEntry = SmsEntry | TopicEntry;
 
 export class Outbox implements Notifier {
   private readonly entries: OutboxEntry[] = [];
@@ -29,7 +38,7 @@ export class Outbox implements Notifier {
 
   async sendSms(message: SmsMessage): Promise<{ messageId: string }> {
     const length = smsLength(message.text);
-    const entry: OutboxEntry = {
+    const entry: SmsEntry = {
       id: randomUUID(),
       channel: 'sms',
       at: new Date().toISOString(),
@@ -37,11 +46,27 @@ export class Outbox implements Notifier {
       encoding: length.encoding,
       parts: length.parts,
     };
-    this.entries.push(entry);
-    if (this.file) appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
+    this.record(entry);
     if (this.echo)
       console.log(`[outbox] SMS to ${maskPhone(message.phone)} (${message.purpose}): ${message.text}`);
     return { messageId: entry.id };
+  }
+
+  async notifyStaff(message: StaffMessage): Promise<{ messageId: string }> {
+    const entry: TopicEntry = {
+      id: randomUUID(),
+      channel: 'topic',
+      at: new Date().toISOString(),
+      ...message,
+    };
+    this.record(entry);
+    if (this.echo) console.log(`[outbox] topic ${message.topic}: ${message.subject}`);
+    return { messageId: entry.id };
+  }
+
+  private record(entry: OutboxEntry): void {
+    this.entries.push(entry);
+    if (this.file) appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
 
   /** Newest first. */

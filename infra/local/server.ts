@@ -9,6 +9,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import * as z from 'zod/mini';
 import { toIssues } from '#shared/platform/http.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
+import { findSchedule, type JobInput } from '#shared/platform/schedules.ts';
+import { kelurahanName } from '#shared/registry/regions.ts';
+import { listRts } from '#shared/registry/repository.ts';
 import type { InProcessBus } from './bus.ts';
 import { type DevTokens, devTokenRequest } from './dev-token.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -115,6 +118,9 @@ export class LocalServer {
     }
 
     if (url.pathname === '/auth/dev-token' && method === 'POST') return this.devToken(body, res);
+    if (url.pathname === '/auth/dev-users' && method === 'GET') return this.devUsers(res);
+    const job = /^\/dev\/jobs\/([\w-]+)$/.exec(url.pathname);
+    if (job && method === 'POST') return this.runJob(job[1]!, url, res);
     if (url.pathname === '/dev/outbox' && method === 'GET') {
       const limit = Math.max(
         1,
@@ -171,6 +177,40 @@ export class LocalServer {
     const parsed = z.safeParse(devTokenRequest, input);
     if (!parsed.success) return send(res, 400, { error: 'ValidationError', issues: toIssues(parsed.error) });
     send(res, 200, { token: await this.opts.tokens.issue(parsed.data) });
+  }
+
+  /** The demo RT chairs, for the web form's sign-in picker (local mode's stand-in for Cognito's users). */
+  private async devUsers(res: ServerResponse): Promise<void> {
+    const rts = await listRts();
+    send(res, 200, {
+      chairs: rts.map((rt) => ({
+        rt: rt.rt,
+        name: rt.chairName ?? `Ketua RT ${rt.number}`,
+        kelurahan: kelurahanName(rt.kelurahan) ?? rt.kelurahan,
+      })),
+    });
+  }
+
+  /** What EventBridge Scheduler does in AWS: invoke the schedule's handler (`npm run job` calls this). */
+  private async runJob(name: string, url: URL, res: ServerResponse): Promise<void> {
+    const schedule = findSchedule(name);
+    if (!schedule) return send(res, 404, { message: `No job named ${name}` });
+    const date = url.searchParams.get('date') ?? undefined;
+    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
+      return send(res, 400, {
+        error: 'ValidationError',
+        issues: [{ path: 'date', message: 'must be YYYY-MM-DD' }],
+      });
+    }
+    const mod = (await import(pathToFileURL(join(this.opts.root, schedule.handler)).href)) as {
+      handler: (input: JobInput, context: unknown) => Promise<unknown>;
+    };
+    const result = await mod.handler(
+      { job: name, ...(date ? { date } : {}) },
+      lambdaContext(`local-${name}`, schedule.timeoutSeconds ?? 60),
+    );
+    await this.opts.bus.drain();
+    send(res, 200, result);
   }
 
   private upload(url: URL, body: Buffer, res: ServerResponse): void {

@@ -1,12 +1,13 @@
 // Assembles the whole system on a laptop: DynamoDB Local, the tables, the local adapters (outbox,
 // in-process bus, upload folder) in place of SNS, EventBridge and S3, demo data, and the HTTP server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setEventBus } from '#shared/platform/bus.ts';
 import { setDdb } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { localMacKey, setMacKey } from '#shared/platform/mac.ts';
 import { setNotifier } from '#shared/platform/notifier.ts';
 import { setObjectStore } from '#shared/platform/object-store.ts';
 import { InProcessBus } from './bus.ts';
@@ -18,6 +19,8 @@ import { isSeeded, seedDemoData } from './seed.ts';
 import { LocalServer } from './server.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Written into the data folder while a server runs on it, so `npm run job` can find it. */
+export const SERVER_FILE = 'server.json';
 
 export interface LocalSystemOptions {
   port?: number;
@@ -81,6 +84,8 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     );
     setNotifier(outbox);
     setEventBus(bus);
+    // Kept in .data/ with the dev secret, so a letter's QR code stays valid across restarts.
+    setMacKey(localMacKey(`verify:${key}`));
     setObjectStore(uploads);
     const tokens = new DevTokens(key);
     let seeded: LocalSystem['seeded'];
@@ -90,6 +95,8 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     }
     server = new LocalServer({ root: ROOT, port: opts.port ?? 3000, tokens, outbox, bus, uploads, log });
     const url = await server.listen();
+    const serverFile = opts.dataDir ? join(opts.dataDir, SERVER_FILE) : undefined;
+    if (serverFile && opts.port !== 0) writeFileSync(serverFile, JSON.stringify({ url, pid: process.pid }));
     return {
       url,
       dynamoEndpoint: endpoint,
@@ -98,6 +105,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
       tokens,
       ...(seeded ? { seeded } : {}),
       async stop() {
+        if (serverFile && opts.port !== 0) rmSync(serverFile, { force: true });
         await server?.close();
         await bus.drain();
         await dynamo?.stop();

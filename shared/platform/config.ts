@@ -15,6 +15,10 @@ const schema = z.object({
   CITY_NAME: z._default(z.string(), 'Kota Jambi'),
   /** Region code of the city (Kemendagri), e.g. 15.71. */
   CITY_CODE: z._default(z.string(), '15.71'),
+  /** Attestations one RT chair may issue per WIB day. */
+  ATTESTATION_DAILY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 20),
+  /** Days an attestation may wait for review before verifiers are reminded daily. */
+  ATTESTATION_REVIEW_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 14),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -60,3 +60,16 @@ export class UnsupportedMediaType extends DomainError {
     super(415, 'UnsupportedMediaType', message);
   }
 }
+
+/** The Idempotency-Key was used before with a different request. */
+export class IdempotencyKeyReused extends DomainError {
+  constructor(message = 'This Idempotency-Key was already used for a different request; use a new key') {
+    super(422, 'IdempotencyKeyReused', message);
+  }
+}
+
+export class TooManyRequests extends DomainError {
+  constructor(code: string, message: string, details: Record<string, unknown> = {}) {
+    super(429, code, message, details);
+  }
+}

@@ -33,6 +33,26 @@ export const EVENT_RULES: readonly EventRuleDef[] = [
     grants: { registry: 'read', notify: true },
   },
   {
+    name: 'AttestationIssuedSms',
+    description: "Tell a resident by SMS that the RT chair's letter made their coverage active",
+    bus: 'app',
+    pattern: { source: ['sehatkota.attestation'], 'detail-type': ['AttestationIssued'] },
+    handler: 'functions/attestation/notify-attestation-issued.ts',
+    grants: { registry: 'read', idempotency: true, notify: true },
+  },
+  {
+    name: 'AttestationRejectedSms',
+    description: 'Tell a resident by SMS that Dinas Sosial rejected the letter and coverage ended',
+    bus: 'app',
+    pattern: {
+      source: ['sehatkota.attestation'],
+      'detail-type': ['AttestationDecided'],
+      detail: { decision: ['REJECTED'] },
+    },
+    handler: 'functions/attestation/notify-attestation-rejected.ts',
+    grants: { registry: 'read', idempotency: true, notify: true },
+  },
+  {
     name: 'ResidentImportUploaded',
     description: 'Run a resident import job when its CSV lands in the imports bucket',
     bus: 'default',

@@ -1,5 +1,7 @@
-// Sends SMS: SNS in AWS; local mode swaps in the dev outbox (readable at GET /dev/outbox).
+// Sends SMS to citizens and messages to staff topics: SNS in AWS; local mode swaps in the dev outbox
+// (readable at GET /dev/outbox).
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { StaffTopic } from './routes.ts';
 
 export interface SmsMessage {
   /** E.164, +628… */
@@ -9,9 +11,20 @@ export interface SmsMessage {
   purpose: string;
 }
 
+export interface StaffMessage {
+  topic: StaffTopic;
+  /** E-mail subject (≤ 100 characters). */
+  subject: string;
+  text: string;
+}
+
 export interface Notifier {
   sendSms(message: SmsMessage): Promise<{ messageId: string }>;
+  notifyStaff(message: StaffMessage): Promise<{ messageId: string }>;
 }
+
+/** The environment variable that carries a staff topic's ARN: verifiers → TOPIC_VERIFIERS_ARN. */
+export const topicEnvVar = (topic: StaffTopic) => `TOPIC_${topic.toUpperCase()}_ARN`;
 
 let client: SNSClient | undefined;
 
@@ -29,6 +42,15 @@ const sns: Notifier = {
             : {}),
         },
       }),
+    );
+    return { messageId: out.MessageId ?? '' };
+  },
+  async notifyStaff(message) {
+    const arn = process.env[topicEnvVar(message.topic)];
+    if (!arn) throw new Error(`${topicEnvVar(message.topic)} is not set`);
+    client ??= new SNSClient({});
+    const out = await client.send(
+      new PublishCommand({ TopicArn: arn, Subject: message.subject.slice(0, 100), Message: message.text }),
     );
     return { messageId: out.MessageId ?? '' };
   },

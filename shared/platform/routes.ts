@@ -8,7 +8,9 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** What a function may touch; the CDK stack grants exactly this and nothing else. */
 export interface Grants {
   registry?: 'read' | 'readWrite';
-  audit?: 'write';
+  attestations?: 'read' | 'readWrite';
+  /** Append records (in transactions), or also read an entity's trail. */
+  audit?: 'write' | 'read' | 'readWrite';
   idempotency?: true;
   /** Put events on the application bus. */
   bus?: true;
@@ -16,7 +18,17 @@ export interface Grants {
   notify?: true;
   /** Resident import uploads bucket. */
   imports?: 'presignPut' | 'read';
+  /** SNS topics for staff (e-mail/HTTPS subscribers), by name. */
+  topics?: readonly StaffTopic[];
+  /** The KMS HMAC key that derives attestation verification codes. */
+  verifyMac?: true;
+  /** Static files copied beside the bundle (folder relative to the repository root). */
+  assets?: string;
 }
+
+/** Staff topics: each is an SNS topic in AWS and a channel of the dev outbox locally. */
+export const STAFF_TOPICS = ['verifiers'] as const;
+export type StaffTopic = (typeof STAFF_TOPICS)[number];
 
 export interface RouteDef {
   method: Method;
@@ -96,6 +108,85 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/registry/get-premiums.ts',
     roles: ['city_admin'],
     grants: { registry: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/rts/{rt}/residents',
+    handler: 'functions/registry/list-rt-residents.ts',
+    roles: ['rt_chair', 'city_admin', 'social_verifier'],
+    grants: { registry: 'read' },
+  },
+  // Attestations: the RT chair's letter that activates coverage at once, checked by Dinas Sosial afterwards.
+  {
+    method: 'POST',
+    path: '/attestations',
+    handler: 'functions/attestation/issue-attestation.ts',
+    roles: ['rt_chair'],
+    grants: {
+      registry: 'readWrite',
+      attestations: 'readWrite',
+      audit: 'write',
+      idempotency: true,
+      bus: true,
+      verifyMac: true,
+    },
+  },
+  {
+    method: 'GET',
+    path: '/attestations',
+    handler: 'functions/attestation/list-attestations.ts',
+    roles: ['social_verifier', 'city_admin', 'rt_chair'],
+    grants: { attestations: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/attestations/counts',
+    handler: 'functions/attestation/get-attestation-counts.ts',
+    roles: ['social_verifier', 'city_admin'],
+    grants: { attestations: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/attestations/{id}',
+    handler: 'functions/attestation/get-attestation.ts',
+    roles: ['social_verifier', 'city_admin', 'rt_chair'],
+    grants: { attestations: 'read', audit: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/attestations/{id}/decision',
+    handler: 'functions/attestation/decide-attestation.ts',
+    roles: ['social_verifier'],
+    grants: { registry: 'readWrite', attestations: 'readWrite', audit: 'write', bus: true },
+  },
+  {
+    method: 'GET',
+    path: '/attestations/{id}/letter',
+    handler: 'functions/attestation/get-attestation-letter.ts',
+    roles: ['rt_chair', 'social_verifier', 'city_admin'],
+    grants: { attestations: 'read', verifyMac: true },
+  },
+  {
+    method: 'GET',
+    path: '/verify/{code}',
+    handler: 'functions/attestation/verify-attestation.ts',
+    roles: 'public',
+    grants: { attestations: 'read' },
+  },
+  // The RT chair's web form, served from the API's own origin.
+  {
+    method: 'GET',
+    path: '/rt',
+    handler: 'functions/web/rt-index.ts',
+    roles: 'public',
+    grants: { assets: 'functions/web/rt' },
+  },
+  {
+    method: 'GET',
+    path: '/rt/{proxy+}',
+    handler: 'functions/web/rt-assets.ts',
+    roles: 'public',
+    grants: { assets: 'functions/web/rt' },
   },
 ];
 

@@ -40,6 +40,26 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * attestations — the RT chairs' letters (surat keterangan) and what Dinas Sosial decided of them.
+   *  attestation by id (GetItem) ...................... pk ATT#<id>              sk ATT
+   *  verification by code, stored only as its hash .... pk CODE#<sha256(code)>    sk CODE
+   *  by status, oldest first, e.g. pending review ..... gsi1pk ST#<status>        gsi1sk <issuedAt>#<id>
+   *  one RT's attestations, newest first .............. gsi2pk RT#<rt>            gsi2sk <issuedAt>#<id>
+   *  a chair's issues today (the daily limit) ......... pk LIMIT#<sub>            sk <YYYY-MM-DD WIB> (TTL)
+   *  counts per RT per WIB month (Query by month) ..... pk COUNT#<YYYY-MM>        sk <rt>
+   *  one review reminder per day ...................... pk REMINDER#attestation-review  sk <YYYY-MM-DD> (TTL)
+   */
+  attestations: {
+    envVar: 'TABLE_ATTESTATIONS',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+      { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * audit — who did what, when and why, for every state change.
    *  trail of one entity, oldest first (Query) ........ pk <entity>#<id>        sk <iso time>#<request id>
    *  everything one actor did (Query gsi1) ............ gsi1pk ACTOR#<sub>      gsi1sk <iso time>
@@ -51,9 +71,11 @@ export const TABLES = {
     indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
   },
   /**
-   * idempotency — Powertools' idempotency layout: one record per (function, Idempotency-Key, caller),
-   * holding the first reply for replays; expires by TTL.
-   *  record by key (GetItem / conditional Put) ........ id <function>#<hash>
+   * idempotency — one record per (operation, caller, Idempotency-Key), written in the same transaction as
+   * the change it guards, holding what a replay needs to answer the same; and once-only markers for side
+   * effects (an SMS per event). Expires by TTL.
+   *  record by key (GetItem / conditional Put) ........ id <operation>#<sha256(caller, key)>
+   *  side effect done once ............................ id <effect>#<subject>
    */
   idempotency: {
     envVar: 'TABLE_IDEMPOTENCY',

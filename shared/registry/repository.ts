@@ -3,6 +3,7 @@
 import {
   GetCommand,
   PutCommand,
+  QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -205,15 +206,24 @@ export interface CoverageChangePlan {
   event: CoverageChanged;
 }
 
+export interface PlanOptions {
+  /** The resident does not exist yet: Put it (in the RT, which must exist) instead of updating it. */
+  register?: boolean;
+  /** Profile fields set in the same write (a phone the resident gives at the RT chair's desk). */
+  profile?: Partial<Pick<Resident, 'phone' | 'lowIncome'>>;
+}
+
 /**
  * Plans one coverage change as transaction items: close the current period, open the new one, move the
- * aggregates, write the audit record, all guarded by the resident's version. Other capabilities (the RT
- * chair's attestation) add their own items to the same transaction.
+ * aggregates, write the audit record, all guarded by the resident's version (or, registering, by the
+ * resident not existing yet). Other capabilities (the RT chair's attestation) add their own items to the
+ * same transaction.
  */
 export function planCoverageChange(
   before: Resident,
   change: CoverageChange & { source: string },
   ctx: WriteContext,
+  opts: PlanOptions = {},
 ): CoverageChangePlan {
   const version = before.version + 1;
   const coverage = openPeriod(before, change, ctx);
@@ -221,29 +231,50 @@ export function planCoverageChange(
   const premium = premiumDeltas(before.coverage, coverage, at, before.apbdLastEnd);
   const after: Resident = {
     ...before,
+    ...opts.profile,
     coverage,
     version,
     updatedAt: at,
     ...(premium.apbdLastEnd ? { apbdLastEnd: premium.apbdLastEnd } : {}),
   };
-  const items: TransactItem[] = [
-    {
-      Update: {
-        TableName: T(),
-        Key: residentKey(before.nik),
-        UpdateExpression: 'SET coverage = :c, version = :v, updatedAt = :now, apbdLastEnd = :end',
-        ConditionExpression: 'version = :prev',
-        ExpressionAttributeValues: {
-          ':c': coverage,
-          ':v': version,
-          ':now': at,
-          ':end': premium.apbdLastEnd ?? null,
-          ':prev': before.version,
+  const profile = Object.entries(opts.profile ?? {}).filter(([, v]) => v !== undefined);
+  const items: TransactItem[] = opts.register
+    ? [
+        {
+          Put: { TableName: T(), Item: residentItem(after), ConditionExpression: 'attribute_not_exists(pk)' },
         },
-      },
-    },
-    { Put: { TableName: T(), Item: periodItem(before.nik, coverage) } },
-  ];
+        {
+          ConditionCheck: {
+            TableName: T(),
+            Key: { pk: RT_PK, sk: before.rt },
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ]
+    : [
+        {
+          Update: {
+            TableName: T(),
+            Key: residentKey(before.nik),
+            UpdateExpression: `SET coverage = :c, version = :v, updatedAt = :now, apbdLastEnd = :end${profile
+              .map(([k]) => `, #${k} = :${k}`)
+              .join('')}`,
+            ConditionExpression: 'version = :prev',
+            ...(profile.length
+              ? { ExpressionAttributeNames: Object.fromEntries(profile.map(([k]) => [`#${k}`, k])) }
+              : {}),
+            ExpressionAttributeValues: {
+              ':c': coverage,
+              ':v': version,
+              ':now': at,
+              ':end': premium.apbdLastEnd ?? null,
+              ':prev': before.version,
+              ...Object.fromEntries(profile.map(([k, v]) => [`:${k}`, v])),
+            },
+          },
+        },
+      ];
+  items.push({ Put: { TableName: T(), Item: periodItem(before.nik, coverage) } });
   if (before.coverage) {
     items.push({
       Update: {
@@ -256,7 +287,7 @@ export function planCoverageChange(
     });
   }
   const uhc = uhcUpdate(before.kelurahan, {
-    residents: 0,
+    residents: opts.register ? 1 : 0,
     covered: Number(isEnrolled(coverage)) - Number(isEnrolled(before.coverage)),
     active: Number(isActive(coverage)) - Number(isActive(before.coverage)),
   });
@@ -265,13 +296,18 @@ export function planCoverageChange(
   items.push(
     auditPut({
       entity: `RES#${before.nik}`,
-      action: 'CoverageChanged',
+      action: opts.register ? 'ResidentRegistered' : 'CoverageChanged',
       actor: ctx.actor,
       at,
       requestId: ctx.requestId,
       reason: change.reason,
       before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
-      after: { scheme: coverage.scheme, status: coverage.status, source: coverage.source },
+      after: {
+        ...(opts.register ? { rt: before.rt } : {}),
+        scheme: coverage.scheme,
+        status: coverage.status,
+        source: coverage.source,
+      },
     }),
   );
   const event: CoverageChanged = {
@@ -382,4 +418,32 @@ export async function cityPaidCount(month: string): Promise<number> {
     ConsistentRead: true,
   });
   return items.reduce((total, item) => total + Number(item.delta ?? 0), 0);
+}
+
+export async function getRt(rt: string): Promise<RtRecord | undefined> {
+  const out = await ddb().send(new GetCommand({ TableName: T(), Key: { pk: RT_PK, sk: rt } }));
+  return out.Item as RtRecord | undefined;
+}
+
+/** One RT's residents by name, a page at a time (index gsi1); the cursor is the name key to go on from. */
+export async function listRtResidents(
+  rt: string,
+  limit: number,
+  after?: string,
+): Promise<{ residents: Resident[]; next: string | null }> {
+  const out = await ddb().send(
+    new QueryCommand({
+      TableName: T(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: after ? 'gsi1pk = :pk AND gsi1sk > :after' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `RT#${rt}`, ...(after ? { ':after': after } : {}) },
+      Limit: limit,
+    }),
+  );
+  const items = out.Items ?? [];
+  const last = items.at(-1);
+  return {
+    residents: items.map(fromItem),
+    next: out.LastEvaluatedKey && last ? String(last.gsi1sk) : null,
+  };
 }

@@ -61,7 +61,8 @@ export interface CurrentCoverage {
 
 export interface Resident {
   nik: string;
-  kk: string;
+  /** Missing for a resident an RT chair registered without a family card at hand. */
+  kk?: string;
   name: string;
   birthDate: string;
   sex: 'M' | 'F';

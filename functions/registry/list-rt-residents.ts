@@ -1,0 +1,52 @@
+// GET /rts/{rt}/residents?limit=&cursor= — an RT's residents by name with their coverage (the RT's own
+// chair; city_admin and social_verifier for any RT).
+import * as z from 'zod/mini';
+import { hasRole } from '#shared/platform/auth.ts';
+import { Forbidden, ValidationError } from '#shared/platform/errors.ts';
+import { httpHandler } from '#shared/platform/http.ts';
+import { rtSchema } from '#shared/registry/fields.ts';
+import { listRtResidents } from '#shared/registry/repository.ts';
+import { coverageView } from '#shared/registry/rules.ts';
+
+const query = z.object({
+  limit: z._default(
+    z.coerce.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(200)),
+    50,
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(400))),
+});
+
+export const handler = httpHandler(
+  { params: z.object({ rt: rtSchema }), query },
+  async ({ params, query: q, principal }) => {
+    const staff = hasRole(principal, 'city_admin') || hasRole(principal, 'social_verifier');
+    if (!staff && principal?.rt !== params.rt)
+      throw new Forbidden('You can only see your own RT’s residents');
+    let after: string | undefined;
+    if (q.cursor) {
+      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
+      if (!/^[^#]*#\d{16}$/.test(after))
+        throw ValidationError.field('cursor', 'is not a cursor this list returned');
+    }
+    const page = await listRtResidents(params.rt, q.limit, after);
+    return {
+      status: 200,
+      body: {
+        items: page.residents.map((r) => {
+          const view = coverageView(r.nik, r.coverage);
+          return {
+            nik: r.nik,
+            name: r.name,
+            birthDate: r.birthDate,
+            sex: r.sex,
+            covered: view.covered,
+            coverage: r.coverage
+              ? { status: view.status, scheme: view.scheme, since: view.since, source: view.source }
+              : null,
+          };
+        }),
+        cursor: page.next ? Buffer.from(page.next).toString('base64url') : null,
+      },
+    };
+  },
+);

@@ -1,0 +1,33 @@
+// Verification codes: derived from the attestation id with the MAC key (so a letter can be reprinted with
+// the same QR code), unguessable without that key (160 bits), and stored only as their SHA-256.
+import { createHash } from 'node:crypto';
+import { macKey } from '#shared/platform/mac.ts';
+
+const CODE = /^[A-Za-z0-9_-]{27}$/;
+
+export async function verifyCode(attestationId: string): Promise<string> {
+  const mac = await macKey().mac(`attestation-verify:${attestationId}`);
+  return mac.subarray(0, 20).toString('base64url');
+}
+
+export const isVerifyCode = (code: string) => CODE.test(code);
+
+export function codeHash(code: string): string {
+  return createHash('sha256').update(code).digest('base64url');
+}
+
+/** https://<api host>/verify/<code>: PUBLIC_BASE_URL when set (a custom domain), else the request's origin. */
+export function verifyUrl(origin: string, code: string): string {
+  const base = (process.env.PUBLIC_BASE_URL || origin).replace(/\/+$/, '');
+  return `${base}/verify/${code}`;
+}
+
+/** The origin a request came in on: API Gateway says https in x-forwarded-proto; the local server, nothing. */
+export function requestOrigin(event: {
+  headers?: Record<string, string | undefined>;
+  requestContext: { domainName?: string };
+}): string {
+  const proto = event.headers?.['x-forwarded-proto'] ?? 'http';
+  const host = event.requestContext.domainName ?? event.headers?.host ?? 'localhost';
+  return `${proto}://${host}`;
+}
