@@ -20,9 +20,25 @@ const BUNDLE = {
   external: [] as string[],
 };
 
-/** NodejsFunction's bundling options (format ESM: CDK writes index.mjs). */
-export function cdkBundling(): BundlingOptions {
+/**
+ * NodejsFunction's bundling options (format ESM: CDK writes index.mjs). `assets`, a folder relative to the
+ * repository root, is copied beside index.mjs under its own name, where `new URL('./<name>/', import.meta.url)`
+ * finds it in Lambda as it does beside the handler's source locally.
+ */
+export function cdkBundling(assets?: string): BundlingOptions {
+  const folder = assets?.split('/').at(-1);
   return {
+    ...(assets && folder
+      ? {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (inputDir: string, outputDir: string) => [
+              `cp -R "${inputDir}/${assets}" "${outputDir}/${folder}"`,
+            ],
+          },
+        }
+      : {}),
     format: OutputFormat.ESM,
     target: BUNDLE.target,
     minify: BUNDLE.minify,

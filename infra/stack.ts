@@ -7,17 +7,20 @@ import { HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -26,11 +29,13 @@ import {
   type CfnBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
 import { ROLES } from '#shared/platform/roles.ts';
-import { ROUTES, type RouteDef } from '#shared/platform/routes.ts';
+import { ROUTES, type RouteDef, STAFF_TOPICS, type StaffTopic } from '#shared/platform/routes.ts';
+import { SCHEDULES, type ScheduleDef } from '#shared/platform/schedules.ts';
 import { type KeyDef, TABLES, type TableDef, type TableName } from '#shared/platform/tables.ts';
 import { LOG_RETENTION } from './constructs/app-function.ts';
 import { CapabilityStack, IMPORTS_PREFIX, pascalCase } from './constructs/capability-stack.ts';
@@ -44,7 +49,13 @@ export interface SehatKotaStackProps extends StackProps {
   /** The contracts by default; tests pass variations. */
   routes?: readonly RouteDef[];
   eventRules?: readonly EventRuleDef[];
+  schedules?: readonly ScheduleDef[];
+  /** Prefix of the Cognito sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
+  authDomainPrefix?: string;
 }
+
+/** The web form's sign-in settings go to the functions that serve it (functions/web/). */
+const WEB_HANDLERS = ['functions/web/rt-index.ts', 'functions/web/rt-assets.ts'];
 
 export const EVENT_BUS_NAME = 'sehatkota';
 
@@ -54,6 +65,12 @@ export class SehatKotaStack extends Stack {
   readonly importsBucket: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The RT chair's web form's client: authorization code with PKCE through the Cognito domain. */
+  readonly webFormClient: UserPoolClient;
+  readonly authDomain: UserPoolDomain;
+  readonly topics: Record<StaffTopic, Topic>;
+  readonly topicsKey: Key;
+  readonly verifyMacKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /** One nested stack per capability, by capability name ('registry'). */
@@ -80,24 +97,55 @@ export class SehatKotaStack extends Stack {
       description: 'SehatKota application events between capabilities',
     });
     this.importsBucket = this.importsBucketWithLogs();
-    [this.userPool, this.userPoolClient] = this.users();
+    [this.userPool, this.userPoolClient, this.webFormClient] = this.users();
     [this.api, this.apiStage] = this.httpApi();
+    this.authDomain = this.webSignIn(props.authDomainPrefix ?? `sehatkota-${this.account}`);
+    this.topicsKey = new Key(this, 'TopicsKey', {
+      description: 'Encrypts the SehatKota staff notification topics',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.topics = this.staffTopics(this.topicsKey);
+    this.verifyMacKey = new Key(this, 'VerifyMacKey', {
+      description:
+        "Derives the verification codes printed as QR codes on RT chairs' letters (HMAC; never exported)",
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      // A new key would invalidate every letter already printed.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.verifyMacKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason:
+        'KMS does not rotate HMAC keys; a rotated key would also break the QR codes on letters already printed.',
+    });
 
     const routes = props.routes ?? ROUTES;
     const eventRules = props.eventRules ?? EVENT_RULES;
-    const names = new Set([...routes, ...eventRules].map((def) => capabilityOf(def.handler)));
+    const schedules = props.schedules ?? SCHEDULES;
+    const webEnvironment = {
+      AUTH_MODE: 'cognito',
+      COGNITO_DOMAIN: this.authDomain.baseUrl(),
+      COGNITO_CLIENT_ID: this.webFormClient.userPoolClientId,
+    };
+    const names = new Set([...routes, ...eventRules, ...schedules].map((def) => capabilityOf(def.handler)));
     for (const capability of names) {
       const ofCapability = (def: { handler: string }) => capabilityOf(def.handler) === capability;
       const nested = new CapabilityStack(this, pascalCase(capability), {
         capability,
         routes: routes.filter(ofCapability),
         eventRules: eventRules.filter(ofCapability),
+        schedules: schedules.filter(ofCapability),
         shared: {
           api: this.api,
           bus: this.bus,
           importsBucket: this.importsBucket,
           tables: this.tables,
+          topics: this.topics,
+          topicsKey: this.topicsKey,
+          verifyMacKey: this.verifyMacKey,
           settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
+          handlerEnvironment: Object.fromEntries(WEB_HANDLERS.map((h) => [h, webEnvironment])),
         },
       });
       this.capabilities.set(capability, nested);
@@ -106,6 +154,41 @@ export class SehatKotaStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'RtWebFormUrl', {
+      value: `${this.apiStage.url}rt/`,
+      description: "The RT chairs' web form",
+    });
+    new CfnOutput(this, 'VerifiersTopicArn', {
+      value: this.topics.verifiers.topicArn,
+      description: 'Subscribe the Dinas Sosial verifiers (e-mail) to their daily review reminder',
+    });
+  }
+
+  /** Staff topics, encrypted with their own key, published to over TLS only. */
+  private staffTopics(key: Key): Record<StaffTopic, Topic> {
+    return Object.fromEntries(
+      STAFF_TOPICS.map((name) => [
+        name,
+        new Topic(this, `${pascalCase(name)}Topic`, {
+          displayName: `SehatKota ${name}`,
+          masterKey: key,
+          enforceSSL: true,
+        }),
+      ]),
+    ) as Record<StaffTopic, Topic>;
+  }
+
+  /**
+   * The Cognito domain the web form signs in through, and the form's address as the client's callback: the
+   * API's URL is only known once the API exists, so it is set on the client after the fact.
+   */
+  private webSignIn(prefix: string): UserPoolDomain {
+    const domain = this.userPool.addDomain('SignInDomain', { cognitoDomain: { domainPrefix: prefix } });
+    const formUrl = `${this.apiStage.url}rt/`;
+    const client = this.webFormClient.node.defaultChild as CfnUserPoolClient;
+    client.callbackUrLs = [formUrl];
+    client.logoutUrLs = [formUrl];
+    return domain;
   }
 
   private table(name: TableName, def: TableDef, key: Key): Table {
@@ -167,7 +250,7 @@ export class SehatKotaStack extends Stack {
   }
 
   /** Staff accounts (no self sign-up): one group per role, `custom:rt` for an RT chair's RT. */
-  private users(): [UserPool, UserPoolClient] {
+  private users(): [UserPool, UserPoolClient, UserPoolClient] {
     const pool = new UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
@@ -211,7 +294,25 @@ export class SehatKotaStack extends Stack {
       // Users must not change their own custom:rt (it decides whose residents they see); only admins set it.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
-    return [pool, client];
+    // A browser app holds no secret: the authorization code flow with PKCE, tokens for one working day.
+    const webForm = pool.addClient('RtWebFormClient', {
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.PROFILE, OAuthScope.EMAIL],
+        // Replaced by the form's URL once the API exists (webSignIn).
+        callbackUrls: ['https://localhost/rt/'],
+        logoutUrls: ['https://localhost/rt/'],
+      },
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(7),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
+    });
+    return [pool, client, webForm];
   }
 
   /** The HTTP API: JWT-authorized by default (public routes opt out), JSON access logs without paths or NIKs. */
@@ -220,7 +321,7 @@ export class SehatKotaStack extends Stack {
       description: 'SehatKota HTTP API',
       createDefaultStage: false,
       defaultAuthorizer: new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
-        userPoolClients: [this.userPoolClient],
+        userPoolClients: [this.userPoolClient, this.webFormClient],
       }),
     });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION });

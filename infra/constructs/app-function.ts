@@ -5,10 +5,12 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { cdkBundling, REPO_ROOT } from '../bundling.ts';
@@ -22,6 +24,8 @@ export interface AppFunctionProps {
   timeoutSeconds?: number;
   memoryMb?: number;
   environment: Record<string, string>;
+  /** A folder (relative to the repository root) copied beside the bundle under its own name: web assets. */
+  assets?: string;
 }
 
 /** How a function may touch a table. */
@@ -76,7 +80,7 @@ export class AppFunction extends Construct {
       environment: props.environment,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: cdkBundling(),
+      bundling: cdkBundling(props.assets),
     });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
@@ -123,6 +127,25 @@ export class AppFunction extends Construct {
         'SNS Publish to a phone number has no resource ARN to name, so IAM only accepts Resource "*" here; ' +
         'the statement allows sns:Publish and nothing else.',
     });
+  }
+
+  /** sns:Publish to one topic, with exactly the KMS actions publishing to its encrypted topic needs. */
+  allowPublish(topic: ITopic, key: IKey, envVar: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
+    this.function.addEnvironment(envVar, topic.topicArn);
+  }
+
+  /** kms:GenerateMac with one HMAC key (derives values such as verification codes; the key never leaves KMS). */
+  allowMac(key: IKey, envVar: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }),
+    );
+    this.function.addEnvironment(envVar, key.keyArn);
   }
 
   /**

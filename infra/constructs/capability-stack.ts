@@ -1,7 +1,7 @@
 // One capability's functions, HTTP routes and event rules (capability = the folder in functions/<capability>/),
 // in a nested stack of its own so each stays far below CloudFormation's 500-resource limit as routes are added.
 import { basename, extname } from 'node:path';
-import { CfnParameter, NestedStack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -13,12 +13,18 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
-import { type Grants, type RouteDef, routeKey } from '#shared/platform/routes.ts';
+import { topicEnvVar } from '#shared/platform/notifier.ts';
+import { type Grants, type RouteDef, routeKey, type StaffTopic } from '#shared/platform/routes.ts';
+import type { ScheduleDef } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
-import { AppFunction } from './app-function.ts';
+import { AppFunction, type TableAccess } from './app-function.ts';
 
 /** Where import uploads land in the imports bucket; the handlers write `imports/<jobId>.csv`. */
 export const IMPORTS_PREFIX = 'imports/';
@@ -29,14 +35,23 @@ export interface SharedResources {
   bus: IEventBus;
   importsBucket: IBucket;
   tables: Record<TableName, ITable>;
+  /** Staff topics (e-mail/HTTPS subscribers), by name. */
+  topics: Record<StaffTopic, ITopic>;
+  /** The key the staff topics are encrypted with. */
+  topicsKey: IKey;
+  /** The KMS HMAC key verification codes are derived with. */
+  verifyMacKey: IKey;
   /** Runtime settings (shared/platform/config.ts) every function gets. */
   settings: Record<string, string>;
+  /** Extra environment for particular handlers (the web form's sign-in settings), by handler file. */
+  handlerEnvironment?: Record<string, Record<string, string>>;
 }
 
 export interface CapabilityStackProps {
   capability: string;
   routes: readonly RouteDef[];
   eventRules: readonly EventRuleDef[];
+  schedules: readonly ScheduleDef[];
   shared: SharedResources;
 }
 
@@ -44,6 +59,7 @@ export class CapabilityStack extends NestedStack {
   /** Each route's function by route key ('GET /residents/{nik}'), each event rule's by rule name. */
   readonly routeFunctions = new Map<string, AppFunction>();
   readonly ruleFunctions = new Map<string, AppFunction>();
+  readonly scheduleFunctions = new Map<string, AppFunction>();
   private readonly shared: SharedResources;
   private readonly importsBucket?: IBucket;
 
@@ -64,6 +80,7 @@ export class CapabilityStack extends NestedStack {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
     const environment = { ...service, ...props.shared.settings };
+    const envFor = (handler: string) => ({ ...environment, ...props.shared.handlerEnvironment?.[handler] });
     const ids = new Set<string>();
     const idOf = (handler: string) => {
       const id = pascalCase(basename(handler, extname(handler)));
@@ -76,7 +93,12 @@ export class CapabilityStack extends NestedStack {
     for (const route of props.routes) {
       const key = routeKey(route);
       const id = idOf(route.handler);
-      const fn = new AppFunction(this, id, { ...runtimeOf(route), description: key, environment });
+      const fn = new AppFunction(this, id, {
+        ...runtimeOf(route),
+        description: key,
+        environment: envFor(route.handler),
+        ...(route.grants.assets ? { assets: route.grants.assets } : {}),
+      });
       this.bind(fn, route.grants);
       const httpRoute = new HttpRoute(this, `${id}Route`, {
         httpApi: props.shared.api,
@@ -99,7 +121,7 @@ export class CapabilityStack extends NestedStack {
       const fn = new AppFunction(this, id, {
         ...runtimeOf(rule),
         description: rule.description,
-        environment,
+        environment: envFor(rule.handler),
       });
       this.bind(fn, rule.grants);
       new Rule(this, `${id}Rule`, {
@@ -110,17 +132,62 @@ export class CapabilityStack extends NestedStack {
       });
       this.ruleFunctions.set(rule.name, fn);
     }
+
+    for (const def of props.schedules) {
+      const id = idOf(def.handler);
+      const fn = new AppFunction(this, id, {
+        ...runtimeOf(def),
+        description: def.description,
+        environment: envFor(def.handler),
+      });
+      this.bind(fn, def.grants);
+      // Its own role, allowed to invoke this function and no version or alias of it (nothing is published).
+      const role = new Role(this, `${id}SchedulerRole`, {
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      });
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
+      );
+      new CfnSchedule(this, `${id}Schedule`, {
+        description: def.description,
+        // The city's clock: cron fields are WIB, whatever UTC says.
+        scheduleExpression: `cron(${def.cronWib})`,
+        scheduleExpressionTimezone: 'Asia/Jakarta',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: fn.function.functionArn,
+          roleArn: role.roleArn,
+          input: JSON.stringify({ job: def.name }),
+          retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+        },
+      });
+      this.scheduleFunctions.set(def.name, fn);
+    }
   }
 
   /** Exactly the grants a route or rule declares, each with the environment variable that names its resource. */
   private bind(fn: AppFunction, grants: Grants): void {
     const { tables, bus } = this.shared;
-    const indexNames = TABLES.registry.indexes.map((index) => index.name);
-    if (grants.registry) fn.bindTable(tables.registry, TABLES.registry.envVar, grants.registry, indexNames);
-    if (grants.audit) fn.bindTable(tables.audit, TABLES.audit.envVar, 'append');
-    if (grants.idempotency) fn.bindTable(tables.idempotency, TABLES.idempotency.envVar, 'records');
+    const table = (name: TableName, access: TableAccess) =>
+      fn.bindTable(
+        tables[name],
+        TABLES[name].envVar,
+        access,
+        TABLES[name].indexes.map((index) => index.name),
+      );
+    if (grants.registry) table('registry', grants.registry);
+    if (grants.attestations) table('attestations', grants.attestations);
+    // The audit trail is appended to in transactions; reading it back never needs more than a Query.
+    if (grants.audit) table('audit', grants.audit === 'write' ? 'append' : grants.audit);
+    if (grants.idempotency) table('idempotency', 'records');
     if (grants.bus) fn.bindBus(bus);
     if (grants.notify) fn.allowSms();
+    for (const topic of grants.topics ?? []) {
+      fn.allowPublish(this.shared.topics[topic], this.shared.topicsKey, topicEnvVar(topic));
+    }
+    if (grants.verifyMac) fn.allowMac(this.shared.verifyMacKey, 'VERIFY_MAC_KEY_ID');
     if (grants.imports && this.importsBucket) {
       const action = grants.imports === 'presignPut' ? 's3:PutObject' : 's3:GetObject';
       fn.bindObjects(this.importsBucket, 'IMPORTS_BUCKET', action, IMPORTS_PREFIX);
@@ -138,7 +205,7 @@ export class CapabilityStack extends NestedStack {
   }
 }
 
-const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: RouteDef | EventRuleDef) => ({
+const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: RouteDef | EventRuleDef | ScheduleDef) => ({
   handler,
   timeoutSeconds,
   memoryMb,

@@ -9,7 +9,8 @@ import type { AppFunction } from '#infra/constructs/app-function.ts';
 import { capabilityOf, DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROLES } from '#shared/platform/roles.ts';
-import { ROUTES, routeKey } from '#shared/platform/routes.ts';
+import { ROUTES, routeKey, STAFF_TOPICS } from '#shared/platform/routes.ts';
+import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
@@ -45,13 +46,16 @@ function nestedResources(type: string): [string, Resource][] {
   );
 }
 
-type Def = (typeof ROUTES)[number] | (typeof EVENT_RULES)[number];
+type Def = (typeof ROUTES)[number] | (typeof EVENT_RULES)[number] | (typeof SCHEDULES)[number];
+type Kind = 'route' | 'rule' | 'schedule';
+const ALL_DEFS: Def[] = [...ROUTES, ...EVENT_RULES, ...SCHEDULES];
 
 /** Every function with its contract entry, its CloudFormation resource and the IAM statements of its role. */
 function functions() {
-  const defs: { key: string; def: Def; kind: 'route' | 'rule' }[] = [
+  const defs: { key: string; def: Def; kind: Kind }[] = [
     ...ROUTES.map((def) => ({ key: routeKey(def), def, kind: 'route' as const })),
     ...EVENT_RULES.map((def) => ({ key: def.name, def, kind: 'rule' as const })),
+    ...SCHEDULES.map((def) => ({ key: def.name, def, kind: 'schedule' as const })),
   ];
   return defs.map(({ key, def, kind }) => {
     const [capability, capabilityStack, fn] = findFunction(kind, key);
@@ -66,13 +70,18 @@ function functions() {
     const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
     const resource = resources[logicalId(capabilityStack, fn.function)]!;
     const env = resource.Properties.Environment.Variables;
-    return { key, def, grants: def.grants, actions, statements, resource, env };
+    return { key, def, grants: def.grants, actions, statements, resource, env, capabilityStack, fn };
   });
 }
 
-function findFunction(kind: 'route' | 'rule', key: string): [string, Stack, AppFunction] {
+function findFunction(kind: Kind, key: string): [string, Stack, AppFunction] {
   for (const [capability, capabilityStack] of stack.capabilities) {
-    const fn = (kind === 'route' ? capabilityStack.routeFunctions : capabilityStack.ruleFunctions).get(key);
+    const byKind = {
+      route: capabilityStack.routeFunctions,
+      rule: capabilityStack.ruleFunctions,
+      schedule: capabilityStack.scheduleFunctions,
+    };
+    const fn = byKind[kind].get(key);
     if (fn) return [capability, capabilityStack, fn];
   }
   throw new Error(`no function for ${key}`);
@@ -86,8 +95,8 @@ function nestedParameters(capability: string): Record<string, unknown> {
 }
 
 describe('functions', () => {
-  it('one function per route and per event rule, in nested stacks only', () => {
-    expect(nestedResources('AWS::Lambda::Function')).toHaveLength(ROUTES.length + EVENT_RULES.length);
+  it('one function per route, event rule and schedule, in nested stacks only', () => {
+    expect(nestedResources('AWS::Lambda::Function')).toHaveLength(ALL_DEFS.length);
     // Nothing in the parent: no custom-resource Lambdas sneak in.
     parent.resourceCountIs('AWS::Lambda::Function', 0);
   });
@@ -110,15 +119,15 @@ describe('functions', () => {
   });
 
   it('each capability is its own nested stack', () => {
-    const capabilities = new Set([...ROUTES, ...EVENT_RULES].map((d) => capabilityOf(d.handler)));
+    const capabilities = new Set(ALL_DEFS.map((d) => capabilityOf(d.handler)));
     expect(new Set(stack.capabilities.keys())).toEqual(capabilities);
     parent.resourceCountIs('AWS::CloudFormation::Stack', capabilities.size);
   });
 
-  it('every function has the service name, log level and the settings', () => {
+  it('every function has its capability as service name, the log level and the settings', () => {
     for (const fn of functions()) {
-      expect(fn.env).toMatchObject({
-        POWERTOOLS_SERVICE_NAME: 'sehatkota-registry',
+      expect(fn.env, fn.key).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: `sehatkota-${capabilityOf(fn.def.handler)}`,
         POWERTOOLS_LOG_LEVEL: 'INFO',
         ...Object.fromEntries(Object.entries(DEFAULT_SETTINGS).map(([k, v]) => [k, String(v)])),
       });
@@ -139,7 +148,10 @@ describe('HTTP API', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: logicalId(stack, stack.userPoolClient) }],
+        Audience: [
+          { Ref: logicalId(stack, stack.userPoolClient) },
+          { Ref: logicalId(stack, stack.webFormClient) },
+        ],
         Issuer: {
           'Fn::Join': [
             '',
@@ -242,10 +254,34 @@ describe('user pool', () => {
       },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
     });
-    const [client] = Object.values(parent.findResources('AWS::Cognito::UserPoolClient'));
-    expect(client!.Properties.WriteAttributes).toBeDefined();
-    expect(client!.Properties.WriteAttributes).not.toContain('custom:rt');
-    expect(client!.Properties.GenerateSecret).toBe(false);
+    const clients = Object.values(parent.findResources('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(2);
+    for (const client of clients) {
+      expect(client.Properties.WriteAttributes).toBeDefined();
+      expect(client.Properties.WriteAttributes).not.toContain('custom:rt');
+      expect(client.Properties.GenerateSecret).toBe(false);
+    }
+  });
+
+  it("the web form signs in by authorization code (PKCE, no secret) and returns to the API's /rt/", () => {
+    const client = parent.toJSON().Resources[logicalId(stack, stack.webFormClient)].Properties;
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(client.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid']));
+    const callback = JSON.stringify(client.CallbackURLs);
+    expect(callback).toContain(logicalId(stack, stack.api));
+    expect(callback).toContain('rt/');
+    expect(callback).not.toContain('localhost');
+    parent.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: Match.anyValue() });
+  });
+
+  it('the web form functions know the Cognito domain and client; no other function does', () => {
+    for (const fn of functions()) {
+      const web = fn.def.handler.startsWith('functions/web/');
+      expect(fn.env.AUTH_MODE, fn.key).toBe(web ? 'cognito' : undefined);
+      expect('COGNITO_CLIENT_ID' in fn.env, fn.key).toBe(web);
+      expect('COGNITO_DOMAIN' in fn.env, fn.key).toBe(web);
+    }
   });
 });
 
@@ -255,7 +291,7 @@ describe('logs', () => {
       ...nestedResources('AWS::Logs::LogGroup'),
       ...Object.entries(parent.findResources('AWS::Logs::LogGroup')),
     ];
-    expect(groups.length).toBe(ROUTES.length + EVENT_RULES.length + 1);
+    expect(groups.length).toBe(ALL_DEFS.length + 1);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
@@ -270,6 +306,7 @@ describe('logs', () => {
 
 describe('IAM: exactly the declared grants', () => {
   const has = (actions: Set<string>, prefix: string) => [...actions].some((a) => a.startsWith(prefix));
+  const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
   const WRITES = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem'].map(
     (a) => `dynamodb:${a}`,
   );
@@ -296,7 +333,11 @@ describe('IAM: exactly the declared grants', () => {
         [...fn.actions].filter((a) => a.includes('*')),
         fn.key,
       ).toEqual([]);
-      const tableWrites = !!fn.grants.audit || !!fn.grants.idempotency || fn.grants.registry === 'readWrite';
+      const tableWrites =
+        (!!fn.grants.audit && fn.grants.audit !== 'read') ||
+        !!fn.grants.idempotency ||
+        fn.grants.registry === 'readWrite' ||
+        fn.grants.attestations === 'readWrite';
       if (!tableWrites)
         expect(
           WRITES.filter((a) => fn.actions.has(a)),
@@ -308,13 +349,45 @@ describe('IAM: exactly the declared grants', () => {
     }
   });
 
-  it('the audit trail is append-only', () => {
+  it('the audit trail is append-only: records are put, read back by Query, never changed', () => {
     for (const fn of functions().filter((f) => f.grants.audit)) {
       const onAudit = fn.statements.filter((s) => JSON.stringify(s.Resource).includes('AuditTable'));
-      expect(
-        onAudit.flatMap((s) => [s.Action].flat()),
-        fn.key,
-      ).toEqual(['dynamodb:PutItem']);
+      const actions = onAudit.flatMap((s) => [s.Action].flat());
+      const want = { write: ['dynamodb:PutItem'], read: READ, readWrite: [...READ, 'dynamodb:PutItem'] }[
+        fn.grants.audit!
+      ];
+      expect(actions.sort(), fn.key).toEqual([...want].sort());
+    }
+  });
+
+  it('verification codes: kms:GenerateMac on the HMAC key only where declared', () => {
+    parent.hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'HMAC_256',
+      KeyUsage: 'GENERATE_VERIFY_MAC',
+    });
+    for (const fn of functions()) {
+      expect(fn.actions.has('kms:GenerateMac'), fn.key).toBe(!!fn.grants.verifyMac);
+      expect('VERIFY_MAC_KEY_ID' in fn.env, fn.key).toBe(!!fn.grants.verifyMac);
+    }
+  });
+
+  it('staff topics: KMS-encrypted, TLS only, published to only where declared', () => {
+    for (const topic of STAFF_TOPICS) {
+      const id = logicalId(stack, stack.topics[topic]);
+      expect(parent.toJSON().Resources[id].Properties.KmsMasterKeyId).toBeDefined();
+    }
+    parent.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    for (const fn of functions()) {
+      for (const topic of STAFF_TOPICS) {
+        const granted = fn.grants.topics?.includes(topic) ?? false;
+        expect(`TOPIC_${topic.toUpperCase()}_ARN` in fn.env, fn.key).toBe(granted);
+      }
     }
   });
 
@@ -322,7 +395,7 @@ describe('IAM: exactly the declared grants', () => {
     for (const fn of functions()) {
       expect(has(fn.actions, 'events:'), fn.key).toBe(!!fn.grants.bus);
       expect('EVENT_BUS_NAME' in fn.env, fn.key).toBe(!!fn.grants.bus);
-      expect(has(fn.actions, 'sns:'), fn.key).toBe(!!fn.grants.notify);
+      expect(has(fn.actions, 'sns:'), fn.key).toBe(!!fn.grants.notify || !!fn.grants.topics?.length);
       expect(fn.env.SMS_TYPE, fn.key).toBe(fn.grants.notify ? 'Transactional' : undefined);
       expect('IMPORTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.imports);
       const s3 = [...fn.actions].filter((a) => a.startsWith('s3:'));
@@ -365,6 +438,43 @@ describe('event rules', () => {
     parent.hasResourceProperties('AWS::S3::Bucket', {
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
     });
+  });
+});
+
+describe('schedules', () => {
+  it('one schedule per SCHEDULES entry, on WIB, invoking its function with the job name', () => {
+    const schedules = nestedResources('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    expect(schedules).toHaveLength(SCHEDULES.length);
+    for (const def of SCHEDULES) {
+      const schedule = schedules.find((s) => s.Description === def.description)!;
+      expect(schedule).toMatchObject({
+        ScheduleExpression: `cron(${def.cronWib})`,
+        ScheduleExpressionTimezone: 'Asia/Jakarta',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+      });
+      expect(JSON.parse(schedule.Target.Input)).toEqual({ job: def.name });
+    }
+  });
+
+  it("the scheduler's role may invoke exactly its function", () => {
+    for (const fn of functions().filter((f) => SCHEDULES.includes(f.def as (typeof SCHEDULES)[number]))) {
+      const resources = nested.get(capabilityOf(fn.def.handler))!.toJSON().Resources as Record<
+        string,
+        Resource
+      >;
+      const [schedule] = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+      const roleId = schedule!.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const statements = Object.values(resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId))
+        .flatMap((r) => r.Properties.PolicyDocument.Statement);
+      const functionId = logicalId(fn.capabilityStack, fn.fn.function);
+      expect(statements).toEqual([
+        expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        }),
+      ]);
+    }
   });
 });
 

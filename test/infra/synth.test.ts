@@ -1,5 +1,5 @@
 // `npx cdk synth` as the city engineer runs it: offline, no account, no Docker, every function bundled,
-// cdk-nag applied — and the template holds a function for every route and event rule.
+// cdk-nag applied — and the template holds a function for every route, event rule and schedule.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
+import { SCHEDULES } from '#shared/platform/schedules.ts';
+
+const FUNCTIONS = ROUTES.length + EVENT_RULES.length + SCHEDULES.length;
 
 const out = mkdtempSync(join(tmpdir(), 'sehatkota-synth-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -27,13 +30,22 @@ describe('npx cdk synth', () => {
       };
       return Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
     });
-    expect(functions).toHaveLength(ROUTES.length + EVENT_RULES.length);
+    expect(functions).toHaveLength(FUNCTIONS);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
     const bundles = readdirSync(out).filter((d) => d.startsWith('asset.'));
     const mjs = bundles.filter((d) => readdirSync(join(out, d)).includes('index.mjs'));
-    expect(mjs.length).toBe(ROUTES.length + EVENT_RULES.length);
+    expect(mjs.length).toBe(FUNCTIONS);
+    // The web form's files travel beside the bundles of the functions that serve them.
+    const withAssets = ROUTES.filter((r) => r.grants.assets).length;
+    const webBundles = mjs.filter((d) => readdirSync(join(out, d)).includes('rt'));
+    expect(webBundles).toHaveLength(withAssets);
+    for (const d of webBundles) {
+      expect(readdirSync(join(out, d, 'rt'))).toEqual(
+        expect.arrayContaining(['index.html', 'app.js', 'app.css']),
+      );
+    }
   });
 });
