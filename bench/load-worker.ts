@@ -1,14 +1,21 @@
 // A load generator in its own process, as a clinic's client would be: it sends `requests` coverage
 // checks with `concurrency` in flight, either through the local server (HTTP) or straight to DynamoDB
 // Local (the floor), and prints {p50Ms, p99Ms} as one JSON line. Config arrives as JSON on argv[2].
+
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { closedLoop } from './load.ts';
 import { percentile } from './stats.ts';
 
 export interface LoadConfig {
-  side: 'server' | 'floor';
+  side: 'server' | 'floor' | 'attest' | 'transact';
   niks: string[];
   requests: number;
   concurrency: number;
@@ -19,7 +26,39 @@ export interface LoadConfig {
   /** floor */
   dynamoEndpoint?: string;
   table?: string;
+  /** attest: one POST /attestations body per request, and the chairs' tokens (request i uses i mod n) */
+  bodiesFile?: string;
+  tokens?: string[];
+  /** transact: {warmup, measured} lists of TransactWriteItems inputs, sent as they are */
+  transactionsFile?: string;
 }
+
+function post(agent: Agent, url: URL, headers: Record<string, string>, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent, method: 'POST', headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Configured as shared/platform/dynamo.ts configures the functions' client. */
+function documentClient(endpoint: string): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 5,
+    }),
+  );
+}
+
+/** Request numbers from here on are warm-up requests (attest side). */
+const WARMUP_BASE = 1_000_000;
 
 function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,7 +75,39 @@ function get(agent: Agent, url: URL, headers: Record<string, string>): Promise<n
 async function main(config: LoadConfig): Promise<void> {
   let op: (i: number) => Promise<void>;
   let close: () => void;
-  if (config.side === 'server') {
+  if (config.side === 'attest') {
+    const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
+    const bodies = JSON.parse(readFileSync(config.bodiesFile!, 'utf8')) as unknown[];
+    const url = new URL('/attestations', config.url);
+    const tokens = config.tokens!;
+    // Warm-up requests take bodies from the end of the list, the measured ones from the start.
+    op = async (i) => {
+      const n = i >= WARMUP_BASE ? bodies.length - 1 - (i - WARMUP_BASE) : i;
+      const status = await post(
+        agent,
+        url,
+        {
+          authorization: `Bearer ${tokens[n % tokens.length]}`,
+          'content-type': 'application/json',
+          'idempotency-key': `bench-${n}-${process.pid}`,
+        },
+        JSON.stringify(bodies[n]),
+      );
+      if (status !== 201) throw new Error(`POST /attestations #${n}: HTTP ${status}`);
+    };
+    close = () => agent.destroy();
+  } else if (config.side === 'transact') {
+    const doc = documentClient(config.dynamoEndpoint!);
+    const { warmup, measured } = JSON.parse(readFileSync(config.transactionsFile!, 'utf8')) as Record<
+      'warmup' | 'measured',
+      TransactWriteCommandInput[]
+    >;
+    op = async (i) => {
+      const input = i >= WARMUP_BASE ? warmup[i - WARMUP_BASE]! : measured[i]!;
+      await doc.send(new TransactWriteCommand(input));
+    };
+    close = () => doc.destroy();
+  } else if (config.side === 'server') {
     const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
     const headers = { authorization: `Bearer ${config.token}` };
     const urls = config.niks.map((nik) => new URL(`/coverage/${nik}`, config.url));
@@ -46,15 +117,7 @@ async function main(config: LoadConfig): Promise<void> {
     };
     close = () => agent.destroy();
   } else {
-    // Configured as shared/platform/dynamo.ts configures the functions' client.
-    const doc = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        endpoint: config.dynamoEndpoint,
-        region: 'local',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 5,
-      }),
-    );
+    const doc = documentClient(config.dynamoEndpoint!);
     op = async (i) => {
       const nik = config.niks[i % config.niks.length];
       const out = await doc.send(
@@ -70,7 +133,8 @@ async function main(config: LoadConfig): Promise<void> {
     close = () => doc.destroy();
   }
   // Warm-up (not counted): connections open, JIT warm, DynamoDB Local's caches hot.
-  await closedLoop(config.warmup, config.concurrency, (i) => op(i + 7919));
+  const warmupBase = config.side === 'attest' || config.side === 'transact' ? WARMUP_BASE : 7919;
+  await closedLoop(config.warmup, config.concurrency, (i) => op(i + warmupBase));
   const latencies = await closedLoop(config.requests, config.concurrency, op);
   close();
   process.stdout.write(

@@ -4,12 +4,14 @@
 // FAIL) and non-zero only when the bench itself crashes.
 //
 // Env knobs for quick runs while developing (defaults are the real benchmark):
-//   BENCH_REQUESTS (2000), BENCH_IMPORT_ROWS (100000), BENCH_ONLY (comma list of bundles,coverage,import).
+//   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
+//   BENCH_ONLY (comma list of bundles,coverage,attestation,import).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { demoResidents, demoRts } from '#infra/local/demo-data.ts';
 import type { LocalSystem } from '#infra/local/system.ts';
+import { type AttestationSection, benchAttestations } from './attestation.ts';
 import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
@@ -18,7 +20,8 @@ import { passFail, printTable } from './stats.ts';
 const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,import').split(','));
+const ATTESTATIONS = Number(process.env.BENCH_ATTESTATIONS ?? 1000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,import').split(','));
 const CONCURRENCY = 20;
 const WARMUP = 100;
 const COVERAGE_ROUNDS = 3;
@@ -80,6 +83,42 @@ function printCoverage(s: CoverageSection): void {
   );
 }
 
+function printAttestations(s: AttestationSection): void {
+  printTable(
+    `POST /attestations: ${s.requests} requests, ${s.concurrency} in flight, through the local server`,
+    ['path', 'p50 ms', 'p99 ms', 'p50 ×'],
+    [
+      [
+        'floor: the same transactions straight to DynamoDB Local',
+        s.floorP50Ms.toFixed(2),
+        s.floorP99Ms.toFixed(2),
+        '1.00',
+      ],
+      [
+        'local server → issue-attestation handler',
+        s.p50Ms.toFixed(2),
+        s.p99Ms.toFixed(2),
+        (s.p50Ms / s.floorP50Ms).toFixed(2),
+      ],
+    ],
+  );
+  const under = s.perAttestationUnderLoad;
+  printTable(
+    'DynamoDB requests per attestation (target: one TransactWriteItems, which carries the idempotency record)',
+    ['operation', 'request path', 'under load, incl. SMS handler'],
+    [...new Set([...Object.keys(s.requestPath.calls), ...Object.keys(under)])]
+      .sort()
+      .map((op) => [op, String(s.requestPath.calls[op] ?? 0), String(under[op] ?? 0)]),
+  );
+  console.log(
+    `  request path: ${s.requestPath.writeCapacityUnits} write / ${s.requestPath.readCapacityUnits} read units as ` +
+      `DynamoDB Local reports them; ${s.requestPath.awsWriteCapacityUnits} WCU as AWS bills the transaction ` +
+      `(2 per item); events: ${s.eventsPerAttestation.join(', ')} → ${passFail(s.pass)}`,
+  );
+  for (const [what, n] of Object.entries(s.failuresUnderLoad))
+    console.log(`  retried under load: ${what} ${n}/attestation`);
+}
+
 function printImport(s: ImportSection): void {
   printTable(
     `Import of ${s.rows.toLocaleString('en-US')} new residents (${s.items.toLocaleString('en-US')} items; target ≥ ${MIN_RATIO}× floor)`,
@@ -118,7 +157,7 @@ async function main(): Promise<number> {
     printBundles(s);
   }
 
-  if (ONLY.has('coverage') || ONLY.has('import')) {
+  if (ONLY.has('coverage') || ONLY.has('attestation') || ONLY.has('import')) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
     const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
@@ -138,6 +177,19 @@ async function main(): Promise<number> {
         });
         report.coverage = s;
         printCoverage(s);
+      }
+      if (ONLY.has('attestation')) {
+        const s = await benchAttestations({
+          url: system.url,
+          dynamoEndpoint: system.dynamoEndpoint,
+          bus: system.bus,
+          rts,
+          requests: ATTESTATIONS,
+          concurrency: 10,
+          warmup: 50,
+        });
+        report.attestation = s;
+        printAttestations(s);
       }
       if (ONLY.has('import')) {
         const taken = new Set(seeded.map((r) => r.nik));

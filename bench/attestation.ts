@@ -1,0 +1,290 @@
+// Section 4: POST /attestations through the local server: latency with `concurrency` in flight (the load from a
+// separate process, as the chairs' phones would be), the DynamoDB requests one attestation makes on its request
+// path, by operation, and the write capacity they consume (ReturnConsumedCapacity, added to every call here).
+//
+// The request-path count is taken on one attestation with the event bus swapped for a recorder, so the SMS
+// handler's own reads and writes (which run after the reply, off the request path) are not in it; the load
+// run keeps the real bus, and its totals per attestation (request path + SMS handler) are reported beside.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTables } from '#infra/local/dynamodb-local.ts';
+import { type AppEvent, type EventBus, setEventBus } from '#shared/platform/bus.ts';
+import { resetConfig } from '#shared/platform/config.ts';
+import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
+import { TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
+import { makeNik } from '#shared/registry/nik.ts';
+import { listRts, putRt, type RtRecord } from '#shared/registry/repository.ts';
+import type { LoadConfig } from './load-worker.ts';
+import { round } from './stats.ts';
+
+export interface AttestationSection {
+  requests: number;
+  concurrency: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The same committed transactions sent straight to DynamoDB Local, same concurrency. */
+  floorP50Ms: number;
+  floorP99Ms: number;
+  requestPath: {
+    calls: Record<string, number>;
+    /** As DynamoDB Local reports them. */
+    writeCapacityUnits: number;
+    readCapacityUnits: number;
+    /** As AWS bills a transaction: 2 WCU per item of up to 1 KB. */
+    awsWriteCapacityUnits: number;
+  };
+  perAttestationUnderLoad: Record<string, number>;
+  /** Calls that failed under load and were retried (TransactionConflict on shared counters), per attestation. */
+  failuresUnderLoad: Record<string, number>;
+  eventsPerAttestation: string[];
+  pass: boolean;
+}
+
+interface Options {
+  url: string;
+  dynamoEndpoint: string;
+  /** The local system's bus, put back after the single measured request. */
+  bus: EventBus & { drain(): Promise<void> };
+  rts: readonly RtRecord[];
+  requests: number;
+  concurrency: number;
+  warmup: number;
+}
+
+interface Tally {
+  calls: Record<string, number>;
+  failures: Record<string, number>;
+  wcu: number;
+  rcu: number;
+  awsWcu: number;
+  /** Every TransactWriteItems input, as sent (the floor replays them). */
+  transactions: Record<string, unknown>[];
+}
+
+const WRITES = /Write|Put|Update|Delete/;
+
+/** Counts every DynamoDB call of this process by operation, asking DynamoDB what each consumed. */
+function instrument(): { tally: Tally; reset(): void } {
+  const tally: Tally = { calls: {}, failures: {}, wcu: 0, rcu: 0, awsWcu: 0, transactions: [] };
+  ddb().middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+      tally.calls[name] = (tally.calls[name] ?? 0) + 1;
+      const input = args.input as Record<string, unknown>;
+      const sent = name === 'TransactWriteItems' ? structuredClone(input) : undefined;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      let out: Awaited<ReturnType<typeof next>>;
+      try {
+        out = await next(args);
+      } catch (error) {
+        const reasons = cancellationReasons(error)?.filter((r) => r !== 'None');
+        const why = `${name}: ${reasons?.length ? [...new Set(reasons)].join('+') : (error as Error).name}`;
+        tally.failures[why] = (tally.failures[why] ?? 0) + 1;
+        throw error;
+      }
+      if (sent) tally.transactions.push(sent);
+      // DynamoDB Local reports CapacityUnits per table (a transactional write counted 2 per item, as AWS does).
+      const consumed = [(out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity].flat() as (
+        | { CapacityUnits?: number }
+        | undefined
+      )[];
+      const units = consumed.reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
+      if (WRITES.test(name)) tally.wcu += units;
+      else tally.rcu += units;
+      // AWS's rule, to check Local's figure: 2 WCU per item of up to 1 KB written in a transaction.
+      for (const item of (input.TransactItems as Record<string, { Item?: unknown }>[] | undefined) ?? []) {
+        const op = Object.values(item)[0]!;
+        tally.awsWcu += 2 * Math.max(1, Math.ceil(JSON.stringify(op.Item ?? op).length / 1024));
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'benchCountDynamoCalls' },
+  );
+  return {
+    tally,
+    reset() {
+      Object.assign(tally, { calls: {}, failures: {}, wcu: 0, rcu: 0, awsWcu: 0, transactions: [] });
+    },
+  };
+}
+
+/** Empty copies of the tables (the RTs copied, which a registration checks), named floor-<n>; old name → new. */
+async function floorCopy(endpoint: string): Promise<Record<string, string>> {
+  const rts = await listRts();
+  const names: Record<string, string> = {};
+  const saved: Record<string, string | undefined> = {};
+  const stamp = Date.now().toString(36);
+  for (const [name, def] of Object.entries(TABLES)) {
+    names[tableName(name as TableName)] = `floor-${stamp}-${name}`;
+    saved[def.envVar] = process.env[def.envVar];
+    process.env[def.envVar] = `floor-${stamp}-${name}`;
+  }
+  try {
+    await createTables(endpoint);
+    for (const rt of rts) await putRt(rt);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+  return names;
+}
+
+async function token(url: string, rt: string): Promise<string> {
+  const res = await fetch(new URL('/auth/dev-token', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'rt_chair', rt }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(config)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load worker exited ${code}`)),
+    );
+  });
+}
+
+export async function benchAttestations(o: Options): Promise<AttestationSection> {
+  // Each chair issues many here; the daily limit is the product's, not the benchmark's, question.
+  process.env.ATTESTATION_DAILY_LIMIT = String(o.requests + o.warmup + 10);
+  resetConfig();
+  const tokens = await Promise.all(o.rts.map((rt) => token(o.url, rt.rt)));
+  // New residents of the chairs' RTs (request i is issued by chair i mod n, for a resident of that chair's RT).
+  const total = o.requests + o.warmup + 1;
+  const bodies = Array.from({ length: total }, (_, i) => {
+    const female = i % 2 === 1;
+    const birthDate = `19${50 + (i % 50)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    return {
+      nik: makeNik({
+        regionCode: '157104',
+        birthDate,
+        sex: female ? 'F' : 'M',
+        sequence: 5000 + Math.floor(i / 2),
+      }),
+      name: `${female ? 'Siti' : 'Budi'} Benchmark ${i}`,
+      birthDate,
+      sex: female ? 'F' : 'M',
+      phone: `+62812${String(10_000_000 + i).padStart(8, '0')}`,
+      reason: 'Warga tidak mampu, perlu berobat ke puskesmas hari ini',
+    };
+  });
+  const { tally, reset } = instrument();
+
+  // 1. One attestation alone, events recorded instead of handled: the request path's own DynamoDB calls.
+  const events: AppEvent[] = [];
+  const bus = { publish: async (e: AppEvent[]) => void events.push(...e) };
+  setEventBus(bus);
+  reset();
+  const single = bodies[total - 1]!;
+  const res = await fetch(new URL('/attestations', o.url), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${tokens[(total - 1) % tokens.length]}`,
+      'content-type': 'application/json',
+      'idempotency-key': `bench-single-${process.pid}`,
+    },
+    body: JSON.stringify(single),
+  });
+  if (res.status !== 201) throw new Error(`POST /attestations: HTTP ${res.status} ${await res.text()}`);
+  const requestPath = {
+    calls: { ...tally.calls },
+    writeCapacityUnits: round(tally.wcu, 1),
+    readCapacityUnits: round(tally.rcu, 1),
+    awsWriteCapacityUnits: tally.awsWcu,
+  };
+  const eventsPerAttestation = events.map((e) => `${e.source} ${e.detailType}`);
+  setEventBus(o.bus);
+
+  // 2. The load, from another process, with the real in-process bus (the SMS handlers run after each reply).
+  const dir = mkdtempSync(join(tmpdir(), 'sehatkota-bench-'));
+  try {
+    const bodiesFile = join(dir, 'bodies.json');
+    writeFileSync(bodiesFile, JSON.stringify(bodies.slice(0, total - 1)));
+    reset();
+    const load = await runLoad({
+      side: 'attest',
+      niks: [],
+      requests: o.requests,
+      concurrency: o.concurrency,
+      warmup: o.warmup,
+      url: o.url,
+      bodiesFile,
+      tokens,
+    });
+    await o.bus.drain();
+    const issued = o.requests + o.warmup;
+    const committed = tally.transactions.filter((t) => JSON.stringify(t).includes('"attestation#'));
+    const perAttestationUnderLoadCalls = { ...tally.calls };
+    const failures = { ...tally.failures };
+
+    // 3. The floor: the very transactions the load committed, sent straight to DynamoDB Local (fresh tables,
+    // same RTs) from another process at the same concurrency, without HTTP, token, validation or reads.
+    const floorTables = await floorCopy(o.dynamoEndpoint);
+    const rename = (t: Record<string, unknown>) =>
+      JSON.parse(
+        JSON.stringify(t).replace(
+          /"TableName":"([^"]+)"/g,
+          (_m, n: string) => `"TableName":"${floorTables[n] ?? n}"`,
+        ),
+      );
+    const transactionsFile = join(dir, 'transactions.json');
+    writeFileSync(
+      transactionsFile,
+      JSON.stringify({
+        warmup: committed.slice(0, o.warmup).map(rename),
+        measured: committed.slice(o.warmup).map(rename),
+      }),
+    );
+    const floor = await runLoad({
+      side: 'transact',
+      niks: [],
+      requests: Math.min(o.requests, committed.length - o.warmup),
+      concurrency: o.concurrency,
+      warmup: o.warmup,
+      dynamoEndpoint: o.dynamoEndpoint,
+      transactionsFile,
+    });
+    const perAttestationUnderLoad = Object.fromEntries(
+      Object.entries(perAttestationUnderLoadCalls).map(([k, v]) => [k, round(v / issued, 2)]),
+    );
+    const onlyOne = (name: string) => requestPath.calls[name] === 1;
+    const writes = Object.entries(requestPath.calls).filter(([k]) => /Write|Put|Update|Delete/.test(k));
+    return {
+      requests: o.requests,
+      concurrency: o.concurrency,
+      p50Ms: round(load.p50Ms, 3),
+      p99Ms: round(load.p99Ms, 3),
+      floorP50Ms: round(floor.p50Ms, 3),
+      floorP99Ms: round(floor.p99Ms, 3),
+      requestPath,
+      perAttestationUnderLoad,
+      failuresUnderLoad: Object.fromEntries(
+        Object.entries(failures).map(([k, v]) => [k, round(v / issued, 3)]),
+      ),
+      eventsPerAttestation,
+      // Target: one TransactWriteItems (which carries the idempotency record) and no other write.
+      pass: onlyOne('TransactWriteItems') && writes.length === 1,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
