@@ -36,28 +36,27 @@ const STYLE = `
 @page { size: A5; margin: 12mm }
 *{box-sizing:border-box}
 html{background:#e9e9e9}
-body{margin:0;font:10.5pt/1.45 "Times New Roman",Times,serif;color:#000}
+body{margin:0;font:9.5pt/1.27 "Times New Roman",Times,"Liberation Serif","Noto Serif",serif;color:#000}
+body.dense{font-size:8.5pt}body.denser{font-size:8pt}
 .sheet{width:148mm;min-height:210mm;margin:8mm auto;padding:12mm;background:#fff}
-.kop{text-align:center;border-bottom:3px double #000;padding-bottom:2mm;margin-bottom:4mm}
-.kop p{margin:0;font-weight:bold;letter-spacing:.02em}
-.kop .gov{font-size:11.5pt}.kop .rt{font-size:12.5pt}
-.kop .code{font-weight:normal;font-size:8pt}
-h1{font-size:12.5pt;text-align:center;text-decoration:underline;margin:0;letter-spacing:.05em}
-.no{text-align:center;margin:0 0 4mm}
-p{margin:0 0 2.5mm;text-align:justify}
-table.id{border-collapse:collapse;margin:0 0 2.5mm 4mm}
-table.id td{padding:.3mm 1.5mm;vertical-align:top}
+.kop{border-bottom:3px double #000;padding-bottom:1.5mm;margin-bottom:3mm}
+.kop p{margin:0;font-weight:bold;letter-spacing:.02em;text-align:center}
+.kop .gov{font-size:10.5pt}.kop .rt{font-size:11pt}
+h1{font-size:12pt;text-align:center;text-decoration:underline;margin:0;letter-spacing:.05em}
+.no{text-align:center;margin:0 0 3mm}
+p{margin:0 0 1.5mm;text-align:justify}
+table.id{border-collapse:collapse;margin:0 0 1.5mm 4mm}
+table.id td{padding:0 1.5mm;vertical-align:top}
 table.id td:first-child{padding-left:0;white-space:nowrap}
-.active{border:1px solid #000;padding:1.5mm 2.5mm;font-weight:bold;text-align:center;margin:3mm 0}
-.foot{display:flex;justify-content:space-between;align-items:flex-start;gap:6mm;margin-top:4mm}
-.qr{width:34mm;text-align:center;font-size:7pt;line-height:1.3}
-.qr svg{display:block;width:30mm;height:30mm;margin:0 auto 1mm}
-.qr .url{overflow-wrap:anywhere;font-family:monospace;font-size:6.5pt}
-.sign{text-align:center;min-width:48mm}
-.sign .space{height:18mm}
+.active{border:1px solid #000;padding:.8mm 2.5mm;font-weight:bold;text-align:center;margin:2mm 0}
+.foot{display:flex;justify-content:space-between;align-items:flex-start;gap:6mm;margin-top:2mm;break-inside:avoid}
+.qr{flex:1;display:flex;gap:2mm;align-items:flex-start;font-size:7.5pt;line-height:1.25}
+.qr svg{flex:none;display:block;width:24mm;height:24mm}
+.qr .url{overflow-wrap:anywhere;font-family:monospace;font-size:6pt;margin:.5mm 0 1.5mm}
+.sign{text-align:center;width:46mm;flex:none}
+.sign .space{height:13mm}
 .sign .name{font-weight:bold;text-decoration:underline}
-.status{margin-top:4mm;font-size:8.5pt;border-top:1px solid #999;padding-top:1.5mm}
-.meta{font-size:7pt;color:#444;margin:1mm 0 0}
+.meta{font-size:6.5pt;color:#444;margin:2mm 0 0;border-top:1px solid #999;padding-top:.8mm;text-align:left}
 .hint{max-width:148mm;margin:4mm auto 0;font:10pt system-ui,sans-serif;text-align:center;color:#333}
 @media print{html{background:none}.sheet{width:auto;min-height:0;margin:0;padding:0}.hint{display:none}}
 `;
@@ -72,12 +71,14 @@ export function renderLetter(input: LetterInput): string {
   const kelurahanCode = `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
   const e = escapeHtml;
   const issued = tanggalWib(a.issuedAt);
+  // A long reason (up to 500 characters) and a long name still fit one A5 page in a smaller type.
+  const free = a.reason.length + (a.facility?.length ?? 0) + r.name.length;
+  const density = free > 480 ? 'denser' : free > 160 ? 'dense' : '';
   const place = city.name.replace(/^(kota|kabupaten|kab\.)\s+/i, '');
   const area = [
     `RT ${rtNo} / RW ${rw}`,
-    `Kelurahan ${rt.kelurahan}`,
-    ...(rt.kecamatan ? [`Kecamatan ${rt.kecamatan}`] : []),
-    city.name,
+    `Kel. ${rt.kelurahan}`,
+    ...(rt.kecamatan ? [`Kec. ${rt.kecamatan}`] : []),
   ].join(', ');
 
   const rows: [string, string][] = [
@@ -97,30 +98,32 @@ export function renderLetter(input: LetterInput): string {
 <title>Surat Keterangan ${e(a.id)}</title>
 <style>${STYLE}</style>
 </head>
-<body>
+<body${density ? ` class="${density}"` : ''}>
 <article class="sheet">
 <header class="kop">
 <p class="gov">PEMERINTAH ${e(city.name.toUpperCase())}</p>
 ${rt.kecamatan ? `<p>KECAMATAN ${e(rt.kecamatan.toUpperCase())}</p>\n` : ''}<p>KELURAHAN ${e(rt.kelurahan.toUpperCase())}</p>
 <p class="rt">RUKUN TETANGGA ${rtNo} / RUKUN WARGA ${rw}</p>
-<p class="code">Kode wilayah ${e(kelurahanCode)}</p>
 </header>
 <h1>SURAT KETERANGAN</h1>
 <p class="no">Nomor: ${e(a.id)}</p>
-<p>Yang bertanda tangan di bawah ini, Ketua Rukun Tetangga (RT) ${rtNo} / RW ${rw} Kelurahan ${e(rt.kelurahan)}${rt.kecamatan ? `, Kecamatan ${e(rt.kecamatan)}` : ''}, ${e(city.name)}, menerangkan bahwa:</p>
+<p>Yang bertanda tangan di bawah ini, Ketua RT ${rtNo} / RW ${rw} Kelurahan ${e(rt.kelurahan)}${rt.kecamatan ? `, Kecamatan ${e(rt.kecamatan)}` : ''}, ${e(city.name)}, menerangkan bahwa:</p>
 <table class="id">
 ${rows.map(([k, v]) => `<tr><td>${k}</td><td>:</td><td>${v}</td></tr>`).join('\n')}
 </table>
 <p>adalah benar warga yang bertempat tinggal di wilayah RT ${rtNo} / RW ${rw} dan tergolong warga kurang mampu yang membutuhkan pelayanan kesehatan.</p>
-<p>Keperluan: ${e(a.reason)}</p>
-${a.facility ? `<p>Fasilitas kesehatan yang dituju: ${e(a.facility)}</p>\n` : ''}<p>Berdasarkan surat keterangan ini, warga tersebut menjadi peserta Jaminan Kesehatan Nasional (JKN) yang iurannya dibayar oleh Pemerintah ${e(city.name)} (PBI APBD / Kartu Bahagia).</p>
+<p>Keperluan: ${e(sentence(a.reason))}${a.facility ? `. Fasilitas kesehatan yang dituju: ${e(sentence(a.facility))}` : ''}.</p>
+<p>Atas dasar surat ini, warga tersebut menjadi peserta JKN yang iurannya dibayar Pemerintah ${e(city.name)} (PBI APBD / Kartu Bahagia).</p>
 <p class="active">Berlaku sejak ${e(issued)} — JKN PBI APBD aktif</p>
-<p>Demikian surat keterangan ini dibuat dengan sebenarnya untuk dipergunakan sebagaimana mestinya.</p>
+<p>Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.</p>
 <div class="foot">
 <div class="qr">
 ${qrSvg(input.verifyUrl, { title: 'Kode QR verifikasi surat keterangan' })}
+<div>
 <div>Pindai untuk memeriksa keaslian surat</div>
 <div class="url">${e(input.verifyUrl)}</div>
+<div class="status">Status verifikasi:<br><b>${e(STATUS_LABEL[a.status] ?? a.status)}</b></div>
+</div>
 </div>
 <div class="sign">
 <div>${e(place)}, ${e(issued)}</div>
@@ -129,13 +132,15 @@ ${qrSvg(input.verifyUrl, { title: 'Kode QR verifikasi surat keterangan' })}
 <div class="name">${rt.chairName ? e(rt.chairName) : '(..................................)'}</div>
 </div>
 </div>
-<div class="status">
-<div>Status verifikasi: <b>${e(STATUS_LABEL[a.status] ?? a.status)}</b></div>
-<p class="meta">Diterbitkan secara elektronik melalui SehatKota ${e(city.name)} (kode wilayah ${e(city.code)}) oleh akun Ketua RT ${e(input.chair.sub)}. Keaslian dan status terbaru surat dapat diperiksa melalui kode QR di atas.</p>
-</div>
+<p class="meta">Diterbitkan elektronik melalui SehatKota ${e(city.name)} (wilayah ${e(city.code)}, kelurahan ${e(kelurahanCode)}) oleh akun ${e(input.chair.sub)}. Status terbaru: pindai kode QR.</p>
 </article>
 <p class="hint">Cetak surat ini dengan menu Cetak pada peramban (Ctrl+P), ukuran kertas A5.</p>
 </body>
 </html>
 `;
+}
+
+/** Free text to go before a full stop the letter adds: trimmed, without its own final stops. */
+function sentence(text: string): string {
+  return text.trim().replace(/[\s.]+$/, '');
 }

@@ -62,11 +62,15 @@ function firstName(name: string): string {
   return ascii.slice(0, 20) || 'Warga';
 }
 
+/** The city as the SMS opens with it: GSM-7 letters only, at most 24 characters. */
 function cityLabel(city: string): string {
   const ascii = city
     .normalize('NFKD')
-    .replace(/[^A-Za-z0-9 .'-]/g, '')
     .replace(/\s+/g, ' ')
+    .replace(/[^A-Za-z0-9 .'-]/g, '')
+    .replace(/ +/g, ' ')
     .trim();
-  return ascii.slice(0, 24).trim() || 'SehatKota';
+  // A long name loses whole words from the end ("Kabupaten Tanjung Jabung Barat" → "Kabupaten Tanjung Jabung").
+  const cut = ascii.length <= 24 ? ascii : ascii.slice(0, 25).replace(/\s*\S*$/, '') || ascii.slice(0, 24);
+  return cut || 'SehatKota';
 }
