@@ -19,6 +19,7 @@ export function createApp(options: Pick<AppProps, 'context' | 'builtinCloudForma
     env: { region },
     description: "SehatKota: a city's community health programme",
     settings: readSettings(app.node.tryGetContext('settings')),
+    authDomainPrefix: readDomainPrefix(app.node.tryGetContext('authDomainPrefix')),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
@@ -36,6 +37,21 @@ function readSettings(raw: unknown): Partial<Settings> {
     throw new Error(`context settings: ${issues}`);
   }
   return checked.data;
+}
+
+/** The Cognito sign-in domain's prefix (context `authDomainPrefix`): lower-case letters, digits and hyphens. */
+function readDomainPrefix(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (
+    typeof raw !== 'string' ||
+    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) ||
+    /aws|amazon|cognito/.test(raw)
+  ) {
+    throw new Error(
+      'context authDomainPrefix: use 1-63 lower-case letters, digits and hyphens, without aws, amazon or cognito',
+    );
+  }
+  return raw;
 }
 
 // Run by the CDK CLI (npx tsx infra/app.ts): the App synthesizes itself on exit.

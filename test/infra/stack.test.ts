@@ -484,3 +484,24 @@ describe('app', () => {
     expect(Token.isUnresolved(stack.account)).toBe(true);
   });
 });
+
+describe('the sign-in domain prefix (context authDomainPrefix)', () => {
+  const QUICK = { 'aws:cdk:bundling-stacks': [] };
+
+  it('names the Cognito domain', () => {
+    const { stack: s } = createApp({
+      context: { ...QUICK, authDomainPrefix: 'jambi-sehat' },
+      builtinCloudFormationValidation: false,
+    });
+    const domain = s.authDomain.node.defaultChild as CfnElement & { domain: string };
+    expect(domain.domain).toBe('jambi-sehat');
+  });
+
+  it('refuses a prefix Cognito would refuse, saying what is allowed', () => {
+    for (const bad of ['Jambi_Sehat', 'my-cognito-app', '-jambi']) {
+      expect(() =>
+        createApp({ context: { ...QUICK, authDomainPrefix: bad }, builtinCloudFormationValidation: false }),
+      ).toThrow(/authDomainPrefix: use 1-63 lower-case letters/);
+    }
+  });
+});
