@@ -1,6 +1,11 @@
 // The daily review reminder (EventBridge Scheduler at 08:00 WIB; locally `npm run job -- attestation-review`):
 // letters still pending after ATTESTATION_REVIEW_DAYS are summarised per RT to the verifiers' topic, once a day.
-import { claimReminderDay, dayWib, pendingSince } from '#shared/attestation/repository.ts';
+import {
+  claimReminderDay,
+  dayWib,
+  pendingSince,
+  releaseReminderDay,
+} from '#shared/attestation/repository.ts';
 import { config } from '#shared/platform/config.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { notifier } from '#shared/platform/notifier.ts';
@@ -32,7 +37,7 @@ export async function handler(input: Partial<JobInput> = {}): Promise<ReviewRemi
   let notified = false;
   if (rows.length && (await claimReminderDay('attestation-review', date, now))) {
     const lines = rows.map((r) => `- RT ${r.rt}: ${r.count} surat, tertua ${dayWib(r.oldestIssuedAt)}`);
-    await notifier().notifyStaff({
+    const send = notifier().notifyStaff({
       topic: 'verifiers',
       subject: `${overdue.length} surat keterangan RT menunggu verifikasi lebih dari ${days} hari`,
       text: [
@@ -44,6 +49,13 @@ export async function handler(input: Partial<JobInput> = {}): Promise<ReviewRemi
         'Daftar lengkap: GET /attestations?status=PENDING_REVIEW&order=oldest',
       ].join('\n'),
     });
+    try {
+      await send;
+    } catch (error) {
+      // Not sent: the day is free again for the scheduler's retry.
+      await releaseReminderDay('attestation-review', date);
+      throw error;
+    }
     notified = true;
   }
   logger.info('attestation review reminder', { date, overdue: overdue.length, rts: rows.length, notified });

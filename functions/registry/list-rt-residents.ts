@@ -13,7 +13,7 @@ const query = z.object({
     z.coerce.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(200)),
     50,
   ),
-  cursor: z.optional(z.string().check(z.maxLength(400))),
+  cursor: z.optional(z.string().check(z.maxLength(2000))),
 });
 
 export const handler = httpHandler(
@@ -25,7 +25,8 @@ export const handler = httpHandler(
     let after: string | undefined;
     if (q.cursor) {
       after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      if (!/^[^#]*#\d{16}$/.test(after))
+      // <lower-cased name>#<nik>; a name may itself hold '#'.
+      if (!/^.*#\d{16}$/s.test(after))
         throw ValidationError.field('cursor', 'is not a cursor this list returned');
     }
     const page = await listRtResidents(params.rt, q.limit, after);

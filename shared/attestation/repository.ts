@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -531,9 +532,13 @@ function encodeCursor(key: Record<string, unknown>): string {
 function decodeCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const strings = Object.values(key).every((v) => typeof v === 'string');
-    if (key[pkName] === pk && strings && typeof key.pk === 'string' && Object.keys(key).length === 4)
-      return key;
+    const index = pkName.slice(0, -2);
+    // Exactly the key an index query returns: the table's key and the index's, all strings.
+    const names = ['pk', 'sk', `${index}pk`, `${index}sk`];
+    const shaped =
+      Object.keys(key).sort().join() === [...names].sort().join() &&
+      names.every((n) => typeof key[n] === 'string');
+    if (shaped && key[pkName] === pk) return key;
   } catch {
     // fall through to the 400 below
   }
@@ -600,6 +605,11 @@ export async function pendingSince(cutoff: string): Promise<Attestation[]> {
     ExpressionAttributeValues: { ':pk': 'ST#PENDING_REVIEW', ':cutoff': cutoff },
   });
   return items.map(fromItem);
+}
+
+/** Gives a day's claim back (the reminder could not be sent), so the scheduler's retry sends it. */
+export async function releaseReminderDay(job: string, day: string): Promise<void> {
+  await ddb().send(new DeleteCommand({ TableName: T(), Key: { pk: `REMINDER#${job}`, sk: day } }));
 }
 
 /** Once per day: false when this day's reminder was already sent. */

@@ -1,0 +1,800 @@
+// The RT chair's form (no framework): sign-in (local chair picker or Cognito with PKCE), three hash-routed
+// pages, and the offline queue. Every letter goes through the queue in localStorage with an Idempotency-Key
+// made once at submit time, so a resend after a lost answer or a dead signal can never make a second letter.
+
+const $ = (id) => document.getElementById(id);
+const QUEUE = 'rt.queue';
+const SESSION = 'rt.session';
+const RETRY_MS = 30_000;
+const FIELDS = ['nik', 'name', 'birthDate', 'sex', 'kk', 'phone', 'reason', 'facility'];
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const PAGES = { '#/warga': 'p-warga', '#/baru': 'p-baru', '#/surat': 'p-surat' };
+const REVIEW = {
+  PENDING_REVIEW: ['MENUNGGU VERIFIKASI', 'wait'],
+  APPROVED: ['DISETUJUI', 'ok'],
+  REJECTED: ['DITOLAK', 'bad'],
+};
+// What the server's (English) ValidationError means, per field; other paths fall back to its own words.
+const SERVER_FIELD = {
+  nik: 'NIK tidak sah. Periksa lagi 16 angka NIK pada KTP atau Kartu Keluarga.',
+  name: 'Nama tidak sah. Tulis nama lengkap, 2 sampai 100 huruf.',
+  birthDate: 'Tanggal lahir tidak sah atau di masa depan.',
+  sex: 'Pilih jenis kelamin.',
+  kk: 'Nomor KK harus 16 angka.',
+  phone: 'Nomor HP harus nomor seluler Indonesia, misalnya 081234567890.',
+  reason: 'Tulis alasan surat ini, minimal 3 huruf.',
+};
+
+let cfg = { auth: 'local' };
+let session = null; // { token, name?, place?, refresh? }
+let loginNote = '';
+let chairs = [];
+const sending = new Set();
+
+// ---------- small helpers
+
+/** An element; children are text or elements (text is never parsed as HTML). */
+function el(tag, props = {}, ...kids) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'class') node.className = v;
+    else if (v != null && v !== false) node.setAttribute(k, v === true ? '' : v);
+  }
+  node.append(...kids.filter((k) => k != null && k !== false));
+  return node;
+}
+
+const badge = ([text, kind]) => el('span', { class: `badge ${kind}` }, text);
+const notice = (text) => {
+  $('notice').textContent = text;
+};
+const wib = new Intl.DateTimeFormat('id-ID', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'Asia/Jakarta',
+});
+const fmtTime = (iso) => (iso ? `${wib.format(new Date(iso))} WIB` : '');
+const day = new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeZone: 'UTC' });
+const fmtDay = (ymd) => (ymd ? day.format(new Date(`${ymd}T00:00:00Z`)) : '');
+// Today in WIB, as the server judges "not in the future".
+const todayWib = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+const rtLabel = (rt) => `RT ${rt.slice(15)} / RW ${rt.slice(11, 14)}`;
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+
+function claims(token) {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0))));
+  } catch {
+    return null;
+  }
+}
+
+/** The RT of the signed-in chair, or undefined when nobody (or no chair) is signed in. */
+function rtCode() {
+  const c = session && claims(session.token);
+  const groups = c?.['cognito:groups'] ?? [];
+  return c && groups.includes('rt_chair') && typeof c['custom:rt'] === 'string' ? c['custom:rt'] : undefined;
+}
+
+// ---------- sign-in
+
+async function loadConfig() {
+  try {
+    const res = await fetch('config.json', { cache: 'no-store' });
+    if (res.ok) {
+      cfg = await res.json();
+      localStorage.setItem('rt.config', JSON.stringify(cfg));
+      return;
+    }
+  } catch {
+    // No signal: the last configuration this phone saw.
+  }
+  cfg = JSON.parse(localStorage.getItem('rt.config') ?? 'null') ?? cfg;
+}
+
+function saveSession(next) {
+  session = next;
+  if (next) sessionStorage.setItem(SESSION, JSON.stringify(next));
+  else sessionStorage.removeItem(SESSION);
+}
+
+const redirectUri = () => `${location.origin}/rt/`;
+
+async function tokenRequest(params) {
+  try {
+    const res = await fetch(`${cfg.domain}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: cfg.clientId, ...params }),
+    });
+    return res.ok ? await res.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+async function cognitoSignIn() {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  sessionStorage.setItem('rt.pkce', JSON.stringify({ verifier, state }));
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: cfg.clientId,
+    redirect_uri: redirectUri(),
+    // openid alone puts every attribute the client may read (custom:rt) into the ID token.
+    scope: 'openid',
+    state,
+    code_challenge: b64url(new Uint8Array(digest)),
+    code_challenge_method: 'S256',
+  });
+  location.assign(`${cfg.domain}/oauth2/authorize?${query}`);
+}
+
+/** Back from Cognito with ?code=…&state=…: trade the code for tokens, then drop it from the address bar. */
+async function cognitoCallback() {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('code') && !q.has('error')) return;
+  history.replaceState(null, '', location.pathname + location.hash);
+  const pkce = JSON.parse(sessionStorage.getItem('rt.pkce') ?? 'null');
+  sessionStorage.removeItem('rt.pkce');
+  const tokens =
+    pkce && q.get('state') === pkce.state && q.has('code')
+      ? await tokenRequest({
+          grant_type: 'authorization_code',
+          code: q.get('code'),
+          redirect_uri: redirectUri(),
+          code_verifier: pkce.verifier,
+        })
+      : null;
+  if (tokens?.id_token) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
+  else loginNote = 'Gagal masuk. Coba lagi.';
+}
+
+/** Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. */
+async function renew() {
+  if (cfg.auth !== 'cognito' || !session?.refresh) return false;
+  const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: session.refresh });
+  if (!tokens?.id_token) return false;
+  saveSession({ ...session, token: tokens.id_token });
+  return true;
+}
+
+async function showSignIn() {
+  const waiting = loadQueue().filter((i) => i.state === 'waiting').length;
+  $('login-queue').textContent = waiting
+    ? `${waiting} surat masih tersimpan di HP ini dan akan dikirim setelah Anda masuk.`
+    : '';
+  $('login-msg').textContent = loginNote;
+  if (cfg.auth === 'cognito') {
+    $('login-cognito').hidden = false;
+    return;
+  }
+  $('local-login').hidden = false;
+  if (chairs.length) return;
+  try {
+    const res = await fetch('/auth/dev-users');
+    if (!res.ok) throw new Error(String(res.status));
+    chairs = (await res.json()).chairs;
+    $('chair').replaceChildren(
+      ...chairs.map((c) => el('option', { value: c.rt }, `${c.name} — ${rtLabel(c.rt)}, ${c.kelurahan}`)),
+    );
+  } catch {
+    $('login-msg').textContent =
+      'Daftar ketua RT tidak dapat dimuat. Periksa sinyal, lalu muat ulang halaman.';
+  }
+}
+
+async function localSignIn() {
+  const chair = chairs.find((c) => c.rt === $('chair').value);
+  if (!chair) return;
+  $('login-local').disabled = true;
+  try {
+    const res = await fetch('/auth/dev-token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'rt_chair', rt: chair.rt }),
+    });
+    if (!res.ok) throw new Error(String(res.status));
+    const { token } = await res.json();
+    saveSession({ token, name: chair.name, place: chair.kelurahan });
+    loginNote = '';
+    location.hash = '#/warga';
+    route();
+    flush();
+  } catch {
+    $('login-msg').textContent = 'Gagal masuk. Periksa sinyal, lalu coba lagi.';
+  } finally {
+    $('login-local').disabled = false;
+  }
+}
+
+function signOut() {
+  saveSession(null);
+  loginNote = '';
+  if (cfg.auth === 'cognito') {
+    const query = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri() });
+    location.assign(`${cfg.domain}/logout?${query}`);
+  } else route();
+}
+
+// ---------- the API
+
+class SignedOut extends Error {}
+
+/** A call with the chair's token; a 401 (after one renewal) means sign in again. Throws on no signal. */
+async function api(path, { method = 'GET', body, headers = {} } = {}) {
+  if (!session) throw new SignedOut();
+  const call = () =>
+    fetch(path, {
+      method,
+      cache: 'no-store',
+      headers: {
+        authorization: `Bearer ${session.token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+  let res = await call();
+  if (res.status === 401 && (await renew())) res = await call();
+  if (res.status === 401) {
+    saveSession(null);
+    loginNote = 'Sesi Anda berakhir. Silakan masuk lagi; surat yang tersimpan tidak hilang.';
+    route();
+    throw new SignedOut();
+  }
+  return res;
+}
+
+const failed = (error) =>
+  error instanceof SignedOut
+    ? ''
+    : navigator.onLine
+      ? 'Gagal memuat. Coba lagi sebentar lagi.'
+      : 'Tidak ada sinyal. Coba lagi saat ada sinyal.';
+
+// ---------- page 1: residents
+
+let residents = [];
+let wargaRun = 0;
+let wargaLoading = false;
+
+function coverageBadge(c) {
+  if (!c) return ['BELUM TERDAFTAR JKN', 'none'];
+  return c.status === 'ACTIVE' ? ['AKTIF', 'ok'] : ['TIDAK AKTIF', 'bad'];
+}
+
+async function showWarga() {
+  const run = ++wargaRun;
+  residents = [];
+  wargaLoading = true;
+  renderWarga();
+  $('warga-msg').textContent = 'Memuat…';
+  let cursor = null;
+  try {
+    do {
+      const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
+      const res = await api(`/rts/${encodeURIComponent(rtCode())}/residents?${q}`);
+      if (!res.ok) throw new Error(String(res.status));
+      const page = await res.json();
+      if (run !== wargaRun) return;
+      residents.push(...page.items);
+      cursor = page.cursor;
+      renderWarga();
+    } while (cursor);
+    wargaLoading = false;
+    renderWarga();
+  } catch (error) {
+    if (run !== wargaRun) return;
+    wargaLoading = false;
+    $('warga-msg').textContent = failed(error);
+  }
+}
+
+function renderWarga() {
+  const term = $('cari').value.trim().toLowerCase();
+  const shown = residents.filter((r) => r.name.toLowerCase().includes(term));
+  $('warga-list').replaceChildren(
+    ...shown.map((r) =>
+      el(
+        'li',
+        {},
+        el('div', { class: 'row' }, el('strong', {}, r.name), badge(coverageBadge(r.coverage))),
+        el(
+          'div',
+          { class: 'meta' },
+          `NIK ${r.nik} · lahir ${fmtDay(r.birthDate)}`,
+          r.coverage ? ` · ${r.coverage.scheme.replace('_', ' ')}` : '',
+        ),
+        r.coverage?.status !== 'ACTIVE' &&
+          el('button', { type: 'button', class: 'small', onclick: () => prefill(r) }, 'Buat surat'),
+      ),
+    ),
+  );
+  if (wargaLoading) return;
+  $('warga-msg').textContent = !residents.length
+    ? 'Belum ada warga terdaftar di RT ini.'
+    : term
+      ? `${shown.length} dari ${residents.length} warga.`
+      : `${residents.length} warga terdaftar.`;
+}
+
+function prefill(r) {
+  $('form').reset();
+  showErrors({});
+  for (const f of ['nik', 'name', 'birthDate', 'sex']) $(f).value = r[f] ?? '';
+  $('result').hidden = true;
+  location.hash = '#/baru';
+}
+
+// ---------- page 2: a new letter, and the queue
+
+const digits = (v) => v.replace(/[\s.-]/g, '');
+
+function readForm() {
+  const body = {};
+  for (const f of FIELDS) {
+    const raw = $(f).value.trim();
+    const value = f === 'nik' || f === 'kk' ? digits(raw) : raw;
+    if (value) body[f] = value;
+  }
+  // Reminders need the resident's consent; the SMS that coverage is active is sent regardless.
+  if (body.phone && $('smsConsent').checked) body.smsConsent = true;
+  return body;
+}
+
+function nikProblem(nik = '') {
+  if (!nik) return 'Isi NIK (16 angka pada KTP atau Kartu Keluarga).';
+  if (!/^\d{16}$/.test(nik)) return 'NIK harus tepat 16 angka, tanpa huruf.';
+  const dd = Number(nik.slice(6, 8));
+  const mm = Number(nik.slice(8, 10));
+  const d = dd > 40 ? dd - 40 : dd;
+  if (mm < 1 || mm > 12 || d < 1 || d > DAYS[mm - 1]) {
+    return 'Angka ke-7 sampai ke-12 NIK harus tanggal lahir (tanggal, bulan, tahun; perempuan: tanggal + 40).';
+  }
+  if (nik.endsWith('0000')) return '4 angka terakhir NIK tidak boleh 0000.';
+  return '';
+}
+
+/** Same rule as the server: 08…, 628… or +628…, 10–13 digits after 62. */
+function isMobile(phone) {
+  if (!/^\+?[\d\s().-]+$/.test(phone)) return false;
+  let n = phone.replace(/\D/g, '');
+  if (phone.startsWith('+') || n.startsWith('62')) {
+    if (!n.startsWith('62')) return false;
+    n = n.slice(2).replace(/^0/, '');
+  } else n = n.replace(/^0/, '');
+  return /^8\d{9,12}$/.test(n);
+}
+
+function validate(b) {
+  const e = {};
+  const nik = nikProblem(b.nik);
+  if (nik) e.nik = nik;
+  if ((b.name ?? '').length < 2) e.name = 'Tulis nama lengkap, minimal 2 huruf.';
+  if (!b.birthDate) e.birthDate = 'Isi tanggal lahir.';
+  else if (b.birthDate > todayWib()) e.birthDate = 'Tanggal lahir tidak boleh di masa depan.';
+  else if (b.birthDate < '1900-01-01') e.birthDate = 'Tanggal lahir tidak boleh sebelum tahun 1900.';
+  if (!b.sex) e.sex = 'Pilih jenis kelamin.';
+  if (b.kk && !/^\d{16}$/.test(b.kk)) e.kk = 'Nomor KK harus tepat 16 angka, atau kosongkan.';
+  if (b.phone && !isMobile(b.phone))
+    e.phone = 'Nomor HP harus nomor seluler Indonesia: 08… atau +628…, 10–13 angka setelah 62.';
+  if ((b.reason ?? '').length < 3) e.reason = 'Tulis alasan surat ini, minimal 3 huruf.';
+  if (b.facility && b.facility.length < 2)
+    e.facility = 'Tulis nama puskesmas atau rumah sakit, atau kosongkan.';
+  return e;
+}
+
+function showErrors(errors, general = '') {
+  for (const f of FIELDS) {
+    $(`${f}-err`).textContent = errors[f] ?? '';
+    if (errors[f]) $(f).setAttribute('aria-invalid', 'true');
+    else $(f).removeAttribute('aria-invalid');
+  }
+  $('form-err').textContent = general;
+  const first = FIELDS.find((f) => errors[f]);
+  if (first) $(first).focus();
+}
+
+/** A server 400 beside the fields it names. */
+function serverErrors(issues = []) {
+  const errors = {};
+  const general = [];
+  for (const { path = '', message = '' } of issues) {
+    const field = FIELDS.find((f) => f === path || path.endsWith(`.${f}`));
+    const text = SERVER_FIELD[field] ?? `Periksa isian ini: ${message}`;
+    if (field) errors[field] ??= text;
+    else general.push(text);
+  }
+  showErrors(errors, general.join(' '));
+}
+
+const loadQueue = () => JSON.parse(localStorage.getItem(QUEUE) ?? '[]');
+
+function saveQueue(items) {
+  // Everything still waiting stays; of the rest, the 20 newest.
+  const done = items.filter((i) => i.state !== 'waiting').slice(0, 20);
+  localStorage.setItem(QUEUE, JSON.stringify(items.filter((i) => i.state === 'waiting' || done.includes(i))));
+}
+
+function updateItem(key, patch) {
+  saveQueue(loadQueue().map((i) => (i.key === key ? { ...i, ...patch } : i)));
+  return loadQueue().find((i) => i.key === key);
+}
+
+const dropItem = (key) => saveQueue(loadQueue().filter((i) => i.key !== key));
+
+/** One attempt for one queued letter: done, failed (a 4xx, shown, never retried) or still waiting. */
+async function send(queued) {
+  // Another attempt (the retry timer, the online event) may have settled it meanwhile.
+  const item = loadQueue().find((i) => i.key === queued.key);
+  if (item?.state !== 'waiting' || sending.has(item.key)) return item ?? queued;
+  sending.add(item.key);
+  renderQueue();
+  try {
+    const res = await api('/attestations', {
+      method: 'POST',
+      body: item.body,
+      headers: { 'idempotency-key': item.key },
+    });
+    const data = await res.json().catch(() => ({}));
+    if (res.ok)
+      return updateItem(item.key, { state: 'done', result: data, sentAt: new Date().toISOString() });
+    // 5xx: the server's trouble, not the letter's; keep it and try again later.
+    if (res.status >= 500) return updateItem(item.key, { tries: (item.tries ?? 0) + 1 });
+    return updateItem(item.key, { state: 'failed', status: res.status, error: data });
+  } catch {
+    // No signal (or signed out): it stays waiting with the same key.
+    return loadQueue().find((i) => i.key === item.key) ?? item;
+  } finally {
+    sending.delete(item.key);
+    renderQueue();
+  }
+}
+
+let flushing = false;
+
+/** Sends what waits for this RT, one by one, stopping at the first letter that still cannot go. */
+async function flush() {
+  if (flushing || !rtCode() || !navigator.onLine) return;
+  flushing = true;
+  try {
+    for (const item of loadQueue().filter((i) => i.state === 'waiting' && i.rt === rtCode())) {
+      const after = await send(item);
+      if (after?.state === 'waiting') break;
+    }
+  } finally {
+    flushing = false;
+  }
+}
+
+async function submit(event) {
+  event.preventDefault();
+  $('result').hidden = true;
+  const body = readForm();
+  const errors = validate(body);
+  showErrors(errors);
+  if (Object.keys(errors).length) return;
+  const item = {
+    key: crypto.randomUUID(),
+    rt: rtCode(),
+    body,
+    at: new Date().toISOString(),
+    state: 'waiting',
+  };
+  saveQueue([item, ...loadQueue()]);
+  renderQueue();
+  $('submit').disabled = true;
+  const after = navigator.onLine ? await send(item) : item;
+  $('submit').disabled = false;
+  if (after.state === 'failed') {
+    // Answered at once: the chair is still at the form, so the answer goes there, not to the list.
+    dropItem(item.key);
+    renderQueue();
+    if (after.status === 400 && after.error?.issues) return serverErrors(after.error.issues);
+    return showResult(after);
+  }
+  $('form').reset();
+  showResult(after);
+}
+
+function failureText(item) {
+  const e = item.error ?? {};
+  if (e.error === 'Conflict') {
+    const since = e.coverage?.since ? ` sejak ${fmtTime(e.coverage.since)}` : '';
+    return `Jaminan kesehatan warga ini sudah AKTIF${since}. Surat tidak diperlukan.`;
+  }
+  if (e.error === 'DailyLimitReached')
+    return `Batas ${e.limit ?? ''} surat per hari sudah tercapai. Kirim lagi besok.`;
+  if (e.error === 'IdempotencyKeyReused') return 'Kiriman ini bentrok dengan kiriman lain. Buat surat baru.';
+  if (e.error === 'ValidationError') {
+    const issues = (e.issues ?? []).map((i) => SERVER_FIELD[i.path] ?? `Periksa isian ini: ${i.message}`);
+    return `Isian ditolak: ${issues.join(' ')}`;
+  }
+  if (item.status === 403)
+    return 'Warga ini terdaftar di RT lain, atau akun Anda tidak berhak membuat surat ini.';
+  return `Surat ditolak (kode ${item.status}).`;
+}
+
+/** What became of a letter: its state badge and, when sent, the coverage, the verify link and the letter. */
+function outcome(item) {
+  const r = item.result;
+  if (item.state === 'waiting') {
+    return [
+      el(
+        'div',
+        { class: 'meta' },
+        sending.has(item.key) ? 'Sedang mengirim…' : 'Akan dikirim otomatis saat ada sinyal.',
+      ),
+    ];
+  }
+  if (item.state === 'failed') return [el('p', { class: 'err' }, failureText(item))];
+  return [
+    el(
+      'div',
+      { class: 'meta' },
+      'Jaminan kesehatan ',
+      badge(['AKTIF', 'ok']),
+      ` sejak ${fmtTime(r.coverage?.since)}`,
+      r.registered ? ' · warga baru terdaftar di RT ini' : '',
+    ),
+    el(
+      'div',
+      { class: 'meta' },
+      'Tautan verifikasi: ',
+      el('a', { href: r.verifyUrl, target: '_blank', rel: 'noopener' }, r.verifyUrl),
+    ),
+    el(
+      'div',
+      { class: 'actions' },
+      el(
+        'button',
+        { type: 'button', class: 'small', onclick: () => openLetter(r.id) },
+        'Buka surat untuk dicetak',
+      ),
+    ),
+  ];
+}
+
+const STATE = { waiting: ['Menunggu sinyal', 'wait'], done: ['Terkirim', 'ok'], failed: ['Gagal', 'bad'] };
+
+function itemHead(item) {
+  return el(
+    'div',
+    { class: 'row' },
+    el('strong', {}, item.body.name),
+    badge(sending.has(item.key) ? ['Mengirim…', 'wait'] : STATE[item.state]),
+  );
+}
+
+const TITLE = { waiting: 'Surat disimpan di HP ini', done: 'Surat terkirim', failed: 'Surat tidak terkirim' };
+
+function renderResult(item) {
+  $('result').replaceChildren(el('h2', {}, TITLE[item.state]), itemHead(item), ...outcome(item));
+  $('result').dataset.key = item.key;
+}
+
+function showResult(item) {
+  renderResult(item);
+  $('result').hidden = false;
+  $('result').focus();
+}
+
+function renderQueue() {
+  const mine = loadQueue().filter((i) => i.rt === rtCode());
+  $('queue-title').hidden = mine.length === 0;
+  $('queue').replaceChildren(
+    ...mine.map((item) =>
+      el(
+        'li',
+        { 'data-key': item.key },
+        itemHead(item),
+        el('div', { class: 'meta' }, `NIK ${item.body.nik} · dibuat ${fmtTime(item.at)}`),
+        ...outcome(item),
+        item.state === 'failed' &&
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'small secondary',
+              onclick: () => {
+                dropItem(item.key);
+                renderQueue();
+              },
+            },
+            'Hapus dari daftar',
+          ),
+      ),
+    ),
+  );
+  // The result card follows its letter when it is sent in the background.
+  const shown = mine.find((i) => i.key === $('result').dataset.key);
+  if (shown && !$('result').hidden) renderResult(shown);
+}
+
+// ---------- page 3: my RT's letters
+
+let suratCursor = null;
+let suratRun = 0;
+
+function showSurat() {
+  $('surat-list').replaceChildren();
+  suratCursor = null;
+  loadSurat(++suratRun);
+}
+
+async function loadSurat(run) {
+  $('more').hidden = true;
+  $('surat-msg').textContent = 'Memuat…';
+  try {
+    const q = new URLSearchParams({
+      rt: rtCode(),
+      limit: '20',
+      ...(suratCursor ? { cursor: suratCursor } : {}),
+    });
+    const res = await api(`/attestations?${q}`);
+    if (!res.ok) throw new Error(String(res.status));
+    const page = await res.json();
+    if (run !== suratRun) return;
+    $('surat-list').append(...page.items.map(suratItem));
+    suratCursor = page.cursor;
+    $('more').hidden = !page.cursor;
+    $('surat-msg').textContent = $('surat-list').children.length ? '' : 'Belum ada surat dari RT ini.';
+  } catch (error) {
+    if (run !== suratRun) return;
+    $('surat-msg').textContent = failed(error);
+    $('more').hidden = !suratCursor;
+  }
+}
+
+function suratItem(a) {
+  const decision = a.decision;
+  return el(
+    'li',
+    { 'data-id': a.id },
+    el(
+      'div',
+      { class: 'row' },
+      el('strong', {}, a.resident?.name ?? ''),
+      badge(REVIEW[a.status] ?? [a.status, 'none']),
+    ),
+    el('div', { class: 'meta' }, `NIK ${a.resident?.nik ?? ''} · dibuat ${fmtTime(a.issuedAt)}`),
+    el('div', { class: 'meta' }, `Alasan: ${a.reason ?? ''}`, a.facility ? ` · ${a.facility}` : ''),
+    decision?.note &&
+      el('div', { class: 'meta' }, `Catatan Dinas Sosial (${fmtTime(decision.at)}): ${decision.note}`),
+    el(
+      'div',
+      { class: 'actions' },
+      el('button', { type: 'button', class: 'small', onclick: () => openLetter(a.id) }, 'Lihat surat'),
+    ),
+  );
+}
+
+// ---------- the printable letter
+
+let letterUrl = '';
+
+/** The letter needs the token, so it is fetched and shown from a blob: URL in a full-screen frame. */
+async function openLetter(id) {
+  notice('Memuat surat…');
+  try {
+    const res = await api(`/attestations/${encodeURIComponent(id)}/letter`);
+    if (!res.ok) throw new Error(String(res.status));
+    const html = await res.text();
+    closeLetter();
+    letterUrl = URL.createObjectURL(new Blob([html], { type: 'text/html;charset=utf-8' }));
+    $('letter-frame').src = letterUrl;
+    $('letter').hidden = false;
+    document.body.classList.add('modal');
+    notice('');
+    $('close').focus();
+  } catch (error) {
+    notice(
+      error instanceof SignedOut
+        ? ''
+        : navigator.onLine
+          ? 'Surat gagal dimuat. Coba lagi.'
+          : 'Tidak ada sinyal. Surat bisa dibuka saat ada sinyal.',
+    );
+  }
+}
+
+/** The A5 sheet is wider than a phone: zoom it to the screen's width, but never in print. */
+function fitLetter() {
+  const win = $('letter-frame').contentWindow;
+  const root = win?.document.documentElement;
+  if (!letterUrl || !root) return;
+  const toWidth = () => {
+    root.style.zoom = '';
+    const scale = win.innerWidth / root.scrollWidth;
+    if (scale < 1) root.style.zoom = String(scale);
+  };
+  win.addEventListener('beforeprint', () => {
+    root.style.zoom = '';
+  });
+  win.addEventListener('afterprint', toWidth);
+  toWidth();
+}
+
+function closeLetter() {
+  if (letterUrl) URL.revokeObjectURL(letterUrl);
+  letterUrl = '';
+  $('letter-frame').removeAttribute('src');
+  $('letter').hidden = true;
+  document.body.classList.remove('modal');
+}
+
+// ---------- routing and start
+
+function route() {
+  const rt = rtCode();
+  const hash = rt ? (PAGES[location.hash] ? location.hash : '#/warga') : '';
+  if (rt && hash !== location.hash) history.replaceState(null, '', hash);
+  const page = rt ? PAGES[hash] : 'p-masuk';
+  for (const id of ['p-masuk', ...Object.values(PAGES)]) $(id).hidden = id !== page;
+  $('nav').hidden = $('signout').hidden = !rt;
+  for (const a of $('nav').querySelectorAll('a')) {
+    if (a.getAttribute('href') === hash) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  const name = session?.name ?? claims(session?.token ?? '')?.name;
+  $('who').textContent = rt
+    ? `· ${name ? `${name}, ` : ''}${rtLabel(rt)}${session.place ? ` ${session.place}` : ''}`
+    : '';
+  notice('');
+  if (!rt) {
+    if (session) {
+      saveSession(null);
+      loginNote = 'Akun ini bukan akun ketua RT.';
+    }
+    showSignIn();
+  } else if (page === 'p-warga') showWarga();
+  else if (page === 'p-surat') showSurat();
+  else renderQueue();
+  $(page).querySelector('h1').focus();
+}
+
+function online() {
+  $('net').hidden = navigator.onLine;
+  flush();
+}
+
+async function start() {
+  // The shell is cached so the form opens without signal; failing to register only loses that.
+  navigator.serviceWorker?.register('sw.js').catch(() => undefined);
+  await loadConfig();
+  await cognitoCallback();
+  session ??= JSON.parse(sessionStorage.getItem(SESSION) ?? 'null');
+  $('form').addEventListener('submit', submit);
+  $('form').addEventListener('input', (e) => {
+    if (!FIELDS.includes(e.target.id)) return;
+    $(`${e.target.id}-err`).textContent = '';
+    e.target.removeAttribute('aria-invalid');
+  });
+  $('cari').addEventListener('input', renderWarga);
+  $('more').addEventListener('click', () => loadSurat(suratRun));
+  $('login-local').addEventListener('click', localSignIn);
+  $('login-cognito').addEventListener('click', cognitoSignIn);
+  $('signout').addEventListener('click', signOut);
+  $('print').addEventListener('click', () => $('letter-frame').contentWindow?.print());
+  $('close').addEventListener('click', closeLetter);
+  $('letter-frame').addEventListener('load', fitLetter);
+  $('birthDate').max = todayWib();
+  addEventListener('hashchange', route);
+  addEventListener('online', online);
+  addEventListener('offline', online);
+  // Another tab of this app changed the queue.
+  addEventListener('storage', (e) => e.key === QUEUE && renderQueue());
+  setInterval(flush, RETRY_MS);
+  route();
+  online();
+}
+
+start();
