@@ -2,14 +2,16 @@
 // a DynamoDB client. Every bundle is built with infra/bundling.ts's esbuildOptions, as CDK builds it; the
 // only addition is `metafile: true`, which makes esbuild report its inputs and does not change the output.
 import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { esbuildOptions } from '#infra/bundling.ts';
+import { esbuildOptions, REPO_ROOT } from '#infra/bundling.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
+import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { median, round } from './stats.ts';
 
 export const FLOOR_ENTRY = 'bench/floor/dynamodb-client.ts';
@@ -49,12 +51,15 @@ interface Built {
 
 /** Every handler module in the route table and the event rules, once each. */
 export function functionEntries(): string[] {
-  return [...new Set([...ROUTES.map((r) => r.handler), ...EVENT_RULES.map((r) => r.handler)])];
+  return [...new Set([...ROUTES, ...EVENT_RULES, ...SCHEDULES].map((r) => r.handler))];
 }
 
 async function buildOne(entry: string, dir: string, name: string): Promise<Built> {
   const file = join(dir, `${name}.mjs`);
   const result = await build({ ...esbuildOptions(entry, file), metafile: true });
+  // As CDK's bundling does (infra/bundling.ts): the web form's files beside the bundle that serves them.
+  const assets = ROUTES.find((r) => r.handler === entry && r.grants.assets)?.grants.assets;
+  if (assets) cpSync(join(REPO_ROOT, assets), join(dir, basename(assets)), { recursive: true });
   return { name, entry, file, bytes: (await stat(file)).size, metafile: result.metafile! };
 }
 
