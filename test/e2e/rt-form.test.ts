@@ -453,9 +453,19 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     expect(await page.textContent('#login-msg')).toContain('Sesi Anda berakhir');
     expect(await page.textContent('#login-queue')).toContain('1 surat masih tersimpan');
     await signIn(page);
+    const settledBefore = await page.evaluate(
+      () =>
+        JSON.parse(localStorage.getItem('rt.queue') ?? '[]').filter(
+          (i: { state: string }) => i.state !== 'waiting',
+        ).length,
+    );
+    expect(settledBefore).toBeGreaterThan(0);
     await page.click('#signout');
     await page.getByRole('heading', { name: 'Masuk' }).waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('rt.session'))).toBeNull();
+    // Residents' data of letters already sent leaves the phone with the chair; what still waits stays.
+    const left = await page.evaluate(() => JSON.parse(localStorage.getItem('rt.queue') ?? '[]'));
+    expect(left.map((i: { key: string; state: string }) => [i.key, i.state])).toEqual([['k', 'waiting']]);
     expect(pageErrors).toEqual([]);
   });
 });

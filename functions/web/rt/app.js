@@ -217,6 +217,8 @@ async function localSignIn() {
 
 function signOut() {
   saveSession(null);
+  // Residents' data leaves a (possibly shared) phone with the chair; letters still waiting stay to be sent.
+  saveQueue(loadQueue().filter((i) => i.state === 'waiting'));
   loginNote = '';
   if (cfg.auth === 'cognito') {
     const query = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri() });
