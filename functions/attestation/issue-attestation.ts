@@ -1,11 +1,11 @@
 // POST /attestations — the RT chair's letter: the resident's coverage is ACTIVE the moment this answers 201
 // (rt_chair; Idempotency-Key required: a replay answers the same, another body with the key is a 422).
-
 import { requestOrigin, verifyUrl } from '#shared/attestation/codes.ts';
 import { issueAttestation } from '#shared/attestation/repository.ts';
 import { newAttestationSchema } from '#shared/attestation/schemas.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';
+import { nikWarnings } from '#shared/registry/nik.ts';
 
 export const handler = httpHandler(
   { body: newAttestationSchema },
@@ -22,7 +22,12 @@ export const handler = httpHandler(
     );
     return {
       status: 201,
-      body: { ...result, verifyUrl: verifyUrl(requestOrigin(event), code) },
+      // A birth date or sex that disagrees with the NIK is a warning, never a refusal (the NIK is as issued).
+      body: {
+        ...result,
+        verifyUrl: verifyUrl(requestOrigin(event), code),
+        warnings: nikWarnings(body.nik, body.birthDate, body.sex),
+      },
       ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
     };
   },

@@ -424,6 +424,17 @@ describe('POST /attestations', () => {
     expect((await coverage(body.nik)).body.covered).toBe(true);
     expect((await outbox()).filter((e) => e.channel === 'sms').length).toBe(before);
   });
+
+  it('issues with a warning, not a refusal, when the birth date disagrees with the NIK', async () => {
+    // An account of its own, so the other tests' chairs keep their daily allowance.
+    const chair = await devToken({ role: 'rt_chair', rt: RT_A.rt, sub: 'chair-a-warnings' });
+    const agreeing = await issued(chair, letter());
+    expect(agreeing.warnings).toEqual([]);
+    const other = letter();
+    const res = await issued(chair, { ...other, birthDate: '1984-07-22' });
+    expect(res.warnings).toEqual([expect.stringContaining('birthDate 1984-07-22 disagrees')]);
+    expect((await coverage(other.nik)).body.status).toBe('ACTIVE');
+  });
 });
 
 describe('Idempotency-Key', () => {
