@@ -5,7 +5,6 @@
 // The request-path count is taken on one attestation with the event bus swapped for a recorder, so the SMS
 // handler's own reads and writes (which run after the reply, off the request path) are not in it; the load
 // run keeps the real bus, and its totals per attestation (request path + SMS handler) are reported beside.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
 import { makeNik } from '#shared/registry/nik.ts';
 import { listRts, putRt, type RtRecord } from '#shared/registry/repository.ts';
-import type { LoadConfig } from './load-worker.ts';
+import { runLoad } from './coverage.ts';
 import { round } from './stats.ts';
 
 export interface AttestationSection {
@@ -140,27 +139,6 @@ async function token(url: string, rt: string): Promise<string> {
     body: JSON.stringify({ role: 'rt_chair', rt }),
   });
   return ((await res.json()) as { token: string }).token;
-}
-
-function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(config)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load worker exited ${code}`)),
-    );
-  });
 }
 
 export async function benchAttestations(o: Options): Promise<AttestationSection> {

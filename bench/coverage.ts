@@ -58,7 +58,8 @@ function httpCall(
   });
 }
 
-function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
+/** Runs bench/load-worker.ts in a process of its own with this config; resolves to its p50/p99. */
+export function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

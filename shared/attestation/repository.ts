@@ -36,7 +36,9 @@ import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import {
+  getResident,
   planCoverageChange,
+  residentFromItem,
   residentKey,
   type TransactItem,
   transact,
@@ -134,11 +136,6 @@ async function replay(record: Record<string, unknown>, requestHash: string): Pro
   const stored = record as unknown as IdempotencyRecord<IssueResult>;
   if (stored.requestHash !== requestHash) throw new IdempotencyKeyReused();
   return { result: stored.result, code: await verifyCode(stored.result.id), replayed: true };
-}
-
-function residentFromItem(item: Record<string, unknown>): Resident {
-  const { pk: _p, sk: _s, gsi1pk: _a, gsi1sk: _b, ...rest } = item;
-  return rest as unknown as Resident;
 }
 
 /**
@@ -388,7 +385,7 @@ export async function decideAttestation(
     if (att.status !== 'PENDING_REVIEW') {
       throw new Conflict(`This attestation was already decided: ${att.status}`, { decision: att.decision });
     }
-    const resident = await readResident(att.resident.nik);
+    const resident = await getResident(att.resident.nik);
     const closes = input.decision === 'REJECTED' && resident?.coverage?.periodSk === att.periodSk;
     const plan =
       closes && resident
@@ -473,13 +470,6 @@ export async function decideAttestation(
       coverage: coverageView(att.resident.nik, coverage),
     };
   }
-}
-
-async function readResident(nik: string): Promise<Resident | undefined> {
-  const out = await ddb().send(
-    new GetCommand({ TableName: tableName('registry'), Key: residentKey(nik), ConsistentRead: true }),
-  );
-  return out.Item ? residentFromItem(out.Item) : undefined;
 }
 
 export interface Page<T> {

@@ -39,7 +39,8 @@ export function residentItem(r: Resident): Record<string, unknown> {
   return { ...r, ...residentKey(r.nik), gsi1pk: `RT#${r.rt}`, gsi1sk: `${r.name.toLowerCase()}#${r.nik}` };
 }
 
-function fromItem(item: Record<string, unknown>): Resident {
+/** A resident item as read from the table, without its keys. */
+export function residentFromItem(item: Record<string, unknown>): Resident {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
   return rest as unknown as Resident;
 }
@@ -120,7 +121,7 @@ export async function getResident(nik: string): Promise<Resident | undefined> {
   const out = await ddb().send(
     new GetCommand({ TableName: T(), Key: residentKey(nik), ConsistentRead: true }),
   );
-  return out.Item ? fromItem(out.Item) : undefined;
+  return out.Item ? residentFromItem(out.Item) : undefined;
 }
 
 /** The clinic's question, in one strongly consistent GetItem of two attributes. */
@@ -443,7 +444,7 @@ export async function listRtResidents(
   const items = out.Items ?? [];
   const last = items.at(-1);
   return {
-    residents: items.map(fromItem),
+    residents: items.map(residentFromItem),
     next: out.LastEvaluatedKey && last ? String(last.gsi1sk) : null,
   };
 }

@@ -12,17 +12,8 @@ import { resetConfig } from '../../shared/platform/config.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { type TableName, tableName } from '../../shared/platform/tables.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
+import { httpClient, issuePaths, type Json } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
-type Json = any;
-
-interface Res {
-  status: number;
-  body: Json;
-  text: string;
-  headers: Headers;
-}
 
 const RTS = demoRts(12);
 const RT_A = RTS[0]!;
@@ -39,41 +30,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let sys: LocalSystem;
 const token: Record<string, string> = {};
 
-async function call(
-  method: string,
-  path: string,
-  opts: { as?: string | null; json?: unknown; headers?: Record<string, string> } = {},
-): Promise<Res> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.as) headers.authorization = `Bearer ${opts.as}`;
-  let body: string | undefined;
-  if (opts.json !== undefined && method !== 'GET') {
-    body = JSON.stringify(opts.json);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(`${sys.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await res.text();
-  let parsed: Json;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, body: parsed, text, headers: res.headers };
-}
+const call = httpClient(() => sys.url);
 
 async function devToken(req: { role: string; rt?: string; sub?: string }): Promise<string> {
   const res = await call('POST', '/auth/dev-token', { json: req });
   expect(res.status, res.text).toBe(200);
   return res.body.token;
-}
-
-/** The issue paths of a 400, after checking it is the documented ValidationError shape. */
-function issuePaths(res: Res): string[] {
-  expect(res.status, res.text).toBe(400);
-  expect(res.body.error).toBe('ValidationError');
-  for (const issue of res.body.issues) expect(issue.message.length).toBeGreaterThan(0);
-  return res.body.issues.map((i: { path: string }) => i.path);
 }
 
 // Test residents use sequence numbers 9000+; the demo data stays below 5000.

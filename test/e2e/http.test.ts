@@ -6,16 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
+import { httpClient, issuePaths, type Json } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
-type Json = any;
-
-interface Res {
-  status: number;
-  body: Json;
-  text: string;
-}
 
 const ROLES = ['city_admin', 'clinic', 'rt_chair', 'social_verifier', 'operator', 'responder'] as const;
 type Role = (typeof ROLES)[number];
@@ -30,36 +22,7 @@ const PREMIUM = 42_000;
 let sys: LocalSystem;
 const token = {} as Record<Role | 'chairA' | 'chairB', string>;
 
-async function call(
-  method: string,
-  path: string,
-  opts: { as?: string | null; json?: unknown; text?: string; body?: string | Uint8Array; type?: string } = {},
-): Promise<Res> {
-  const headers: Record<string, string> = {};
-  if (opts.as) headers.authorization = `Bearer ${opts.as}`;
-  let body: string | Uint8Array | undefined = opts.body;
-  if (opts.json !== undefined) {
-    body = JSON.stringify(opts.json);
-    headers['content-type'] = 'application/json';
-  }
-  if (opts.text !== undefined) {
-    body = opts.text;
-    headers['content-type'] = 'text/csv';
-  }
-  if (opts.type) headers['content-type'] = opts.type;
-  const url = path.startsWith('http') ? path : `${sys.url}${path}`;
-  const hasBody = body !== undefined && method !== 'GET';
-  if (!hasBody) delete headers['content-type'];
-  const res = await fetch(url, { method, headers, ...(hasBody ? { body } : {}) });
-  const text = await res.text();
-  let parsed: Json;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, body: parsed, text };
-}
+const call = httpClient(() => sys.url);
 
 /** One request through node:http on a given agent, giving up after 2 s. */
 function rawSend(agent: Agent, method: string, path: string, body?: string): Promise<{ status: number }> {
@@ -80,19 +43,6 @@ function rawSend(agent: Agent, method: string, path: string, body?: string): Pro
 
 const admin = (method: string, path: string, opts: Parameters<typeof call>[2] = {}) =>
   call(method, path, { as: token.city_admin, ...opts });
-
-/** The issue paths of a 400, after checking it is the documented ValidationError shape. */
-function issuePaths(res: Res): string[] {
-  expect(res.status, res.text).toBe(400);
-  expect(res.body.error).toBe('ValidationError');
-  expect(Array.isArray(res.body.issues) && res.body.issues.length > 0).toBe(true);
-  for (const issue of res.body.issues) {
-    expect(typeof issue.path).toBe('string');
-    expect(typeof issue.message).toBe('string');
-    expect(issue.message.length).toBeGreaterThan(0);
-  }
-  return res.body.issues.map((i: { path: string }) => i.path);
-}
 
 // Test residents use sequence numbers 9000+; the demo data stays below 5000.
 let nextSeq = 9000;

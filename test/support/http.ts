@@ -1,0 +1,67 @@
+// The tests' HTTP client for the local server: JSON in and out, a bearer token by name, the body kept as text
+// too; and the check every 400 shares (the documented ValidationError shape, its field paths).
+import { expect } from 'vitest';
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
+export type Json = any;
+
+export interface Res {
+  status: number;
+  body: Json;
+  text: string;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  /** A bearer token. */
+  as?: string | null;
+  json?: unknown;
+  /** A CSV body (text/csv). */
+  text?: string;
+  body?: string | Uint8Array;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+/** A `call(method, path, opts)` against the server at `base()` (read at each call: the server starts later). */
+export function httpClient(base: () => string) {
+  return async function call(method: string, path: string, opts: CallOptions = {}): Promise<Res> {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.as) headers.authorization = `Bearer ${opts.as}`;
+    let body: string | Uint8Array | undefined = opts.body;
+    if (opts.json !== undefined) {
+      body = JSON.stringify(opts.json);
+      headers['content-type'] = 'application/json';
+    }
+    if (opts.text !== undefined) {
+      body = opts.text;
+      headers['content-type'] = 'text/csv';
+    }
+    if (opts.type) headers['content-type'] = opts.type;
+    const hasBody = body !== undefined && method !== 'GET';
+    if (!hasBody) delete headers['content-type'];
+    const url = path.startsWith('http') ? path : `${base()}${path}`;
+    const res = await fetch(url, { method, headers, ...(hasBody ? { body } : {}) });
+    const text = await res.text();
+    let parsed: Json;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed, text, headers: res.headers };
+  };
+}
+
+/** The field paths of a 400, after checking it is the documented ValidationError with a message per issue. */
+export function issuePaths(res: Res): string[] {
+  expect(res.status, res.text).toBe(400);
+  expect(res.body.error).toBe('ValidationError');
+  expect(Array.isArray(res.body.issues) && res.body.issues.length > 0).toBe(true);
+  for (const issue of res.body.issues) {
+    expect(typeof issue.path).toBe('string');
+    expect(typeof issue.message).toBe('string');
+    expect(issue.message.length).toBeGreaterThan(0);
+  }
+  return res.body.issues.map((i: { path: string }) => i.path);
+}
