@@ -153,7 +153,12 @@ export async function issueAttestation(
   const { input } = req;
   for (let attempt = 1; ; attempt++) {
     const now = attempt === 1 ? ctx.now : new Date().toISOString();
-    const { resident: residentItem, record } = await readForIssue(input.nik, req.idempotencyId);
+    const id = randomUUID();
+    // The code is derived (KMS in AWS) while the reads are under way: neither waits for the other.
+    const [{ resident: residentItem, record }, code] = await Promise.all([
+      readForIssue(input.nik, req.idempotencyId),
+      verifyCode(id),
+    ]);
     if (record) return replay(record, req.requestHash);
     const before = residentItem ? residentFromItem(residentItem) : undefined;
     if (before && before.rt !== rt) {
@@ -166,8 +171,6 @@ export async function issueAttestation(
         coverage: coverageView(before.nik, before.coverage),
       });
     }
-    const id = randomUUID();
-    const code = await verifyCode(id);
     const registering = !before;
     const base: Resident = before ?? {
       nik: input.nik,
