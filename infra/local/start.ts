@@ -16,6 +16,7 @@ try {
     `  token:  curl -s -XPOST ${system.url}/auth/dev-token -H 'content-type: application/json' -d '{"role":"clinic"}'`,
   );
   console.log(`  outbox: ${system.url}/dev/outbox`);
+  console.log(`  RT chairs' web form: ${system.url}/rt/`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
