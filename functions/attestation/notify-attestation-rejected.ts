@@ -3,18 +3,21 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ATTESTATION_DECIDED, AttestationDecided } from '#events/attestation.ts';
 import { attestationRejectedSms } from '#shared/attestation/text.ts';
+import { eventHandler } from '#shared/platform/event-handler.ts';
 import { sendOnce } from '#shared/platform/once.ts';
 import { getResident } from '#shared/registry/repository.ts';
 
-export async function handler(event: EventBridgeEvent<typeof ATTESTATION_DECIDED, unknown>): Promise<void> {
-  const detail = AttestationDecided.parse(event.detail);
-  // Coverage that had already changed by other means did not end with the letter: nothing to tell.
-  if (detail.decision !== 'REJECTED' || !detail.coverageClosed) return;
-  const resident = await getResident(detail.nik);
-  if (!resident?.phone) return;
-  await sendOnce(`sms#${ATTESTATION_DECIDED}#${detail.id}`, {
-    phone: resident.phone,
-    text: attestationRejectedSms({ name: resident.name, at: detail.at }),
-    purpose: 'attestation-rejected',
-  });
-}
+export const handler = eventHandler(
+  async (event: EventBridgeEvent<typeof ATTESTATION_DECIDED, unknown>): Promise<void> => {
+    const detail = AttestationDecided.parse(event.detail);
+    // Coverage that had already changed by other means did not end with the letter: nothing to tell.
+    if (detail.decision !== 'REJECTED' || !detail.coverageClosed) return;
+    const resident = await getResident(detail.nik);
+    if (!resident?.phone) return;
+    await sendOnce(`sms#${ATTESTATION_DECIDED}#${detail.id}`, {
+      phone: resident.phone,
+      text: attestationRejectedSms({ name: resident.name, at: detail.at }),
+      purpose: 'attestation-rejected',
+    });
+  },
+);

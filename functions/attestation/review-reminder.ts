@@ -7,6 +7,7 @@ import {
   releaseReminderDay,
 } from '#shared/attestation/repository.ts';
 import { config } from '#shared/platform/config.ts';
+import { eventHandler } from '#shared/platform/event-handler.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { notifier } from '#shared/platform/notifier.ts';
 import type { JobInput } from '#shared/platform/schedules.ts';
@@ -19,7 +20,7 @@ export interface ReviewReminder {
   notified: boolean;
 }
 
-export async function handler(input: Partial<JobInput> = {}): Promise<ReviewReminder> {
+export const handler = eventHandler(async (input: Partial<JobInput> = {}): Promise<ReviewReminder> => {
   const now = new Date().toISOString();
   const date = input.date ?? dayWib(now);
   const days = config().ATTESTATION_REVIEW_DAYS;
@@ -60,4 +61,4 @@ export async function handler(input: Partial<JobInput> = {}): Promise<ReviewRemi
   }
   logger.info('attestation review reminder', { date, overdue: overdue.length, rts: rows.length, notified });
   return { date, olderThanDays: days, overdue: overdue.length, byRt: rows, notified };
-}
+});
