@@ -88,19 +88,20 @@ function printAttestations(s: AttestationSection): void {
     `POST /attestations: ${s.requests} requests, ${s.concurrency} in flight, through the local server`,
     ['path', 'p50 ms', 'p99 ms', 'p50 ×'],
     [
+      ['floor: the same transactions straight to DynamoDB Local', s.floorP50Ms, s.floorP99Ms, 1],
       [
-        'floor: the same transactions straight to DynamoDB Local',
-        s.floorP50Ms.toFixed(2),
-        s.floorP99Ms.toFixed(2),
-        '1.00',
+        'local server → issue-attestation (request path only)',
+        s.requestPathP50Ms,
+        s.requestPathP99Ms,
+        s.requestPathP50Ms / s.floorP50Ms,
       ],
-      [
-        'local server → issue-attestation handler',
-        s.p50Ms.toFixed(2),
-        s.p99Ms.toFixed(2),
-        (s.p50Ms / s.floorP50Ms).toFixed(2),
-      ],
-    ],
+      ['the whole local system (SMS handlers run too)', s.p50Ms, s.p99Ms, s.p50Ms / s.floorP50Ms],
+    ].map(([what, p50, p99, x]) => [
+      String(what),
+      Number(p50).toFixed(2),
+      Number(p99).toFixed(2),
+      Number(x).toFixed(2),
+    ]),
   );
   const under = s.perAttestationUnderLoad;
   printTable(
@@ -186,7 +187,7 @@ async function main(): Promise<number> {
           rts,
           requests: ATTESTATIONS,
           concurrency: 10,
-          warmup: 50,
+          warmup: 200,
         });
         report.attestation = s;
         printAttestations(s);
