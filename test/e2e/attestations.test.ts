@@ -4,12 +4,13 @@
 // member of the public scanning the QR code would use it.
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import type { OutboxEntry, SmsEntry, TopicEntry } from '../../infra/local/outbox.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
+import { logger } from '../../shared/platform/logger.ts';
 import { type TableName, tableName } from '../../shared/platform/tables.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import { httpClient, issuePaths, type Json } from '../support/http.ts';
@@ -1027,5 +1028,38 @@ describe('GET /rts/{rt}/residents', () => {
     });
     expect(next.status, next.text).toBe(200);
     expect(next.body.items[0].name).not.toBe('Aan #2 Saputra');
+  });
+});
+
+describe('logs', () => {
+  it('carry no NIK and no phone number through a whole letter’s life, at DEBUG level', async () => {
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args) => void lines.push(args.map(String).join(' '))),
+    );
+    logger.setLogLevel('DEBUG');
+    const who = phone();
+    const body = letter({ phone: who.local, facility: 'Puskesmas Simpang IV Sipin' });
+    try {
+      const chair = await devToken({ role: 'rt_chair', rt: RT_B.rt, sub: 'chair-b-logs' });
+      const first = await issued(chair, body);
+      await issue(chair, { ...body, reason: 'Another reason entirely' }, randomUUID());
+      await call('GET', `/coverage/${body.nik}`, { as: token.clinic });
+      await call('GET', `/attestations/${first.id}/letter`, { as: chair });
+      await call('GET', `/verify/${codeOf(first.verifyUrl)}`);
+      expect((await decide(first.id, 'REJECTED', 'Bukan warga RT ini')).status).toBe(200);
+      await call('POST', `/dev/jobs/attestation-review?date=${wibDay(30)}`);
+      await sys.bus.drain();
+    } finally {
+      logger.setLogLevel('WARN');
+      for (const spy of spies) spy.mockRestore();
+    }
+    const all = lines.join('\n');
+    // The handlers did log (so the check below is not vacuous): the SMS lines at least.
+    expect(all).toContain('SMS sent');
+    expect(all).not.toContain(body.nik);
+    expect(all).not.toMatch(/\d{16}/);
+    expect(all).not.toContain(who.e164);
+    expect(all).not.toContain(who.e164.slice(3));
   });
 });
