@@ -1,7 +1,7 @@
 // POST /attestations/{id}/decision — Dinas Sosial approves or rejects a letter, once (social_verifier);
 // rejecting closes the coverage the letter opened.
 import * as z from 'zod/mini';
-import { decideAttestation } from '#shared/attestation/repository.ts';
+import { decideAttestation } from '#shared/attestation/decide.ts';
 import { attestationIdSchema, decisionSchema } from '#shared/attestation/schemas.ts';
 import { attestationView } from '#shared/attestation/views.ts';
 import { httpHandler } from '#shared/platform/http.ts';

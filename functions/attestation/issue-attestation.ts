@@ -1,7 +1,7 @@
 // POST /attestations — the RT chair's letter: the resident's coverage is ACTIVE the moment this answers 201
 // (rt_chair; Idempotency-Key required: a replay answers the same, another body with the key is a 422).
 import { requestOrigin, verifyUrl } from '#shared/attestation/codes.ts';
-import { issueAttestation } from '#shared/attestation/repository.ts';
+import { issueAttestation } from '#shared/attestation/issue.ts';
 import { newAttestationSchema } from '#shared/attestation/schemas.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';

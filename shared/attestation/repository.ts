@@ -1,66 +1,34 @@
-// The attestation capability's DynamoDB access: issuing a letter (with its coverage, counts, daily limit,
-// verification code, audit record and idempotency record in one transaction), deciding on it, and the reads
-// the chairs, verifiers and the public make (see shared/platform/tables.ts for the key design).
-import { randomUUID } from 'node:crypto';
+// The attestation capability's shared DynamoDB access: its keys and items, the counts, the events it
+// publishes, and the reads the chairs, verifiers and the public make (see shared/platform/tables.ts for the
+// key design). Issuing is in issue.ts, deciding in decide.ts, so each function bundles only what it runs.
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ATTESTATION_DECIDED,
-  ATTESTATION_ISSUED,
-  ATTESTATION_SOURCE,
-  type AttestationDecided,
-  type AttestationIssued,
-} from '#events/attestation.ts';
+import { ATTESTATION_SOURCE } from '#events/attestation.ts';
 import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events/registry.ts';
-import { auditPut } from '#shared/platform/audit.ts';
-import type { Principal } from '#shared/platform/auth.ts';
 import { type AppEvent, publishEvents } from '#shared/platform/bus.ts';
-import { config } from '#shared/platform/config.ts';
-import { cancellationReasons, ddb, queryAll } from '#shared/platform/dynamo.ts';
-import {
-  Conflict,
-  Forbidden,
-  IdempotencyKeyReused,
-  NotFound,
-  TooManyRequests,
-  ValidationError,
-} from '#shared/platform/errors.ts';
-import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
+import { ddb, queryAll } from '#shared/platform/dynamo.ts';
+import { ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { kelurahanOfRt } from '#shared/registry/regions.ts';
-import {
-  getResident,
-  planCoverageChange,
-  residentFromItem,
-  residentKey,
-  type TransactItem,
-  transact,
-  type WriteContext,
-} from '#shared/registry/repository.ts';
-import { type CoverageView, coverageView, monthWib } from '#shared/registry/rules.ts';
-import type { Resident } from '#shared/registry/schemas.ts';
-import { codeHash, verifyCode } from './codes.ts';
-import type { Attestation, AttestationStatus, DecisionInput, NewAttestation } from './schemas.ts';
-import { maskName } from './text.ts';
+import type { TransactItem } from '#shared/registry/repository.ts';
+import { codeHash } from './codes.ts';
+import type { Attestation, AttestationStatus } from './schemas.ts';
 
-const T = () => tableName('attestations');
-const attestationKey = (id: string) => ({ pk: `ATT#${id}`, sk: 'ATT' });
-const codeKey = (hash: string) => ({ pk: `CODE#${hash}`, sk: 'CODE' });
-/** Idempotency records of issued letters outlive a chair's longest plausible time without signal. */
-const IDEMPOTENCY_DAYS = 30;
-const ATTEMPTS = 5;
+export const T = () => tableName('attestations');
+export const attestationKey = (id: string) => ({ pk: `ATT#${id}`, sk: 'ATT' });
+export const codeKey = (hash: string) => ({ pk: `CODE#${hash}`, sk: 'CODE' });
+/** How often a write that lost a race (the resident changed meanwhile) is decided again. */
+export const ATTEMPTS = 5;
 
 /** The WIB calendar day of an instant, YYYY-MM-DD. */
 export const dayWib = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
 
-function attestationItem(a: Attestation): Record<string, unknown> {
+export function attestationItem(a: Attestation): Record<string, unknown> {
   return {
     ...attestationKey(a.id),
     ...a,
@@ -76,258 +44,7 @@ function fromItem(item: Record<string, unknown>): Attestation {
   return rest as unknown as Attestation;
 }
 
-/** What an issue returns, and what its idempotency record keeps to answer a replay the same way. */
-export interface IssueResult {
-  id: string;
-  issuedAt: string;
-  status: AttestationStatus;
-  registered: boolean;
-  resident: { nik: string; name: string; rt: string };
-  coverage: CoverageView;
-}
-
-export interface Issued {
-  result: IssueResult;
-  /** The raw verification code (never stored). */
-  code: string;
-  replayed: boolean;
-}
-
-/** The chair's request, as issueAttestation needs it. */
-export interface IssueRequest {
-  input: NewAttestation;
-  /** The fingerprint of the request body and the id of its idempotency record. */
-  requestHash: string;
-  idempotencyId: string;
-}
-
-async function readForIssue(nik: string, idempotencyId: string) {
-  const out = await ddb().send(
-    new BatchGetCommand({
-      RequestItems: {
-        [tableName('registry')]: { Keys: [residentKey(nik)], ConsistentRead: true },
-        [tableName('idempotency')]: { Keys: [{ id: idempotencyId }], ConsistentRead: true },
-      },
-    }),
-  );
-  // Two small items never come back unprocessed but under throttling; then read them one by one.
-  if (Object.keys(out.UnprocessedKeys ?? {}).length) {
-    const [resident, record] = await Promise.all([
-      ddb().send(
-        new GetCommand({ TableName: tableName('registry'), Key: residentKey(nik), ConsistentRead: true }),
-      ),
-      ddb().send(
-        new GetCommand({
-          TableName: tableName('idempotency'),
-          Key: { id: idempotencyId },
-          ConsistentRead: true,
-        }),
-      ),
-    ]);
-    return { resident: resident.Item, record: record.Item };
-  }
-  return {
-    resident: out.Responses?.[tableName('registry')]?.[0],
-    record: out.Responses?.[tableName('idempotency')]?.[0],
-  };
-}
-
-async function replay(record: Record<string, unknown>, requestHash: string): Promise<Issued> {
-  const stored = record as unknown as IdempotencyRecord<IssueResult>;
-  if (stored.requestHash !== requestHash) throw new IdempotencyKeyReused();
-  return { result: stored.result, code: await verifyCode(stored.result.id), replayed: true };
-}
-
-/**
- * Issues an RT chair's letter: registers the resident in the chair's RT when unknown, opens an ACTIVE
- * PBI_APBD period at once, and writes the letter, its verification code, the counts, the chair's daily
- * count, the audit records and the idempotency record in one transaction. A replay answers the same.
- */
-export async function issueAttestation(
-  chair: Principal,
-  req: IssueRequest,
-  ctx: WriteContext,
-): Promise<Issued> {
-  const rt = chair.rt;
-  if (!rt) throw new Forbidden('Your account is not linked to an RT (custom:rt)');
-  const { input } = req;
-  for (let attempt = 1; ; attempt++) {
-    const now = attempt === 1 ? ctx.now : new Date().toISOString();
-    const id = randomUUID();
-    // The code is derived (KMS in AWS) while the reads are under way: neither waits for the other.
-    const [{ resident: residentItem, record }, code] = await Promise.all([
-      readForIssue(input.nik, req.idempotencyId),
-      verifyCode(id),
-    ]);
-    if (record) return replay(record, req.requestHash);
-    const before = residentItem ? residentFromItem(residentItem) : undefined;
-    if (before && before.rt !== rt) {
-      throw new Forbidden(
-        'This resident is registered in another RT; their own RT chair must issue the letter',
-      );
-    }
-    if (before?.coverage?.status === 'ACTIVE') {
-      throw new Conflict('This resident already has active coverage', {
-        coverage: coverageView(before.nik, before.coverage),
-      });
-    }
-    const registering = !before;
-    const base: Resident = before ?? {
-      nik: input.nik,
-      ...(input.kk ? { kk: input.kk } : {}),
-      name: input.name,
-      birthDate: input.birthDate,
-      sex: input.sex,
-      rt,
-      kelurahan: kelurahanOfRt(rt),
-      lowIncome: true,
-      smsConsent: input.smsConsent ?? false,
-      coverage: null,
-      version: 0,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const plan = planCoverageChange(
-      base,
-      {
-        scheme: 'PBI_APBD',
-        status: 'ACTIVE',
-        reason: `Surat keterangan RT: ${input.reason}`,
-        source: 'ATTESTATION',
-      },
-      { ...ctx, now },
-      {
-        register: registering,
-        profile: {
-          lowIncome: true,
-          ...(input.phone && !before?.phone ? { phone: input.phone } : {}),
-        },
-      },
-    );
-    const issuedAt = plan.after.coverage!.since;
-    const attestation: Attestation = {
-      id,
-      status: 'PENDING_REVIEW',
-      rt,
-      kelurahan: base.kelurahan,
-      resident: {
-        nik: input.nik,
-        name: input.name,
-        birthDate: input.birthDate,
-        sex: input.sex,
-        ...(input.kk ? { kk: input.kk } : {}),
-      },
-      reason: input.reason,
-      ...(input.facility ? { facility: input.facility } : {}),
-      issuedAt,
-      issuedBy: chair.sub,
-      registered: registering,
-      periodSk: plan.after.coverage!.periodSk,
-      codeHash: codeHash(code),
-    };
-    const result: IssueResult = {
-      id,
-      issuedAt,
-      status: 'PENDING_REVIEW',
-      registered: registering,
-      resident: { nik: input.nik, name: plan.after.name, rt },
-      coverage: coverageView(input.nik, plan.after.coverage),
-    };
-    const day = dayWib(issuedAt);
-    const limit = config().ATTESTATION_DAILY_LIMIT;
-    const own: TransactItem[] = [
-      idempotencyPut(
-        { id: req.idempotencyId, requestHash: req.requestHash, result, createdAt: issuedAt },
-        IDEMPOTENCY_DAYS,
-      ),
-      {
-        Update: {
-          TableName: T(),
-          Key: { pk: `LIMIT#${chair.sub}`, sk: day },
-          UpdateExpression: 'ADD issued :one SET expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(issued) OR issued < :limit',
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': limit,
-            ':exp': Math.floor(Date.parse(issuedAt) / 1000) + 3 * 86_400,
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: T(),
-          Item: attestationItem(attestation),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: T(),
-          Item: {
-            ...codeKey(attestation.codeHash),
-            attestationId: id,
-            status: attestation.status,
-            issuedAt,
-            rt,
-            maskedName: maskName(input.name),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      countUpdate(monthWib(issuedAt), rt, { issued: 1, pending: 1 }),
-      auditPut({
-        entity: `ATT#${id}`,
-        action: 'AttestationIssued',
-        actor: ctx.actor,
-        at: issuedAt,
-        requestId: ctx.requestId,
-        reason: input.reason,
-        after: { status: attestation.status, rt, registered: registering, facility: input.facility },
-      }),
-    ];
-    try {
-      await transact([...own, ...plan.items]);
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      if (!reasons) throw error;
-      if (reasons[0] === 'ConditionalCheckFailed') {
-        // The same key committed meanwhile (a double tap, a queue flushed twice): answer as it did.
-        const again = await readForIssue(input.nik, req.idempotencyId);
-        if (again.record) return replay(again.record, req.requestHash);
-      }
-      if (reasons[1] === 'ConditionalCheckFailed') {
-        throw new TooManyRequests(
-          'DailyLimitReached',
-          `An RT chair may issue at most ${limit} letters a day; try again tomorrow or ask Dinas Sosial`,
-          { limit },
-        );
-      }
-      const registryCheck = reasons.slice(own.length);
-      if (registering && registryCheck[1] === 'ConditionalCheckFailed') {
-        throw new Forbidden(`Your RT (${rt}) is not registered in this city`);
-      }
-      // The resident changed (or was registered) meanwhile: decide again on what is there now.
-      if (registryCheck.includes('ConditionalCheckFailed') && attempt < ATTEMPTS) continue;
-      throw error;
-    }
-    await announce([
-      event<AttestationIssued>(ATTESTATION_ISSUED, {
-        id,
-        nik: input.nik,
-        rt,
-        kelurahan: base.kelurahan,
-        issuedBy: chair.sub,
-        at: issuedAt,
-        registered: registering,
-        coverage: { scheme: 'PBI_APBD', status: 'ACTIVE', since: issuedAt },
-      }),
-      coverageEvent(plan.event),
-    ]);
-    return { result, code, replayed: false };
-  }
-}
-
-function countUpdate(
+export function countUpdate(
   month: string,
   rt: string,
   delta: Partial<Record<'issued' | AttestationCountField, number>>,
@@ -345,19 +62,19 @@ function countUpdate(
 
 type AttestationCountField = 'pending' | 'approved' | 'rejected';
 
-const event = <D>(detailType: string, detail: D): AppEvent => ({
+export const event = <D>(detailType: string, detail: D): AppEvent => ({
   source: ATTESTATION_SOURCE,
   detailType,
   detail: detail as Record<string, unknown>,
 });
-const coverageEvent = (detail: CoverageChanged): AppEvent => ({
+export const coverageEvent = (detail: CoverageChanged): AppEvent => ({
   source: REGISTRY_SOURCE,
   detailType: COVERAGE_CHANGED,
   detail: detail as unknown as Record<string, unknown>,
 });
 
 /** Published after the commit; a lost event costs an SMS, never the coverage or the letter. */
-async function announce(events: AppEvent[]): Promise<void> {
+export async function announce(events: AppEvent[]): Promise<void> {
   try {
     await publishEvents(events);
   } catch (error) {
@@ -370,109 +87,6 @@ export async function getAttestation(id: string): Promise<Attestation | undefine
     new GetCommand({ TableName: T(), Key: attestationKey(id), ConsistentRead: true }),
   );
   return out.Item ? fromItem(out.Item) : undefined;
-}
-
-/**
- * Dinas Sosial's decision. Approved: the coverage stays. Rejected: the coverage period the letter opened is
- * closed (INACTIVE; the history keeps it) while it is still the resident's current one. Decided once.
- */
-export async function decideAttestation(
-  id: string,
-  input: DecisionInput,
-  ctx: WriteContext,
-): Promise<{ attestation: Attestation; coverageClosed: boolean; coverage: CoverageView }> {
-  for (let attempt = 1; ; attempt++) {
-    const now = attempt === 1 ? ctx.now : new Date().toISOString();
-    const att = await getAttestation(id);
-    if (!att) throw new NotFound('No attestation with this id');
-    if (att.status !== 'PENDING_REVIEW') {
-      throw new Conflict(`This attestation was already decided: ${att.status}`, { decision: att.decision });
-    }
-    const resident = await getResident(att.resident.nik);
-    const closes = input.decision === 'REJECTED' && resident?.coverage?.periodSk === att.periodSk;
-    const plan =
-      closes && resident
-        ? planCoverageChange(
-            resident,
-            {
-              scheme: 'PBI_APBD',
-              status: 'INACTIVE',
-              reason: `Surat keterangan RT ditolak: ${input.note}`,
-              source: 'ATTESTATION_REJECTED',
-            },
-            { ...ctx, now },
-          )
-        : undefined;
-    const at = plan?.after.coverage?.since ?? now;
-    const decision = { decision: input.decision, note: input.note, by: ctx.actor.sub, at };
-    const field = input.decision === 'APPROVED' ? 'approved' : 'rejected';
-    const items: TransactItem[] = [
-      {
-        Update: {
-          TableName: T(),
-          Key: attestationKey(id),
-          UpdateExpression: 'SET #status = :status, gsi1pk = :gsi1pk, decision = :decision',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':status': input.decision,
-            ':gsi1pk': `ST#${input.decision}`,
-            ':decision': decision,
-            ':pending': 'PENDING_REVIEW',
-          },
-        },
-      },
-      {
-        Update: {
-          TableName: T(),
-          Key: codeKey(att.codeHash),
-          UpdateExpression: 'SET #status = :status',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':status': input.decision },
-        },
-      },
-      countUpdate(monthWib(att.issuedAt), att.rt, { pending: -1, [field]: 1 }),
-      auditPut({
-        entity: `ATT#${id}`,
-        action: 'AttestationDecided',
-        actor: ctx.actor,
-        at,
-        requestId: ctx.requestId,
-        reason: input.note,
-        before: { status: att.status },
-        after: { status: input.decision, coverageClosed: closes },
-      }),
-      ...(plan?.items ?? []),
-    ];
-    try {
-      await transact(items);
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      // Decided meanwhile, or the resident changed meanwhile: look again.
-      if (reasons?.includes('ConditionalCheckFailed') && attempt < ATTEMPTS) continue;
-      throw error;
-    }
-    const decided: Attestation = { ...att, status: input.decision, decision };
-    const events = [
-      event<AttestationDecided>(ATTESTATION_DECIDED, {
-        id,
-        nik: att.resident.nik,
-        rt: att.rt,
-        decision: input.decision,
-        decidedBy: ctx.actor.sub,
-        at,
-        coverageClosed: closes,
-      }),
-    ];
-    if (plan) events.push(coverageEvent(plan.event));
-    await announce(events);
-    const coverage = plan?.after.coverage ?? resident?.coverage ?? null;
-    return {
-      attestation: decided,
-      coverageClosed: closes,
-      coverage: coverageView(att.resident.nik, coverage),
-    };
-  }
 }
 
 export interface Page<T> {

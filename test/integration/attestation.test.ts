@@ -15,14 +15,14 @@ import {
 import { COVERAGE_CHANGED, CoverageChanged, REGISTRY_SOURCE } from '../../events/registry.ts';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { codeHash, verifyCode } from '../../shared/attestation/codes.ts';
+import { decideAttestation } from '../../shared/attestation/decide.ts';
+import { issueAttestation } from '../../shared/attestation/issue.ts';
 import {
   auditTrail,
   claimReminderDay,
   countsByRt,
   dayWib,
-  decideAttestation,
   getAttestation,
-  issueAttestation,
   listAttestations,
   pendingSince,
   verifyByCode,
