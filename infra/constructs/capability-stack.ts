@@ -177,8 +177,10 @@ export class CapabilityStack extends NestedStack {
         access,
         TABLES[name].indexes.map((index) => index.name),
       );
-    if (grants.registry) table('registry', grants.registry);
-    if (grants.attestations) table('attestations', grants.attestations);
+    for (const name of ['registry', 'attestations', 'funds'] as const) {
+      const access = grants[name];
+      if (access) table(name, access);
+    }
     // The audit trail is appended to in transactions; reading it back never needs more than a Query.
     if (grants.audit) table('audit', grants.audit === 'write' ? 'append' : grants.audit);
     if (grants.idempotency) table('idempotency', 'records');

@@ -17,6 +17,12 @@ const schema = z.object({
   CITY_CODE: z._default(z.string(), '15.71'),
   /** Attestations one RT chair may issue per WIB day. */
   ATTESTATION_DAILY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 20),
+  /** Kampung Bahagia fund per RT per year, in rupiah, by households: more than 100, 60 to 100, fewer than 60. */
+  FUND_TIER_LARGE: z._default(z.coerce.number().check(z.int(), z.positive()), 100_000_000),
+  FUND_TIER_MEDIUM: z._default(z.coerce.number().check(z.int(), z.positive()), 70_000_000),
+  FUND_TIER_SMALL: z._default(z.coerce.number().check(z.int(), z.positive()), 50_000_000),
+  /** Days an RT chair may reverse one of the RT's own expenses (the city may at any time). */
+  FUND_CHAIR_REVERSAL_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 30),
   /** Days an attestation may wait for review before verifiers are reminded daily. */
   ATTESTATION_REVIEW_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 14),
 });

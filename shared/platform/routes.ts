@@ -9,6 +9,7 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export interface Grants {
   registry?: 'read' | 'readWrite';
   attestations?: 'read' | 'readWrite';
+  funds?: 'read' | 'readWrite';
   /** Append records (in transactions), or also read an entity's trail. */
   audit?: 'write' | 'read' | 'readWrite';
   idempotency?: true;
@@ -172,6 +173,57 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/attestation/verify-attestation.ts',
     roles: 'public',
     grants: { attestations: 'read' },
+  },
+  // The RT fund ledger (Kampung Bahagia): allocations, expenses, reversals; public accounts.
+  {
+    method: 'POST',
+    path: '/funds/{rt}/{year}/allocations',
+    handler: 'functions/fund/allocate.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'read', funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
+  },
+  {
+    method: 'POST',
+    path: '/funds/{year}/allocations',
+    handler: 'functions/fund/allocate-area.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'read', funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
+    timeoutSeconds: 29,
+  },
+  {
+    method: 'POST',
+    path: '/funds/{rt}/{year}/expenses',
+    handler: 'functions/fund/record-expense.ts',
+    roles: ['rt_chair'],
+    grants: { funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
+  },
+  {
+    method: 'POST',
+    path: '/funds/{rt}/{year}/entries/{entryId}/reversal',
+    handler: 'functions/fund/reverse-entry.ts',
+    roles: ['city_admin', 'rt_chair'],
+    grants: { funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
+  },
+  {
+    method: 'GET',
+    path: '/funds/{rt}/{year}',
+    handler: 'functions/fund/get-fund.ts',
+    roles: 'public',
+    grants: { funds: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/funds/{rt}/{year}/export.csv',
+    handler: 'functions/fund/export-fund.ts',
+    roles: 'public',
+    grants: { funds: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/funds',
+    handler: 'functions/fund/list-funds.ts',
+    roles: ['city_admin'],
+    grants: { funds: 'read' },
   },
   // The RT chair's web form, served from the API's own origin.
   {

@@ -60,6 +60,20 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * funds — each RT's yearly Kampung Bahagia fund as a ledger: one account item holding the running totals
+   * (the balance rule is a condition on it) and immutable entries; a reversal is an entry of its own.
+   *  an RT's account for a year (GetItem) ............. pk FUND#<rt>#<year>     sk ACCOUNT
+   *  its entries, newest first (Query) ................ pk FUND#<rt>#<year>     sk E#<entryId> (time-ordered)
+   *  an entry reversed once (conditional Put) ......... pk FUND#<rt>#<year>     sk REV#<entryId>
+   *  every RT's account in a year, by area (Query gsi1) gsi1pk FUNDS#<year>      gsi1sk <rt code>
+   */
+  funds: {
+    envVar: 'TABLE_FUNDS',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
+  },
+  /**
    * audit — who did what, when and why, for every state change.
    *  trail of one entity, oldest first (Query) ........ pk <entity>#<id>        sk <iso time>#<request id>
    *  everything one actor did (Query gsi1) ............ gsi1pk ACTOR#<sub>      gsi1sk <iso time>

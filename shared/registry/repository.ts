@@ -112,7 +112,8 @@ export async function transact(items: TransactItem[], attempts = 6): Promise<voi
       const conflicted =
         reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
       if (!conflicted || attempt >= attempts) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+      // Full jitter, capped: a busy item (a fund's account) may take many rounds.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 20 * 2 ** attempt)));
     }
   }
 }

@@ -337,7 +337,8 @@ describe('IAM: exactly the declared grants', () => {
         (!!fn.grants.audit && fn.grants.audit !== 'read') ||
         !!fn.grants.idempotency ||
         fn.grants.registry === 'readWrite' ||
-        fn.grants.attestations === 'readWrite';
+        fn.grants.attestations === 'readWrite' ||
+        fn.grants.funds === 'readWrite';
       if (!tableWrites)
         expect(
           WRITES.filter((a) => fn.actions.has(a)),

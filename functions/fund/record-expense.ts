@@ -1,0 +1,37 @@
+// POST /funds/{rt}/{year}/expenses — the RT chair records spending (rt_chair of that RT; Idempotency-Key):
+// 201 {entryId, balance}, or 422 InsufficientFunds with what is available, decided by the database.
+import { recordExpense } from '#shared/fund/ledger.ts';
+import { expenseSchema } from '#shared/fund/schemas.ts';
+import { publicEntry } from '#shared/fund/views.ts';
+import { Forbidden, ValidationError } from '#shared/platform/errors.ts';
+import { httpHandler } from '#shared/platform/http.ts';
+import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';
+import { fundParams } from './params.ts';
+
+const todayWib = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+
+export const handler = httpHandler(
+  { params: fundParams, body: expenseSchema },
+  async ({ params, body, principal, headers, requestId }) => {
+    if (principal?.rt !== params.rt) throw new Forbidden('You can only record expenses of your own RT');
+    const key = requireIdempotencyKey(headers);
+    if (!body.date.startsWith(`${params.year}-`)) {
+      throw ValidationError.field('date', `must be inside the fiscal year ${params.year}`);
+    }
+    if (body.date > todayWib()) throw ValidationError.field('date', 'is in the future');
+    const written = await recordExpense(params.rt, params.year, body, {
+      actor: principal,
+      requestId,
+      now: new Date().toISOString(),
+      idempotency: {
+        id: idempotencyId(`fund-expense#${params.rt}#${params.year}`, principal, key),
+        requestHash: requestHash(body),
+      },
+    });
+    return {
+      status: 201,
+      body: { entryId: written.entry.entryId, balance: written.balance, entry: publicEntry(written.entry) },
+      ...(written.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+    };
+  },
+);

@@ -1,0 +1,43 @@
+// What the public sees of a fund: amounts, categories, dates, descriptions and links between entries, never who
+// recorded them (the audit trail keeps that).
+import type { Account, Entry } from './schemas.ts';
+
+export function publicEntry(e: Entry) {
+  const { recordedBy: _who, rt: _rt, year: _year, ...shown } = e;
+  return shown;
+}
+
+export function publicAccount(a: Account) {
+  const { tierAllocatedAt: _t, updatedAt, entries, ...totals } = a;
+  return {
+    ...totals,
+    reversed: a.reversedExpenses + a.reversedAllocations,
+    entryCount: entries,
+    ...(updatedAt ? { updatedAt } : {}),
+  };
+}
+
+const CSV_COLUMNS = [
+  'entryId',
+  'recordedAt',
+  'date',
+  'kind',
+  'direction',
+  'amount',
+  'category',
+  'description',
+  'vendor',
+  'reverses',
+] as const;
+
+/** RFC 4180: quoted where needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+function cell(value: unknown): string {
+  let text = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function entriesCsv(entries: Entry[]): string {
+  const rows = entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','));
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}
