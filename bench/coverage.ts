@@ -59,7 +59,7 @@ function httpCall(
 }
 
 /** Runs bench/load-worker.ts in a process of its own with this config; resolves to its p50/p99. */
-export function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number }> {
+export function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

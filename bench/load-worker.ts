@@ -15,7 +15,7 @@ import { closedLoop } from './load.ts';
 import { percentile } from './stats.ts';
 
 export interface LoadConfig {
-  side: 'server' | 'floor' | 'attest' | 'transact';
+  side: 'server' | 'floor' | 'attest' | 'transact' | 'post';
   niks: string[];
   requests: number;
   concurrency: number;
@@ -29,6 +29,8 @@ export interface LoadConfig {
   /** attest: one POST /attestations body per request, and the chairs' tokens (request i uses i mod n) */
   bodiesFile?: string;
   tokens?: string[];
+  /** post: {warmup, measured} lists of {path, token, body}, each POSTed as JSON with its own Idempotency-Key */
+  postsFile?: string;
   /** transact: {warmup, measured} lists of TransactWriteItems inputs, sent as they are */
   transactionsFile?: string;
 }
@@ -96,6 +98,24 @@ async function main(config: LoadConfig): Promise<void> {
       if (status !== 201) throw new Error(`POST /attestations #${n}: HTTP ${status}`);
     };
     close = () => agent.destroy();
+  } else if (config.side === 'post') {
+    const agent = new Agent({ keepAlive: true, maxSockets: config.concurrency });
+    type Post = { path: string; token: string; body: unknown };
+    const { warmup, measured } = JSON.parse(readFileSync(config.postsFile!, 'utf8')) as Record<
+      'warmup' | 'measured',
+      Post[]
+    >;
+    op = async (i) => {
+      const p = i >= WARMUP_BASE ? warmup[i - WARMUP_BASE]! : measured[i]!;
+      const headers = {
+        authorization: `Bearer ${p.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `bench-${i}-${process.pid}`,
+      };
+      const status = await post(agent, new URL(p.path, config.url), headers, JSON.stringify(p.body));
+      if (status !== 201) throw new Error(`POST ${p.path}: HTTP ${status}`);
+    };
+    close = () => agent.destroy();
   } else if (config.side === 'transact') {
     const doc = documentClient(config.dynamoEndpoint!);
     const { warmup, measured } = JSON.parse(readFileSync(config.transactionsFile!, 'utf8')) as Record<
@@ -133,12 +153,14 @@ async function main(config: LoadConfig): Promise<void> {
     close = () => doc.destroy();
   }
   // Warm-up (not counted): connections open, JIT warm, DynamoDB Local's caches hot.
-  const warmupBase = config.side === 'attest' || config.side === 'transact' ? WARMUP_BASE : 7919;
+  const warmupBase = ['attest', 'transact', 'post'].includes(config.side) ? WARMUP_BASE : 7919;
   await closedLoop(config.warmup, config.concurrency, (i) => op(i + warmupBase));
+  const started = performance.now();
   const latencies = await closedLoop(config.requests, config.concurrency, op);
+  const seconds = (performance.now() - started) / 1000;
   close();
   process.stdout.write(
-    `${JSON.stringify({ p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) })}\n`,
+    `${JSON.stringify({ p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), seconds })}\n`,
   );
 }
 

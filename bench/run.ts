@@ -5,7 +5,7 @@
 //
 // Env knobs for quick runs while developing (defaults are the real benchmark):
 //   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
-//   BENCH_ONLY (comma list of bundles,coverage,attestation,import).
+//   BENCH_EXPENSES (1000), BENCH_ONLY (comma list of bundles,coverage,attestation,fund,import).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import type { LocalSystem } from '#infra/local/system.ts';
 import { type AttestationSection, benchAttestations } from './attestation.ts';
 import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
+import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
 import { passFail, printTable } from './stats.ts';
 
@@ -21,7 +22,8 @@ const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const ATTESTATIONS = Number(process.env.BENCH_ATTESTATIONS ?? 1000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,import').split(','));
+const EXPENSES = Number(process.env.BENCH_EXPENSES ?? 1000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,import').split(','));
 const CONCURRENCY = 20;
 const WARMUP = 100;
 const COVERAGE_ROUNDS = 3;
@@ -120,6 +122,35 @@ function printAttestations(s: AttestationSection): void {
     console.log(`  retried under load: ${what} ${n}/attestation`);
 }
 
+function printFunds(s: FundSection): void {
+  printTable(
+    `POST /funds/{rt}/{year}/expenses: ${s.requests} requests, ${s.concurrency} in flight, through the local server`,
+    ['where', 'expenses/s', 'p50 ms', 'p99 ms'],
+    [
+      [
+        'one RT (every write on one balance)',
+        s.oneRt.expensesPerSecond.toFixed(1),
+        s.oneRt.p50Ms.toFixed(2),
+        s.oneRt.p99Ms.toFixed(2),
+      ],
+      [
+        '100 RTs',
+        s.hundredRts.expensesPerSecond.toFixed(1),
+        s.hundredRts.p50Ms.toFixed(2),
+        s.hundredRts.p99Ms.toFixed(2),
+      ],
+    ],
+  );
+  const calls = Object.entries(s.perExpense.calls)
+    .map(([op, n]) => `${n} ${op}`)
+    .join(' + ');
+  console.log(
+    `  per expense: ${calls}; ${s.perExpense.writeCapacityUnits} write units as DynamoDB Local reports them, ` +
+      `${s.perExpense.awsWriteCapacityUnits} WCU as AWS bills the transaction; ` +
+      `one RT: ${s.retriedPerExpenseOneRt} conflicts retried per expense → ${passFail(s.pass)}`,
+  );
+}
+
 function printImport(s: ImportSection): void {
   printTable(
     `Import of ${s.rows.toLocaleString('en-US')} new residents (${s.items.toLocaleString('en-US')} items; target ≥ ${MIN_RATIO}× floor)`,
@@ -158,7 +189,7 @@ async function main(): Promise<number> {
     printBundles(s);
   }
 
-  if (ONLY.has('coverage') || ONLY.has('attestation') || ONLY.has('import')) {
+  if (['coverage', 'attestation', 'fund', 'import'].some((s) => ONLY.has(s))) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
     const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
@@ -209,6 +240,11 @@ async function main(): Promise<number> {
         });
         report.attestation = s;
         printAttestations(s);
+      }
+      if (ONLY.has('fund')) {
+        const s = await benchFunds({ url: system.url, requests: EXPENSES, concurrency: 20, warmup: 100 });
+        report.fund = s;
+        printFunds(s);
       }
     } finally {
       await system.stop();

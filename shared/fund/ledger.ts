@@ -212,11 +212,13 @@ async function writeEntry(
     }
     throw error;
   }
-  await announce(entry, req);
-  return { entry, balance: await currentBalance(entry.rt, entry.year), replayed: false };
+  const balance = await currentBalance(entry.rt, entry.year);
+  await announce(entry, req, balance);
+  return { entry, balance, replayed: false };
 }
 
-async function announce(entry: Entry, req: Request): Promise<void> {
+/** Published after the commit; a lost event costs a notification, never the entry. */
+async function announce(entry: Entry, req: Request, balance: number): Promise<void> {
   const detail: FundEntryRecorded = {
     entryId: entry.entryId,
     rt: entry.rt,
@@ -226,12 +228,11 @@ async function announce(entry: Entry, req: Request): Promise<void> {
     direction: entry.direction,
     ...(entry.category ? { category: entry.category } : {}),
     ...(entry.reverses ? { reverses: entry.reverses } : {}),
-    balance: Number.NaN,
+    balance,
     at: entry.recordedAt,
     actor: req.actor.sub,
   };
   try {
-    detail.balance = await currentBalance(entry.rt, entry.year);
     await publishEvents([{ source: FUND_SOURCE, detailType: FUND_ENTRY_RECORDED, detail }]);
   } catch (error) {
     logger.error('FundEntryRecorded not published', { error });
