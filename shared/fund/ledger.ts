@@ -126,7 +126,10 @@ async function replay(record: IdempotencyRecord<StoredResult>, requestHash: stri
   return { entry, balance: await currentBalance(entry.rt, entry.year), replayed: true };
 }
 
-type CancellationReason = { Code?: string; Item?: Record<string, unknown> };
+type CancellationReason = { Code?: string; Item?: Record<string, { N?: string }> };
+
+/** The account item a cancellation hands back comes in DynamoDB's own form ({balance: {N: "5"}}). */
+const balanceOf = (item: CancellationReason['Item']) => Number(item?.balance?.N ?? 0);
 
 function reasonsWithItems(error: unknown): CancellationReason[] | undefined {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
@@ -203,12 +206,13 @@ async function writeEntry(
       const record = await readIdempotency(req.idempotency.id);
       if (record) return replay(record, req.idempotency.requestHash);
     }
-    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-      if (entry.direction === 'DEBIT') throw new InsufficientFunds(Number(reasons[0].Item?.balance ?? 0));
-      throw new Conflict(`RT ${entry.rt}'s yearly allocation for ${entry.year} was already made`);
-    }
+    // A second reversal is a 409 whatever the balance says: the guard is checked before the balance rule.
     if (reasons.slice(3).some((r) => r.Code === 'ConditionalCheckFailed')) {
       throw new Conflict('This entry was already reversed');
+    }
+    if (reasons[0]?.Code === 'ConditionalCheckFailed') {
+      if (entry.direction === 'DEBIT') throw new InsufficientFunds(balanceOf(reasons[0].Item));
+      throw new Conflict(`RT ${entry.rt}'s yearly allocation for ${entry.year} was already made`);
     }
     throw error;
   }

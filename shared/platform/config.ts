@@ -21,8 +21,8 @@ const schema = z.object({
   FUND_TIER_LARGE: z._default(z.coerce.number().check(z.int(), z.positive()), 100_000_000),
   FUND_TIER_MEDIUM: z._default(z.coerce.number().check(z.int(), z.positive()), 70_000_000),
   FUND_TIER_SMALL: z._default(z.coerce.number().check(z.int(), z.positive()), 50_000_000),
-  /** Days an RT chair may reverse one of the RT's own expenses (the city may at any time). */
-  FUND_CHAIR_REVERSAL_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 30),
+  /** Days an RT chair may reverse one of the RT's own expenses (0: never; the city may at any time). */
+  FUND_CHAIR_REVERSAL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 30),
   /** Days an attestation may wait for review before verifiers are reminded daily. */
   ATTESTATION_REVIEW_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 14),
 });
