@@ -242,7 +242,7 @@ async function main(): Promise<number> {
         printAttestations(s);
       }
       if (ONLY.has('fund')) {
-        const s = await benchFunds({ url: system.url, requests: EXPENSES, concurrency: 20, warmup: 100 });
+        const s = await benchFunds({ url: system.url, requests: EXPENSES, concurrency: 20, warmup: 300 });
         report.fund = s;
         printFunds(s);
       }
