@@ -16,6 +16,7 @@ import { makeNik } from '#shared/registry/nik.ts';
 import { listRts, putRt, type RtRecord } from '#shared/registry/repository.ts';
 import { runLoad } from './coverage.ts';
 import { instrument, WRITES } from './dynamo-tally.ts';
+import { chairToken } from './load.ts';
 import { round } from './stats.ts';
 
 export interface AttestationSection {
@@ -79,15 +80,6 @@ async function floorCopy(endpoint: string): Promise<Record<string, string>> {
   return names;
 }
 
-async function token(url: string, rt: string): Promise<string> {
-  const res = await fetch(new URL('/auth/dev-token', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ role: 'rt_chair', rt }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
-
 /** New residents (request i goes to chair i mod n, whose RT the handler takes from the token). */
 function newResidents(count: number) {
   return Array.from({ length: count }, (_, i) => {
@@ -114,7 +106,7 @@ export async function benchAttestations(o: Options): Promise<AttestationSection>
   // Each chair issues many here; the daily limit is the product's, not the benchmark's, question.
   process.env.ATTESTATION_DAILY_LIMIT = String(2 * perRun + 10);
   resetConfig();
-  const tokens = await Promise.all(o.rts.map((rt) => token(o.url, rt.rt)));
+  const tokens = await Promise.all(o.rts.map((rt) => chairToken(o.url, rt.rt)));
   const bodies = newResidents(2 * perRun + 1);
   const { tally, reset } = instrument();
   const events: AppEvent[] = [];

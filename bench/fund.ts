@@ -9,6 +9,7 @@ import { CATEGORIES } from '#shared/fund/schemas.ts';
 import { putRt, type RtRecord } from '#shared/registry/repository.ts';
 import { runLoad } from './coverage.ts';
 import { instrument, WRITES } from './dynamo-tally.ts';
+import { chairToken } from './load.ts';
 import { round } from './stats.ts';
 
 export interface FundSection {
@@ -42,15 +43,6 @@ function benchRts(): RtRecord[] {
   });
 }
 
-async function token(url: string, rt: string): Promise<string> {
-  const res = await fetch(new URL('/auth/dev-token', url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ role: 'rt_chair', rt }),
-  });
-  return ((await res.json()) as { token: string }).token;
-}
-
 export async function benchFunds(o: Options): Promise<FundSection> {
   const rts = benchRts();
   for (const rt of rts) {
@@ -66,7 +58,7 @@ export async function benchFunds(o: Options): Promise<FundSection> {
       },
     );
   }
-  const tokens = await Promise.all(rts.map((rt) => token(o.url, rt.rt)));
+  const tokens = await Promise.all(rts.map((rt) => chairToken(o.url, rt.rt)));
   const expense = (i: number) => ({
     amount: 1000 + (i % 97),
     category: CATEGORIES[i % CATEGORIES.length],

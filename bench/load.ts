@@ -17,3 +17,13 @@ export async function closedLoop(
   await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
   return latencies;
 }
+
+/** An RT chair's dev token from the local server (local mode's stand-in for Cognito). */
+export async function chairToken(url: string, rt: string): Promise<string> {
+  const res = await fetch(new URL('/auth/dev-token', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'rt_chair', rt }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
