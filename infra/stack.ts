@@ -27,6 +27,7 @@ import {
   Bucket,
   BucketEncryption,
   type CfnBucket,
+  HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -63,6 +64,8 @@ export class SehatKotaStack extends Stack {
   readonly tables: Record<TableName, Table>;
   readonly bus: EventBus;
   readonly importsBucket: Bucket;
+  /** Receipts of RT fund expenses: private, versioned, TLS only; the web form PUTs to it from the API's origin. */
+  readonly receiptsBucket: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   /** The RT chair's web form's client: authorization code with PKCE through the Cognito domain. */
@@ -96,9 +99,9 @@ export class SehatKotaStack extends Stack {
       eventBusName: EVENT_BUS_NAME,
       description: 'SehatKota application events between capabilities',
     });
-    this.importsBucket = this.importsBucketWithLogs();
     [this.userPool, this.userPoolClient, this.webFormClient] = this.users();
     [this.api, this.apiStage] = this.httpApi();
+    [this.importsBucket, this.receiptsBucket] = this.uploadBuckets();
     this.authDomain = this.webSignIn(props.authDomainPrefix ?? `sehatkota-${this.account}`);
     this.topicsKey = new Key(this, 'TopicsKey', {
       description: 'Encrypts the SehatKota staff notification topics',
@@ -139,7 +142,7 @@ export class SehatKotaStack extends Stack {
         shared: {
           api: this.api,
           bus: this.bus,
-          importsBucket: this.importsBucket,
+          buckets: { imports: this.importsBucket, receipts: this.receiptsBucket },
           tables: this.tables,
           topics: this.topics,
           topicsKey: this.topicsKey,
@@ -214,8 +217,11 @@ export class SehatKotaStack extends Stack {
     return table;
   }
 
-  /** Resident lists uploaded for import (they carry NIKs), with server access logs kept beside them. */
-  private importsBucketWithLogs(): Bucket {
+  /**
+   * The upload buckets, with server access logs kept beside them: resident lists for import (they carry NIKs)
+   * and receipts of RT fund expenses (kept as financial records: versioned, retained).
+   */
+  private uploadBuckets(): [Bucket, Bucket] {
     const locked = {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -242,11 +248,29 @@ export class SehatKotaStack extends Stack {
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
+    const receipts = new Bucket(this, 'ReceiptsBucket', {
+      ...locked,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'receipts-bucket/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      // The chair's phone PUTs the photo straight to S3 from the web form, which the API itself serves.
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: [this.api.apiEndpoint],
+          allowedHeaders: ['content-type'],
+          maxAge: 3600,
+        },
+      ],
+    });
     // Set on the template directly: Bucket's eventBridgeEnabled would add a custom-resource Lambda for it.
-    (imports.node.defaultChild as CfnBucket).notificationConfiguration = {
-      eventBridgeConfiguration: { eventBridgeEnabled: true },
-    };
-    return imports;
+    for (const bucket of [imports, receipts]) {
+      (bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+        eventBridgeConfiguration: { eventBridgeEnabled: true },
+      };
+    }
+    return [imports, receipts];
   }
 
   /** Staff accounts (no self sign-up): one group per role, `custom:rt` for an RT chair's RT. */

@@ -21,6 +21,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
 import { topicEnvVar } from '#shared/platform/notifier.ts';
+import type { BucketName } from '#shared/platform/object-store.ts';
 import { type Grants, type RouteDef, routeKey, type StaffTopic } from '#shared/platform/routes.ts';
 import type { ScheduleDef } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
@@ -28,12 +29,20 @@ import { AppFunction, type TableAccess } from './app-function.ts';
 
 /** Where import uploads land in the imports bucket; the handlers write `imports/<jobId>.csv`. */
 export const IMPORTS_PREFIX = 'imports/';
+/** Where receipts land in the receipts bucket: `receipts/<rt>/<year>/<entryId>.<ext>`. */
+export const RECEIPTS_PREFIX = 'receipts/';
+
+/** The upload buckets, each with the parameter that brings its name in, its env var and its key prefix. */
+const BUCKETS: Record<BucketName, { parameter: string; envVar: string; prefix: string }> = {
+  imports: { parameter: 'ImportsBucketName', envVar: 'IMPORTS_BUCKET', prefix: IMPORTS_PREFIX },
+  receipts: { parameter: 'ReceiptsBucketName', envVar: 'RECEIPTS_BUCKET', prefix: RECEIPTS_PREFIX },
+};
 
 /** The parent stack's pieces a capability's functions may be granted. */
 export interface SharedResources {
   api: IHttpApi;
   bus: IEventBus;
-  importsBucket: IBucket;
+  buckets: Record<BucketName, IBucket>;
   tables: Record<TableName, ITable>;
   /** Staff topics (e-mail/HTTPS subscribers), by name. */
   topics: Record<StaffTopic, ITopic>;
@@ -61,19 +70,25 @@ export class CapabilityStack extends NestedStack {
   readonly ruleFunctions = new Map<string, AppFunction>();
   readonly scheduleFunctions = new Map<string, AppFunction>();
   private readonly shared: SharedResources;
-  private readonly importsBucket?: IBucket;
+  /** The upload buckets this capability uses, imported by name. */
+  private readonly buckets: Partial<Record<BucketName, IBucket>> = {};
 
   constructor(scope: Construct, id: string, props: CapabilityStackProps) {
-    const usesImports = [...props.routes, ...props.eventRules].some((def) => def.grants.imports);
+    const defs = [...props.routes, ...props.eventRules];
+    const used = (Object.keys(BUCKETS) as BucketName[]).filter((b) =>
+      defs.some((def) => def.grants[b] || ('bucket' in def && def.bucket === b)),
+    );
     super(scope, id, {
       description: `SehatKota ${props.capability}: functions, routes and event rules`,
       // By name rather than as a cross-stack token, so the template (and cdk-nag's finding) names it plainly.
-      parameters: usesImports ? { ImportsBucketName: props.shared.importsBucket.bucketName } : undefined,
+      parameters: used.length
+        ? Object.fromEntries(used.map((b) => [BUCKETS[b].parameter, props.shared.buckets[b].bucketName]))
+        : undefined,
     });
     this.shared = props.shared;
-    if (usesImports) {
-      const name = new CfnParameter(this, 'ImportsBucketName', { type: 'String' });
-      this.importsBucket = Bucket.fromBucketName(this, 'ImportsBucket', name.valueAsString);
+    for (const b of used) {
+      const name = new CfnParameter(this, BUCKETS[b].parameter, { type: 'String' });
+      this.buckets[b] = Bucket.fromBucketName(this, `${pascalCase(b)}Bucket`, name.valueAsString);
     }
     const service = {
       POWERTOOLS_SERVICE_NAME: `sehatkota-${props.capability}`,
@@ -190,9 +205,12 @@ export class CapabilityStack extends NestedStack {
       fn.allowPublish(this.shared.topics[topic], this.shared.topicsKey, topicEnvVar(topic));
     }
     if (grants.verifyMac) fn.allowMac(this.shared.verifyMacKey, 'VERIFY_MAC_KEY_ID');
-    if (grants.imports && this.importsBucket) {
-      const action = grants.imports === 'presignPut' ? 's3:PutObject' : 's3:GetObject';
-      fn.bindObjects(this.importsBucket, 'IMPORTS_BUCKET', action, IMPORTS_PREFIX);
+    for (const b of Object.keys(BUCKETS) as BucketName[]) {
+      const access = grants[b];
+      const bucket = this.buckets[b];
+      if (!access || !bucket) continue;
+      const action = access === 'presignPut' ? 's3:PutObject' : 's3:GetObject';
+      fn.bindObjects(bucket, BUCKETS[b].envVar, action, BUCKETS[b].prefix);
     }
   }
 
@@ -200,7 +218,8 @@ export class CapabilityStack extends NestedStack {
     const { source, 'detail-type': detailType, detail } = rule.pattern;
     // S3 events reach the default bus from every EventBridge-enabled bucket in the account; only ours may start a job.
     const fromS3 = rule.bus === 'default' && source.includes('aws.s3');
-    const bucket = this.importsBucket ?? this.shared.importsBucket;
+    const which = rule.bucket ?? 'imports';
+    const bucket = this.buckets[which] ?? this.shared.buckets[which];
     const bucketFilter = fromS3 ? { bucket: { name: [bucket.bucketName] } } : undefined;
     const merged = bucketFilter || detail ? { ...detail, ...bucketFilter } : undefined;
     return { source, ...(detailType ? { detailType } : {}), ...(merged ? { detail: merged } : {}) };

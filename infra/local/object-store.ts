@@ -3,7 +3,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import type { ObjectStore } from '#shared/platform/object-store.ts';
+import type { ObjectStore, PutOptions } from '#shared/platform/object-store.ts';
+
+/** What an upload URL may pin besides the key: the file's type and length (receipts). */
+export interface Pinned {
+  type: string;
+  length: number;
+}
 
 export class FolderObjectStore implements ObjectStore {
   constructor(
@@ -18,20 +24,30 @@ export class FolderObjectStore implements ObjectStore {
     return path;
   }
 
-  sign(key: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${key}\n${expires}`).digest('hex');
+  sign(key: string, expires: number, pinned?: Pinned): string {
+    const extra = pinned ? `\n${pinned.type}\n${pinned.length}` : '';
+    return createHmac('sha256', this.secret).update(`${key}\n${expires}${extra}`).digest('hex');
   }
 
-  verify(key: string, expires: number, signature: string): boolean {
+  /** As S3 checks a presigned PUT: the signature, the expiry, and the pinned type and length if any. */
+  verify(key: string, expires: number, signature: string, pinned?: Pinned): boolean {
     if (!Number.isFinite(expires) || expires < Date.now() / 1000) return false;
-    const want = Buffer.from(this.sign(key, expires));
+    const want = Buffer.from(this.sign(key, expires, pinned));
     const got = Buffer.from(signature);
     return want.length === got.length && timingSafeEqual(want, got);
   }
 
-  async presignPut(key: string, _contentType: string, expiresInSeconds: number): Promise<string> {
+  async presignPut(
+    key: string,
+    contentType: string,
+    expiresInSeconds: number,
+    opts: PutOptions = {},
+  ): Promise<string> {
     const expires = Math.floor(Date.now() / 1000) + expiresInSeconds;
-    return `${this.baseUrl()}/dev/uploads/${key}?expires=${expires}&signature=${this.sign(key, expires)}`;
+    const pinned =
+      opts.contentLength === undefined ? undefined : { type: contentType, length: opts.contentLength };
+    const signature = this.sign(key, expires, pinned);
+    return `${this.baseUrl()}/dev/uploads/${key}?expires=${expires}${pinned ? '&pinned=1' : ''}&signature=${signature}`;
   }
 
   put(key: string, body: Buffer): void {

@@ -128,7 +128,7 @@ export class LocalServer {
       );
       return send(res, 200, this.opts.outbox.list(limit));
     }
-    if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(url, body, res);
+    if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(req, url, body, res);
     if (url.pathname === '/' && method === 'GET') return this.index(res);
 
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
@@ -213,14 +213,18 @@ export class LocalServer {
     send(res, 200, result);
   }
 
-  private upload(url: URL, body: Buffer, res: ServerResponse): void {
+  private upload(req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): void {
     const key = decode(url.pathname.slice('/dev/uploads/'.length));
     if (key === undefined) {
       send(res, 400, { message: 'Bad Request' });
       return;
     }
     const expires = Number(url.searchParams.get('expires'));
-    if (!this.opts.uploads.verify(key, expires, url.searchParams.get('signature') ?? '')) {
+    // A URL that pins the type and length is checked against what actually arrived, as S3 does.
+    const pinned = url.searchParams.has('pinned')
+      ? { type: header(req, 'content-type') ?? '', length: body.length }
+      : undefined;
+    if (!this.opts.uploads.verify(key, expires, url.searchParams.get('signature') ?? '', pinned)) {
       send(res, 403, { message: 'The upload URL is not valid or has expired' });
       return;
     }
@@ -230,7 +234,10 @@ export class LocalServer {
     this.opts.bus.dispatch({
       source: 'aws.s3',
       'detail-type': 'Object Created',
-      detail: { bucket: { name: 'local-imports' }, object: { key, size: body.length } },
+      detail: {
+        bucket: { name: key.startsWith('receipts/') ? 'local-receipts' : 'local-imports' },
+        object: { key, size: body.length },
+      },
     });
   }
 

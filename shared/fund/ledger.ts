@@ -2,7 +2,7 @@
 // entry, each request is made once by its Idempotency-Key, and the balance rule (it never goes below zero) is a
 // condition on the account item inside the very transaction that writes the entry — never a read in code.
 import { randomBytes } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FUND_ENTRY_RECORDED, FUND_SOURCE, type FundEntryRecorded } from '#events/fund.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
@@ -358,4 +358,38 @@ export async function reverseEntry(
     },
   };
   return writeEntry(entry, update, req, { guards: [guard], reason });
+}
+
+/** Where an entry's receipt is kept: receipts/<rt>/<year>/<entryId>.<ext>. */
+export const RECEIPT_TYPES = { 'image/jpeg': 'jpg', 'image/png': 'png', 'application/pdf': 'pdf' } as const;
+export type ReceiptType = keyof typeof RECEIPT_TYPES;
+export const RECEIPT_MAX_BYTES = 5 * 1024 * 1024;
+const RECEIPT_KEY = /^receipts\/(\d{10}-\d{3}-\d{3})\/(\d{4})\/([0-9a-z]{9}-[0-9a-f]{12})\.(jpg|png|pdf)$/;
+
+export const receiptKey = (rt: string, year: number, entryId: string, type: ReceiptType) =>
+  `receipts/${rt}/${year}/${entryId}.${RECEIPT_TYPES[type]}`;
+
+/**
+ * Notes on an entry that its receipt arrived (the file's key, size, when). Only this annotation is ever set on
+ * an entry; its money fields stay as written. A later upload (a better photo) replaces the annotation.
+ */
+export async function attachReceipt(key: string, size: number, at: string): Promise<boolean> {
+  const m = RECEIPT_KEY.exec(key);
+  if (!m) return false;
+  const [, rt, year, entryId, ext] = m as unknown as [string, string, string, string, string];
+  try {
+    await ddb().send(
+      new UpdateCommand({
+        TableName: T(),
+        Key: entryKey(rt, Number(year), entryId),
+        UpdateExpression: 'SET receipt = :r',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':r': { key, size, format: ext, at } },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

@@ -85,6 +85,8 @@ export interface Entry {
   recordedAt: string;
   /** Who recorded it (Cognito sub): kept for the audit trail, never shown publicly. */
   recordedBy: string;
+  /** Set when the receipt's file arrived (the only thing ever set on an entry after it was written). */
+  receipt?: { key: string; size: number; format: string; at: string };
 }
 
 export interface Account {

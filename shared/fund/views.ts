@@ -3,8 +3,9 @@
 import type { Account, Entry } from './schemas.ts';
 
 export function publicEntry(e: Entry) {
-  const { recordedBy: _who, rt: _rt, year: _year, ...shown } = e;
-  return shown;
+  const { recordedBy: _who, rt: _rt, year: _year, receipt, ...shown } = e;
+  // Whether a receipt is attached, never where the private file is.
+  return { ...shown, receipt: !!receipt };
 }
 
 export function publicAccount(a: Account) {
@@ -28,6 +29,7 @@ const CSV_COLUMNS = [
   'description',
   'vendor',
   'reverses',
+  'receipt',
 ] as const;
 
 /** RFC 4180: quoted where needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
@@ -38,6 +40,8 @@ function cell(value: unknown): string {
 }
 
 export function entriesCsv(entries: Entry[]): string {
-  const rows = entries.map((e) => CSV_COLUMNS.map((c) => cell(e[c])).join(','));
+  const rows = entries.map((e) =>
+    CSV_COLUMNS.map((c) => cell(c === 'receipt' ? (e.receipt ? 'yes' : 'no') : e[c])).join(','),
+  );
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

@@ -19,6 +19,8 @@ export interface EventRuleDef {
   pattern: EventPattern;
   handler: string;
   grants: Grants;
+  /** For S3 events: the bucket whose objects the rule is about (the stack filters on its name). */
+  bucket?: 'imports' | 'receipts';
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -61,10 +63,24 @@ export const EVENT_RULES: readonly EventRuleDef[] = [
       'detail-type': ['Object Created'],
       detail: { object: { key: [{ prefix: 'imports/' }] } },
     },
+    bucket: 'imports',
     handler: 'functions/registry/import-worker.ts',
     grants: { registry: 'readWrite', audit: 'write', imports: 'read' },
     timeoutSeconds: 900,
     memoryMb: 1769,
+  },
+  {
+    name: 'FundReceiptUploaded',
+    description: 'Mark an RT fund entry as having its receipt once the file lands in the receipts bucket',
+    bus: 'default',
+    pattern: {
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ prefix: 'receipts/' }] } },
+    },
+    bucket: 'receipts',
+    handler: 'functions/fund/receipt-uploaded.ts',
+    grants: { funds: 'readWrite' },
   },
 ];
 

@@ -8,8 +8,19 @@ import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { HttpRequest } from '@smithy/core/protocols';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 
+/** The buckets uploads go to: resident lists for import, and receipts of RT fund expenses. */
+export type BucketName = 'imports' | 'receipts';
+const BUCKET_ENV: Record<BucketName, string> = { imports: 'IMPORTS_BUCKET', receipts: 'RECEIPTS_BUCKET' };
+
+export interface PutOptions {
+  bucket?: BucketName;
+  /** Signed into the URL: an upload of any other length is refused. */
+  contentLength?: number;
+}
+
 export interface ObjectStore {
-  presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<string>;
+  /** A URL to PUT one object to; its content type (and length, when given) are signed into it. */
+  presignPut(key: string, contentType: string, expiresInSeconds: number, opts?: PutOptions): Promise<string>;
   getText(key: string): Promise<string>;
 }
 
@@ -48,6 +59,7 @@ export async function presignS3(
   key: string,
   expiresIn: number,
   signingDate?: Date,
+  signedHeaders: Record<string, string> = {},
 ): Promise<string> {
   const hostname = `${where.bucket}.s3.${where.region}.amazonaws.com`;
   const presigner = new S3RequestPresigner({
@@ -61,19 +73,30 @@ export async function presignS3(
     method,
     path: `/${key.split('/').map(encodeURIComponent).join('/')}`,
     query: { 'x-id': method === 'PUT' ? 'PutObject' : 'GetObject' },
-    headers: { host: hostname },
+    headers: { host: hostname, ...signedHeaders },
   });
   return formatUrl(await presigner.presign(request, { expiresIn, ...(signingDate ? { signingDate } : {}) }));
 }
 
 let credentials: Provider<AwsCredentialIdentity> | undefined;
-const location = (): S3Location => {
+const location = (bucket: BucketName = 'imports'): S3Location => {
   credentials ??= defaultProvider();
-  return { bucket: process.env.IMPORTS_BUCKET ?? '', region: process.env.AWS_REGION ?? '', credentials };
+  return { bucket: process.env[BUCKET_ENV[bucket]] ?? '', region: process.env.AWS_REGION ?? '', credentials };
 };
 
 const s3: ObjectStore = {
-  presignPut: (key, _contentType, expiresIn) => presignS3(location(), 'PUT', key, expiresIn),
+  presignPut: (key, contentType, expiresIn, opts = {}) =>
+    presignS3(
+      location(opts.bucket),
+      'PUT',
+      key,
+      expiresIn,
+      undefined,
+      // Receipts sign their type and length, so S3 refuses any other file than the one announced.
+      opts.contentLength === undefined
+        ? {}
+        : { 'content-type': contentType, 'content-length': String(opts.contentLength) },
+    ),
   async getText(key) {
     const response = await fetch(await presignS3(location(), 'GET', key, 300));
     if (!response.ok) throw new Error(`S3 GetObject answered ${response.status}`);

@@ -19,6 +19,8 @@ export interface Grants {
   notify?: true;
   /** Resident import uploads bucket. */
   imports?: 'presignPut' | 'read';
+  /** Receipts of RT fund expenses (private bucket): presigned PUTs only. */
+  receipts?: 'presignPut';
   /** SNS topics for staff (e-mail/HTTPS subscribers), by name. */
   topics?: readonly StaffTopic[];
   /** The KMS HMAC key that derives attestation verification codes. */
@@ -203,6 +205,13 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/fund/reverse-entry.ts',
     roles: ['city_admin', 'rt_chair'],
     grants: { funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
+  },
+  {
+    method: 'POST',
+    path: '/funds/{rt}/{year}/entries/{entryId}/receipt',
+    handler: 'functions/fund/create-receipt-upload.ts',
+    roles: ['rt_chair', 'city_admin'],
+    grants: { funds: 'read', receipts: 'presignPut' },
   },
   {
     method: 'GET',

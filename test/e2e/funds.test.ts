@@ -496,7 +496,7 @@ describe('what the public and the city see', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = res.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'entryId,recordedAt,date,kind,direction,amount,category,description,vendor,reverses',
+      'entryId,recordedAt,date,kind,direction,amount,category,description,vendor,reverses,receipt',
     );
     const acc = await account(RT_CSV.rt);
     expect(lines).toHaveLength(acc.entries.length + 1);
@@ -542,5 +542,87 @@ describe('what the public and the city see', () => {
       expect(events.map((e) => e.entryId).sort(), rt.rt).toEqual(ids);
       for (const e of events) expect(JSON.stringify(e)).not.toMatch(/\d{16}/);
     }
+  });
+});
+
+describe('receipts', () => {
+  const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+  async function uploadUrl(rt: string, entryId: string, body: unknown, as = token[rt]) {
+    return call('POST', `${fund(rt)}/entries/${entryId}/receipt`, { as, json: body });
+  }
+
+  it('gives the chair a presigned PUT; once the photo lands, the entry shows its receipt (never where it is)', async () => {
+    await allocated(RT_B.rt, 1_000_000);
+    const { entryId } = await spent(RT_B.rt, { amount: 100_000, description: 'Sabun dan ember' });
+    const before = (await account(RT_B.rt)).entries.find((e: Json) => e.entryId === entryId);
+    expect(before.receipt).toBe(false);
+
+    const res = await uploadUrl(RT_B.rt, entryId, { contentType: 'image/png', size: PNG.length });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.upload).toMatchObject({
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', 'content-length': String(PNG.length) },
+    });
+    const put = await fetch(res.body.upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: PNG,
+    });
+    expect(put.status).toBe(200);
+    await sys.bus.drain();
+
+    const after = await account(RT_B.rt);
+    const shown = after.entries.find((e: Json) => e.entryId === entryId);
+    expect(shown.receipt).toBe(true);
+    expect(JSON.stringify(after)).not.toContain('receipts/');
+    const csv = await call('GET', `${fund(RT_B.rt)}/export.csv`);
+    expect(csv.text.split('\r\n').find((l) => l.startsWith(entryId))).toMatch(/,yes$/);
+  });
+
+  it('refuses a file other than the one announced: another type or length is turned away at the upload', async () => {
+    const { entryId } = await spent(RT_B.rt, { amount: 10_000 });
+    const res = await uploadUrl(RT_B.rt, entryId, { contentType: 'image/png', size: PNG.length });
+    expect(res.status, res.text).toBe(201);
+    const bigger = await fetch(res.body.upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.concat([PNG, PNG]),
+    });
+    expect(bigger.status).toBe(403);
+    const otherType = await fetch(res.body.upload.url, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/html' },
+      body: PNG,
+    });
+    expect(otherType.status).toBe(403);
+    await sys.bus.drain();
+    expect((await account(RT_B.rt)).entries.find((e: Json) => e.entryId === entryId).receipt).toBe(false);
+  });
+
+  it('400 for a type other than JPEG, PNG or PDF, or over 5 MB; 403 for another RT; 404 for an unknown entry', async () => {
+    const { entryId } = await spent(RT_B.rt, { amount: 10_000 });
+    expect(issuePaths(await uploadUrl(RT_B.rt, entryId, { contentType: 'image/gif', size: 10 }))).toEqual([
+      'contentType',
+    ]);
+    expect(
+      issuePaths(
+        await uploadUrl(RT_B.rt, entryId, { contentType: 'application/pdf', size: 5 * 1024 * 1024 + 1 }),
+      ),
+    ).toEqual(['size']);
+    const other = await uploadUrl(RT_B.rt, entryId, { contentType: 'image/png', size: 10 }, token[RT_A.rt]);
+    expect(other.status).toBe(403);
+    const unknown = await uploadUrl(RT_B.rt, '0000000aa-000000000000', {
+      contentType: 'image/png',
+      size: 10,
+    });
+    expect(unknown.status).toBe(404);
+    const admin = await uploadUrl(
+      RT_B.rt,
+      entryId,
+      { contentType: 'application/pdf', size: 1000 },
+      token.admin,
+    );
+    expect(admin.status).toBe(201);
   });
 });

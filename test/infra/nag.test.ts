@@ -86,14 +86,17 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-KMS5',
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ImportsBucketName>/imports/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ReceiptsBucketName>/receipts/*]',
         'AwsSolutions-L1',
         'AwsSolutions-S1',
       ].sort(),
     );
   });
 
-  it('acknowledges wildcard resources only on functions granted SMS or imports', () => {
-    const granted = [...ROUTES, ...EVENT_RULES].filter((d) => d.grants.notify || d.grants.imports).length;
+  it('acknowledges wildcard resources only on functions granted SMS or an upload bucket', () => {
+    const granted = [...ROUTES, ...EVENT_RULES].filter(
+      (d) => d.grants.notify || d.grants.imports || d.grants.receipts,
+    ).length;
     const wildcards = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
     expect(wildcards).toHaveLength(granted);
   });

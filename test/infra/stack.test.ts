@@ -399,19 +399,38 @@ describe('IAM: exactly the declared grants', () => {
       expect(has(fn.actions, 'sns:'), fn.key).toBe(!!fn.grants.notify || !!fn.grants.topics?.length);
       expect(fn.env.SMS_TYPE, fn.key).toBe(fn.grants.notify ? 'Transactional' : undefined);
       expect('IMPORTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.imports);
+      expect('RECEIPTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.receipts);
       const s3 = [...fn.actions].filter((a) => a.startsWith('s3:'));
-      const want = { presignPut: ['s3:PutObject'], read: ['s3:GetObject'], none: [] }[
-        fn.grants.imports ?? 'none'
-      ];
+      const access = fn.grants.imports ?? fn.grants.receipts ?? 'none';
+      const want = { presignPut: ['s3:PutObject'], read: ['s3:GetObject'], none: [] }[access];
       expect(s3, fn.key).toEqual(want);
     }
   });
 
-  it('object grants are limited to imports/*', () => {
-    for (const fn of functions().filter((f) => f.grants.imports)) {
+  it('object grants are limited to imports/* or receipts/*, as granted', () => {
+    for (const fn of functions().filter((f) => f.grants.imports || f.grants.receipts)) {
       const s3 = fn.statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
-      for (const s of s3) expect(JSON.stringify(s.Resource), fn.key).toMatch(/\/imports\/\*"/);
+      const prefix = fn.grants.imports ? /\/imports\/\*"/ : /\/receipts\/\*"/;
+      for (const s of s3) expect(JSON.stringify(s.Resource), fn.key).toMatch(prefix);
     }
+  });
+
+  it('the receipts bucket is private, versioned, TLS only, retained, and takes PUTs from the API origin only', () => {
+    const bucket = parent.toJSON().Resources[logicalId(stack, stack.receiptsBucket)] as Resource;
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
+    });
+    const [rule] = bucket.Properties.CorsConfiguration.CorsRules;
+    expect(rule.AllowedMethods).toEqual(['PUT']);
+    expect(JSON.stringify(rule.AllowedOrigins)).toContain(logicalId(stack, stack.api));
   });
 });
 
@@ -429,8 +448,18 @@ describe('event rules', () => {
     parent.hasResourceProperties('AWS::Events::EventBus', { Name: 'sehatkota' });
   });
 
+  it('the receipts rule only matches receipts/ objects of the receipts bucket', () => {
+    const def = EVENT_RULES.find((r) => r.bucket === 'receipts')!;
+    const rule = rules().find((r) => r.Description === def.description)!;
+    expect(rule.EventPattern.detail.object).toEqual({ key: [{ prefix: 'receipts/' }] });
+    const param = rule.EventPattern.detail.bucket.name[0].Ref as string;
+    expect(nestedParameters(capabilityOf(def.handler))[param]).toEqual({
+      Ref: logicalId(stack, stack.receiptsBucket),
+    });
+  });
+
   it('the S3 rule only matches objects of the imports bucket, which sends events to EventBridge', () => {
-    const def = EVENT_RULES.find((r) => r.pattern.source.includes('aws.s3'))!;
+    const def = EVENT_RULES.find((r) => r.bucket === 'imports')!;
     const rule = rules().find((r) => r.Description === def.description)!;
     expect(rule.EventPattern.detail.object).toEqual({ key: [{ prefix: 'imports/' }] });
     const param = rule.EventPattern.detail.bucket.name[0].Ref as string;
