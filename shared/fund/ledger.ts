@@ -8,13 +8,12 @@ import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
 import { config } from '#shared/platform/config.ts';
-import { ddb } from '#shared/platform/dynamo.ts';
+import { ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, DomainError, Forbidden, IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
 import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
-import { type TransactItem, transact } from '#shared/registry/repository.ts';
 import type { Category, Entry, EntryKind } from './schemas.ts';
 
 const T = () => tableName('funds');

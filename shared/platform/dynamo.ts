@@ -5,7 +5,11 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 function makeClient(): DynamoDBDocumentClient {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
@@ -55,4 +59,21 @@ export async function queryAll(input: QueryCommandInput): Promise<Record<string,
     start = out.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/** TransactWriteItems with retries on transaction conflicts (hot aggregate items), jittered. */
+export async function transact(items: TransactItem[], attempts = 6): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+      return;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      const conflicted =
+        reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
+      if (!conflicted || attempt >= attempts) throw error;
+      // Full jitter, capped: a busy item (a fund's account) may take many rounds.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 20 * 2 ** attempt)));
+    }
+  }
 }

@@ -1,17 +1,12 @@
 // The registry's DynamoDB access: residents, their coverage timeline, RTs and the UHC/premium aggregates
 // kept in the same transaction as each change (see shared/platform/tables.ts for the key design).
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events/registry.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
-import { cancellationReasons, ddb, queryAll } from '#shared/platform/dynamo.ts';
+import { cancellationReasons, ddb, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
@@ -19,7 +14,8 @@ import { kelurahanOfRt } from './regions.ts';
 import { isActive, isEnrolled, premiumDeltas } from './rules.ts';
 import type { CoverageChange, CoveragePeriod, CurrentCoverage, NewResident, Resident } from './schemas.ts';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+// Other capabilities add their own items to the registry's transactions through these.
+export { type TransactItem, transact };
 
 export interface WriteContext {
   actor: Principal | { sub: string; roles: string[] };
@@ -99,23 +95,6 @@ export function premiumUpdate(month: string, delta: number) {
       ExpressionAttributeValues: { ':d': delta },
     },
   } satisfies TransactItem;
-}
-
-/** TransactWriteItems with retries on transaction conflicts (hot aggregate items), jittered. */
-export async function transact(items: TransactItem[], attempts = 6): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (error) {
-      const reasons = cancellationReasons(error);
-      const conflicted =
-        reasons?.includes('TransactionConflict') && !reasons.includes('ConditionalCheckFailed');
-      if (!conflicted || attempt >= attempts) throw error;
-      // Full jitter, capped: a busy item (a fund's account) may take many rounds.
-      await new Promise((r) => setTimeout(r, Math.random() * Math.min(250, 20 * 2 ** attempt)));
-    }
-  }
 }
 
 export async function getResident(nik: string): Promise<Resident | undefined> {
