@@ -1,16 +1,12 @@
 // The daily review reminder (EventBridge Scheduler at 08:00 WIB; locally `npm run job -- attestation-review`):
 // letters still pending after ATTESTATION_REVIEW_DAYS are summarised per RT to the verifiers' topic, once a day.
-import {
-  claimReminderDay,
-  dayWib,
-  pendingSince,
-  releaseReminderDay,
-} from '#shared/attestation/repository.ts';
+import { claimReminderDay, pendingSince, releaseReminderDay } from '#shared/attestation/repository.ts';
 import { config } from '#shared/platform/config.ts';
 import { eventHandler } from '#shared/platform/event-handler.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { notifier } from '#shared/platform/notifier.ts';
 import type { JobInput } from '#shared/platform/schedules.ts';
+import { dayWib } from '#shared/platform/wib.ts';
 
 export interface ReviewReminder {
   date: string;

@@ -6,9 +6,8 @@ import { publicEntry } from '#shared/fund/views.ts';
 import { Forbidden, ValidationError } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';
+import { todayWib } from '#shared/platform/wib.ts';
 import { fundParams } from './params.ts';
-
-const todayWib = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
 export const handler = httpHandler(
   { params: fundParams, body: expenseSchema },

@@ -11,6 +11,7 @@ import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, IdempotencyKeyReused, TooManyRequests } from '#shared/platform/errors.ts';
 import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { dayWib } from '#shared/platform/wib.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import {
   planCoverageChange,
@@ -30,7 +31,6 @@ import {
   codeKey,
   countUpdate,
   coverageEvent,
-  dayWib,
   event,
   T,
 } from './repository.ts';

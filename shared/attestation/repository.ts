@@ -25,9 +25,6 @@ export const codeKey = (hash: string) => ({ pk: `CODE#${hash}`, sk: 'CODE' });
 /** How often a write that lost a race (the resident changed meanwhile) is decided again. */
 export const ATTEMPTS = 5;
 
-/** The WIB calendar day of an instant, YYYY-MM-DD. */
-export const dayWib = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
-
 export function attestationItem(a: Attestation): Record<string, unknown> {
   return {
     ...attestationKey(a.id),
@@ -174,12 +171,6 @@ export async function countsByRt(month: string): Promise<RtCounts[]> {
     approved: Number(item.approved ?? 0),
     rejected: Number(item.rejected ?? 0),
   }));
-}
-
-/** What one chair issued on a WIB day. */
-export async function issuedToday(chairSub: string, day: string): Promise<number> {
-  const out = await ddb().send(new GetCommand({ TableName: T(), Key: { pk: `LIMIT#${chairSub}`, sk: day } }));
-  return Number(out.Item?.issued ?? 0);
 }
 
 export interface Verification {

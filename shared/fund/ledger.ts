@@ -8,11 +8,12 @@ import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
 import { config } from '#shared/platform/config.ts';
-import { ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { cancellationDetails, ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, DomainError, Forbidden, IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
 import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { dayWib } from '#shared/platform/wib.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import type { Category, Entry, EntryKind } from './schemas.ts';
 
@@ -125,15 +126,8 @@ async function replay(record: IdempotencyRecord<StoredResult>, requestHash: stri
   return { entry, balance: await currentBalance(entry.rt, entry.year), replayed: true };
 }
 
-type CancellationReason = { Code?: string; Item?: Record<string, { N?: string }> };
-
 /** The account item a cancellation hands back comes in DynamoDB's own form ({balance: {N: "5"}}). */
-const balanceOf = (item: CancellationReason['Item']) => Number(item?.balance?.N ?? 0);
-
-function reasonsWithItems(error: unknown): CancellationReason[] | undefined {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  return (error as Error & { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-}
+const balanceOf = (item: Record<string, { N?: string }> | undefined) => Number(item?.balance?.N ?? 0);
 
 /** The account's balance now (strongly consistent): what a reply reports after its entry was written. */
 export async function currentBalance(rt: string, year: number): Promise<number> {
@@ -199,7 +193,7 @@ async function writeEntry(
   try {
     await transact(items, CONFLICT_ATTEMPTS);
   } catch (error) {
-    const reasons = reasonsWithItems(error);
+    const reasons = cancellationDetails(error);
     if (!reasons) throw error;
     if (req.idempotency && reasons[idempotencyIndex]?.Code === 'ConditionalCheckFailed') {
       const record = await readIdempotency(req.idempotency.id);
@@ -263,8 +257,6 @@ function baseEntry(
     ...rest,
   };
 }
-
-const dayWib = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * A city allocation to an RT's fund for a year. Without an amount it is the yearly tier allocation (by

@@ -40,11 +40,20 @@ export function setDdb(client: DynamoDBDocumentClient | undefined): void {
   cached = client;
 }
 
+/**
+ * Why a transaction was cancelled, per item in the order the items were sent; `Item` is the item as it was
+ * when a condition asked for ReturnValuesOnConditionCheckFailure, in DynamoDB's own form ({balance: {N: "5"}}).
+ */
+export function cancellationDetails(
+  error: unknown,
+): { Code?: string; Item?: Record<string, { N?: string; S?: string }> }[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  return (error as Error & { CancellationReasons?: [] }).CancellationReasons ?? [];
+}
+
 /** Why a transaction was cancelled, one code per item in the order the items were sent. */
 export function cancellationReasons(error: unknown): string[] | undefined {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-  return reasons?.map((r) => r.Code ?? 'None') ?? [];
+  return cancellationDetails(error)?.map((r) => r.Code ?? 'None');
 }
 
 /** Every item a Query matches, page after page (for partitions known to be small). */

@@ -1,5 +1,6 @@
 // The registry's field schemas (zod mini, to keep bundles small) shared by its handlers.
 import * as z from 'zod/mini';
+import { todayWib } from '#shared/platform/wib.ts';
 import { parseNik } from './nik.ts';
 import { RT_CODE } from './regions.ts';
 
@@ -33,7 +34,7 @@ export const isoDate = () =>
 export const birthDateSchema = isoDate().check(
   z.refine((s) => s >= '1900-01-01', 'is before 1900'),
   // Today in WIB: a baby born this morning in Jambi is not "in the future" while it is still yesterday in UTC.
-  z.refine((s) => s <= new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10), 'is in the future'),
+  z.refine((s) => s <= todayWib(), 'is in the future'),
 );
 
 export const rtSchema = text().check(

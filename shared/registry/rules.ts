@@ -1,5 +1,6 @@
 // Pure coverage rules: what a coverage state counts towards (UHC, the city's premium bill) and how a
 // change moves those counts. No I/O here.
+import { monthWib } from '#shared/platform/wib.ts';
 import type { CoverageStatus, CurrentCoverage, Resident, Scheme } from './schemas.ts';
 
 export interface CoverageState {
@@ -27,9 +28,7 @@ export function uhcContribution(c: CoverageState | null | undefined): UhcCounts 
 }
 
 /** Months are calendar months in WIB (UTC+7, no daylight saving). */
-export function monthWib(iso: string): string {
-  return new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 7);
-}
+export { monthWib };
 
 export function addMonths(month: string, n: number): string {
   const [y, m] = month.split('-').map(Number) as [number, number];

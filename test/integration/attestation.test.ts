@@ -21,7 +21,6 @@ import {
   auditTrail,
   claimReminderDay,
   countsByRt,
-  dayWib,
   getAttestation,
   listAttestations,
   pendingSince,
@@ -42,6 +41,7 @@ import {
 import { idempotencyId, requestHash } from '../../shared/platform/idempotency.ts';
 import { localMacKey, setMacKey } from '../../shared/platform/mac.ts';
 import { TABLES, type TableName, tableName } from '../../shared/platform/tables.ts';
+import { dayWib } from '../../shared/platform/wib.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import { createResident, getResident, putRt, type RtRecord } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';

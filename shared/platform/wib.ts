@@ -1,0 +1,12 @@
+// The city's calendar: WIB (Asia/Jakarta, UTC+7, no daylight saving). Times are stored in UTC; days and months
+// are counted in WIB, so a payment at 23:30 UTC on the 31st belongs to the 1st in Jambi.
+const WIB_MS = 7 * 3600_000;
+
+/** The WIB calendar day of an instant, YYYY-MM-DD. */
+export const dayWib = (iso: string): string => new Date(Date.parse(iso) + WIB_MS).toISOString().slice(0, 10);
+
+/** The WIB calendar month of an instant, YYYY-MM. */
+export const monthWib = (iso: string): string => new Date(Date.parse(iso) + WIB_MS).toISOString().slice(0, 7);
+
+/** Today in WIB, YYYY-MM-DD. */
+export const todayWib = (): string => new Date(Date.now() + WIB_MS).toISOString().slice(0, 10);
