@@ -1,17 +1,13 @@
 // Local mode's EventBridge: routes each event by the same rules as the CDK stack (event-rules.ts) to the
 // same handler modules, after the publisher's request has returned, retrying failures as Lambda would.
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { AppEvent, EventBus } from '#shared/platform/bus.ts';
 import { EVENT_RULES, matches } from '#shared/platform/event-rules.ts';
 import { lambdaContext } from './lambda-context.ts';
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+import { handlerOf } from './modules.ts';
 
 export class InProcessBus implements EventBus {
   private readonly pending = new Set<Promise<void>>();
-  private readonly modules = new Map<string, Promise<Handler>>();
   readonly delivered: { rule: string; detailType: string; ok: boolean }[] = [];
 
   constructor(
@@ -51,11 +47,7 @@ export class InProcessBus implements EventBus {
     event: unknown,
     timeoutSeconds = 30,
   ): Promise<void> {
-    let loaded = this.modules.get(handlerFile);
-    if (!loaded) {
-      loaded = import(pathToFileURL(join(this.root, handlerFile)).href).then((m) => m.handler as Handler);
-      this.modules.set(handlerFile, loaded);
-    }
+    const loaded = handlerOf(this.root, handlerFile);
     await new Promise((r) => setImmediate(r));
     // An asynchronous Lambda invocation is tried three times in all.
     for (let attempt = 1; attempt <= 3; attempt++) {

@@ -1,5 +1,6 @@
 // Generated, structurally valid demo data: RTs in the city's kelurahan and residents with NIKs, KK
 // numbers, mixed sex and ages, schemes and statuses. Deterministic for a given seed.
+import type { NewUnit } from '#shared/incident/schemas.ts';
 import { makeNik } from '#shared/registry/nik.ts';
 import { KELURAHAN } from '#shared/registry/regions.ts';
 import type { RtRecord } from '#shared/registry/repository.ts';
@@ -197,4 +198,29 @@ export function toCsv(rows: readonly DemoResident[]): string {
       .join(','),
   );
   return `${header}\n${lines.join('\n')}\n`;
+}
+
+/** The call centre's demo units around Kota Jambi (about -1.61, 103.61), with made-up numbers. */
+export function demoUnits(count = 12, seed = 11): NewUnit[] {
+  const rand = prng(seed);
+  const kinds = ['AMBULANCE', 'AMBULANCE', 'FIRE', 'POLICE', 'RESCUE', 'AMBULANCE'] as const;
+  const names = { AMBULANCE: 'Ambulans', FIRE: 'Damkar', POLICE: 'Polisi', RESCUE: 'Basarnas' };
+  const prefix = { AMBULANCE: 'AMB', FIRE: 'DMK', POLICE: 'POL', RESCUE: 'SAR' };
+  const seen: Record<string, number> = {};
+  return Array.from({ length: count }, (_, i) => {
+    const kind = kinds[i % kinds.length]!;
+    const n = (seen[kind] = (seen[kind] ?? 0) + 1);
+    const kel = KELURAHAN[i % KELURAHAN.length]!;
+    return {
+      id: `${prefix[kind]}-${String(n).padStart(2, '0')}`,
+      name: `${names[kind]} ${kel.name} ${n}`,
+      kind,
+      phone: `+62811740${String(1000 + i).padStart(4, '0')}`,
+      location: {
+        lat: Math.round((-1.61 + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
+        lon: Math.round((103.61 + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
+      },
+      kelurahan: kel.code,
+    };
+  });
 }

@@ -13,12 +13,17 @@ export const devTokenRequest = z
   .object({
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     rt: z.optional(z.string().check(z.regex(RT_CODE, 'must be an RT code such as 1571011012-003-012'))),
+    unit: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{2,40}$/, 'must be a unit id such as AMB-01'))),
     sub: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   })
   .check(
     z.refine((r) => r.role !== 'rt_chair' || !!r.rt, {
       path: ['rt'],
       message: 'is required for the rt_chair role',
+    }),
+    z.refine((r) => r.role !== 'responder' || !!r.unit, {
+      path: ['unit'],
+      message: 'is required for the responder role',
     }),
   );
 
@@ -30,10 +35,11 @@ export class DevTokens {
   }
 
   async issue(req: z.infer<typeof devTokenRequest>): Promise<string> {
-    const sub = req.sub ?? `dev-${req.role}${req.rt ? `-${req.rt}` : ''}`;
+    const sub = req.sub ?? `dev-${req.role}${req.rt ? `-${req.rt}` : ''}${req.unit ? `-${req.unit}` : ''}`;
     return new SignJWT({
       'cognito:groups': [req.role],
       ...(req.rt ? { 'custom:rt': req.rt } : {}),
+      ...(req.unit ? { 'custom:unit': req.unit } : {}),
       token_use: 'id',
       'cognito:username': sub,
     })

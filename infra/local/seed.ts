@@ -1,11 +1,13 @@
 // Seeds local mode's demo data once: the RTs and 500 residents (through the real import), then a few
-// coverage changes through the real domain so histories, the outbox and the aggregates have something.
+// coverage changes through the real domain so histories, the outbox and the aggregates have something; and
+// the 112 call centre's units, available.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { runImport } from '#shared/registry/import.ts';
 import { changeCoverage, putRt } from '#shared/registry/repository.ts';
-import { demoResidents, demoRts, toCsv } from './demo-data.ts';
+import { demoResidents, demoRts, demoUnits, toCsv } from './demo-data.ts';
 
 const MARKER = { pk: 'SEED', sk: 'DEMO' };
 const SEED_ACTOR = { sub: 'seed', roles: ['city_admin'] };
@@ -31,6 +33,12 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
       { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'Warga miskin, ditetapkan PBI APBD', source: 'MANUAL' },
       { actor: SEED_ACTOR, requestId: `seed-${p.nik.slice(-4)}`, now: new Date().toISOString() },
     );
+  }
+  const operator = { sub: 'seed', roles: ['operator'] };
+  for (const unit of demoUnits()) {
+    const ctx = { actor: operator, requestId: `seed-${unit.id}`, now };
+    await createUnit(unit, ctx);
+    await setUnitStatus(unit.id, 'AVAILABLE', undefined, ctx);
   }
   await ddb().send(
     new PutCommand({

@@ -1,6 +1,6 @@
 // The local server: serves every route of the route table by turning each request into the API Gateway
 // HTTP API (payload 2.0) event the very same handler module gets in Lambda, after verifying the bearer
-// token as the JWT authorizer would. Adds the local-only routes: /auth/dev-token, /dev/outbox, /dev/uploads.
+// token as the JWT authorizer would. Adds the local-only routes: /auth/dev-token, /dev/outbox, /dev/uploads, /dev/dead-letters.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { type DevTokens, devTokenRequest } from './dev-token.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { FolderObjectStore } from './object-store.ts';
 import type { Outbox } from './outbox.ts';
+import type { InProcessQueue } from './queue.ts';
 
 // API Gateway's own limit on a request body.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -62,6 +63,7 @@ export interface LocalServerOptions {
   tokens: DevTokens;
   outbox: Outbox;
   bus: InProcessBus;
+  queue: InProcessQueue;
   uploads: FolderObjectStore;
   log?: (line: string) => void;
 }
@@ -127,6 +129,9 @@ export class LocalServer {
         Math.min(1000, Math.trunc(Number(url.searchParams.get('limit') ?? 100)) || 100),
       );
       return send(res, 200, this.opts.outbox.list(limit));
+    }
+    if (url.pathname === '/dev/dead-letters' && method === 'GET') {
+      return send(res, 200, this.opts.queue.deadLetters);
     }
     if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(req, url, body, res);
     if (url.pathname === '/' && method === 'GET') return this.index(res);

@@ -10,13 +10,17 @@ import { logger } from '#shared/platform/logger.ts';
 import { localMacKey, setMacKey } from '#shared/platform/mac.ts';
 import { setNotifier } from '#shared/platform/notifier.ts';
 import { setObjectStore } from '#shared/platform/object-store.ts';
+import { setQueue } from '#shared/platform/queues.ts';
+import { setTimers } from '#shared/platform/timers.ts';
 import { InProcessBus } from './bus.ts';
 import { DevTokens } from './dev-token.ts';
 import { createTables, type DynamoLocal, startDynamoLocal } from './dynamodb-local.ts';
 import { FolderObjectStore } from './object-store.ts';
 import { Outbox } from './outbox.ts';
+import { InProcessQueue } from './queue.ts';
 import { isSeeded, seedDemoData } from './seed.ts';
 import { LocalServer } from './server.ts';
+import { LocalTimers } from './timers.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Written into the data folder while a server runs on it, so `npm run job` can find it. */
@@ -30,6 +34,10 @@ export interface LocalSystemOptions {
   /** An already running DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
   quiet?: boolean;
+  /** 'manual': timers wait for `timers.runDue()` (tests); 'real' (default): they fire on time. */
+  timers?: 'real' | 'manual';
+  /** Wait before a failed queue message is delivered again (default 500 ms; SQS waits its visibility timeout). */
+  queueRetryMs?: number;
 }
 
 export interface LocalSystem {
@@ -37,6 +45,8 @@ export interface LocalSystem {
   dynamoEndpoint: string;
   outbox: Outbox;
   bus: InProcessBus;
+  queue: InProcessQueue;
+  timers: LocalTimers;
   tokens: DevTokens;
   seeded?: { rts: number; residents: number };
   stop(): Promise<void>;
@@ -76,6 +86,8 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     const key = secret(opts.dataDir);
     const outbox = new Outbox(opts.dataDir ? join(opts.dataDir, 'outbox.jsonl') : undefined, !opts.quiet);
     const bus = new InProcessBus(ROOT, log);
+    const queue = new InProcessQueue(ROOT, log, opts.queueRetryMs);
+    const timers = new LocalTimers(ROOT, opts.timers ?? 'real', log);
     let server: LocalServer | undefined;
     const uploads = new FolderObjectStore(
       join(opts.dataDir ?? join(ROOT, '.data', 'tmp'), 'uploads'),
@@ -84,6 +96,8 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     );
     setNotifier(outbox);
     setEventBus(bus);
+    setQueue(queue);
+    setTimers(timers);
     // Kept in .data/ with the dev secret, so a letter's QR code stays valid across restarts.
     setMacKey(localMacKey(`verify:${key}`));
     setObjectStore(uploads);
@@ -93,7 +107,16 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
       seeded = await seedDemoData();
       await bus.drain();
     }
-    server = new LocalServer({ root: ROOT, port: opts.port ?? 3000, tokens, outbox, bus, uploads, log });
+    server = new LocalServer({
+      root: ROOT,
+      port: opts.port ?? 3000,
+      tokens,
+      outbox,
+      bus,
+      queue,
+      uploads,
+      log,
+    });
     const url = await server.listen();
     const serverFile = opts.dataDir ? join(opts.dataDir, SERVER_FILE) : undefined;
     if (serverFile && opts.port !== 0) writeFileSync(serverFile, JSON.stringify({ url, pid: process.pid }));
@@ -102,11 +125,15 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
       dynamoEndpoint: endpoint,
       outbox,
       bus,
+      queue,
+      timers,
       tokens,
       ...(seeded ? { seeded } : {}),
       async stop() {
         if (serverFile && opts.port !== 0) rmSync(serverFile, { force: true });
         await server?.close();
+        await timers.stop();
+        await queue.drain();
         await bus.drain();
         await dynamo?.stop();
       },

@@ -2,6 +2,7 @@
 // review status, when and by which RT it was issued, and the resident's masked name; never a NIK.
 // No script, no external resources. It imports only the region table, so the public function stays
 // small; the letter borrows its HTML helpers from here.
+import { escapeHtml } from '#shared/platform/html.ts';
 import { kelurahanName, RT_CODE } from '#shared/registry/regions.ts';
 
 export type AttestationStatus = 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED';
@@ -19,18 +20,7 @@ export type VerifyResult =
     }
   | { valid: false };
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text safe in HTML element content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
+export { escapeHtml };
 
 const BULAN = [
   'Januari',

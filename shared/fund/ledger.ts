@@ -1,7 +1,6 @@
 // The RT fund ledger's writes, after TigerBeetle: entries are immutable, a mistake is corrected by a reversal
 // entry, each request is made once by its Idempotency-Key, and the balance rule (it never goes below zero) is a
 // condition on the account item inside the very transaction that writes the entry — never a read in code.
-import { randomBytes } from 'node:crypto';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FUND_ENTRY_RECORDED, FUND_SOURCE, type FundEntryRecorded } from '#events/fund.ts';
 import { auditPut } from '#shared/platform/audit.ts';
@@ -10,7 +9,12 @@ import { publishEvents } from '#shared/platform/bus.ts';
 import { config } from '#shared/platform/config.ts';
 import { cancellationDetails, ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, DomainError, Forbidden, IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
-import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
+import {
+  type IdempotencyRecord,
+  idempotencyPut,
+  readIdempotencyRecord,
+} from '#shared/platform/idempotency.ts';
+import { timeOrderedId } from '#shared/platform/ids.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { dayWib } from '#shared/platform/wib.ts';
@@ -35,9 +39,7 @@ export class InsufficientFunds extends DomainError {
 }
 
 /** Time-ordered ids: the entries' sort key lists them by when they were recorded. */
-export function newEntryId(now = Date.now()): string {
-  return `${now.toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`;
-}
+export const newEntryId = timeOrderedId;
 
 /** The yearly amount for an RT by households: more than 100, 60 to 100, fewer than 60. */
 export function tierAmount(households: number): number {
@@ -111,13 +113,6 @@ function accountUpdate(
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
     },
   } satisfies TransactItem;
-}
-
-async function readIdempotency(id: string) {
-  const out = await ddb().send(
-    new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }),
-  );
-  return out.Item as (IdempotencyRecord<StoredResult> & Record<string, unknown>) | undefined;
 }
 
 async function replay(record: IdempotencyRecord<StoredResult>, requestHash: string): Promise<Written> {
@@ -196,7 +191,7 @@ async function writeEntry(
     const reasons = cancellationDetails(error);
     if (!reasons) throw error;
     if (req.idempotency && reasons[idempotencyIndex]?.Code === 'ConditionalCheckFailed') {
-      const record = await readIdempotency(req.idempotency.id);
+      const record = await readIdempotencyRecord<StoredResult>(req.idempotency.id);
       if (record) return replay(record, req.idempotency.requestHash);
     }
     // A second reversal is a 409 whatever the balance says: the guard is checked before the balance rule.

@@ -10,6 +10,8 @@ export interface Principal {
   roles: Role[];
   /** The RT an rt_chair answers for (`custom:rt`). */
   rt?: string;
+  /** The unit a responder crews (`custom:unit`). */
+  unit?: string;
 }
 
 /** HTTP API flattens array claims into "[a b]"; Cognito sends them as arrays elsewhere. */
@@ -37,7 +39,13 @@ export function principalFromEvent(
   if (!claims || typeof claims.sub !== 'string') return null;
   const roles = parseGroups(claims['cognito:groups']).filter(isRole);
   const rt = claims['custom:rt'];
-  return { sub: claims.sub, roles, ...(typeof rt === 'string' && rt ? { rt } : {}) };
+  const unit = claims['custom:unit'];
+  return {
+    sub: claims.sub,
+    roles,
+    ...(typeof rt === 'string' && rt ? { rt } : {}),
+    ...(typeof unit === 'string' && unit ? { unit } : {}),
+  };
 }
 
 /** Checks the caller against the route table's roles for this routeKey; returns the principal. */

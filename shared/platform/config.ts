@@ -25,6 +25,13 @@ const schema = z.object({
   FUND_CHAIR_REVERSAL_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 30),
   /** Days an attestation may wait for review before verifiers are reminded daily. */
   ATTESTATION_REVIEW_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 14),
+  /** Seconds a dispatched unit has to acknowledge its 112 alert before the next unit is sent. */
+  ACK_TIMEOUT_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(5), z.maximum(900)), 60),
+  /** Missed alerts on one incident after which supervisors are told no unit is responding (and it stops). */
+  INCIDENT_MAX_MISSES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(10)), 2),
+  /** A report from the same caller within these minutes and metres is linked to the open incident. */
+  INCIDENT_LINK_MINUTES: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(120)), 10),
+  INCIDENT_LINK_METERS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 300),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -2,8 +2,10 @@
 // record commit together or not at all (one write instead of Powertools' put-then-update pair). A replay
 // finds the record and answers the same; the same key with another body is refused (422).
 import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Principal } from './auth.ts';
+import { ddb } from './dynamo.ts';
 import { ValidationError } from './errors.ts';
 import { tableName } from './tables.ts';
 
@@ -65,4 +67,12 @@ export function idempotencyPut<R>(record: IdempotencyRecord<R>, ttlDays: number)
       ConditionExpression: 'attribute_not_exists(id)',
     },
   };
+}
+
+/** The record a key left, read strongly consistent (a replay right after the first request must find it). */
+export async function readIdempotencyRecord<R>(id: string): Promise<IdempotencyRecord<R> | undefined> {
+  const out = await ddb().send(
+    new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }),
+  );
+  return out.Item as IdempotencyRecord<R> | undefined;
 }

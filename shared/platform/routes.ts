@@ -1,7 +1,9 @@
 // The one route table: every HTTP route once, with its handler file and the roles it admits.
 // The CDK stack builds one function per route from it, the local server serves it, and the auth
 // middleware reads each route's roles from it by routeKey — so the three cannot drift.
+import type { QueueName } from './queues.ts';
 import type { Role } from './roles.ts';
+import type { TimerName } from './timers.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -10,6 +12,7 @@ export interface Grants {
   registry?: 'read' | 'readWrite';
   attestations?: 'read' | 'readWrite';
   funds?: 'read' | 'readWrite';
+  incidents?: 'read' | 'readWrite';
   /** Append records (in transactions), or also read an entity's trail. */
   audit?: 'write' | 'read' | 'readWrite';
   idempotency?: true;
@@ -25,12 +28,24 @@ export interface Grants {
   topics?: readonly StaffTopic[];
   /** The KMS HMAC key that derives attestation verification codes. */
   verifyMac?: true;
+  /** Send messages to these queues (shared/platform/queues.ts). */
+  queues?: readonly QueueName[];
+  /** Start and cancel these one-time timers (shared/platform/timers.ts). */
+  timers?: readonly TimerName[];
   /** Static files copied beside the bundle (folder relative to the repository root). */
   assets?: string;
 }
 
 /** Staff topics: each is an SNS topic in AWS and a channel of the dev outbox locally. */
-export const STAFF_TOPICS = ['verifiers'] as const;
+export const STAFF_TOPICS = [
+  'verifiers',
+  // The 112 call centre: supervisors (misses, no unit responding) and one topic of responders per unit kind.
+  'supervisors',
+  'responders_ambulance',
+  'responders_fire',
+  'responders_police',
+  'responders_rescue',
+] as const;
 export type StaffTopic = (typeof STAFF_TOPICS)[number];
 
 export interface RouteDef {
@@ -233,6 +248,97 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/fund/list-funds.ts',
     roles: ['city_admin'],
     grants: { funds: 'read' },
+  },
+  // The 112 call centre: units, incidents, nearest-unit dispatch, acknowledgement, the lifecycle, statistics.
+  {
+    method: 'POST',
+    path: '/units',
+    handler: 'functions/incident/create-unit.ts',
+    roles: ['city_admin'],
+    grants: { incidents: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/units',
+    handler: 'functions/incident/list-units.ts',
+    roles: ['operator', 'city_admin'],
+    grants: { incidents: 'read' },
+  },
+  {
+    method: 'PUT',
+    path: '/units/{id}/status',
+    handler: 'functions/incident/set-unit-status.ts',
+    roles: ['operator', 'responder'],
+    grants: { incidents: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'POST',
+    path: '/incidents',
+    handler: 'functions/incident/report-incident.ts',
+    roles: ['operator'],
+    grants: {
+      incidents: 'readWrite',
+      registry: 'read',
+      idempotency: true,
+      queues: ['alerts'],
+      timers: ['ack-timeout'],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/incidents',
+    handler: 'functions/incident/list-incidents.ts',
+    roles: ['operator', 'city_admin'],
+    grants: { incidents: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/incidents/stats',
+    handler: 'functions/incident/incident-stats.ts',
+    roles: ['operator', 'city_admin'],
+    grants: { incidents: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/incidents/{id}',
+    handler: 'functions/incident/get-incident.ts',
+    roles: ['operator', 'city_admin', 'responder'],
+    grants: { incidents: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/incidents/{id}/dispatch',
+    handler: 'functions/incident/dispatch-incident.ts',
+    roles: ['operator'],
+    grants: { incidents: 'readWrite', registry: 'read', queues: ['alerts'], timers: ['ack-timeout'] },
+  },
+  {
+    method: 'POST',
+    path: '/incidents/{id}/ack',
+    handler: 'functions/incident/ack-incident.ts',
+    roles: ['responder'],
+    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
+  },
+  {
+    method: 'POST',
+    path: '/incidents/{id}/status',
+    handler: 'functions/incident/change-incident-status.ts',
+    roles: ['operator', 'responder'],
+    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
+  },
+  {
+    method: 'GET',
+    path: '/a/{token}',
+    handler: 'functions/incident/ack-page.ts',
+    roles: 'public',
+    grants: { incidents: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/a/{token}',
+    handler: 'functions/incident/ack-by-link.ts',
+    roles: 'public',
+    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
   },
   // The RT chair's web form, served from the API's own origin.
   {

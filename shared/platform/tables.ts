@@ -74,6 +74,28 @@ export const TABLES = {
     indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
   },
   /**
+   * incidents — the 112 call centre: units, incidents, each unit's assignment to an incident (its own status,
+   * apart from the incident's), the incident's timeline, and the acknowledgement links sent to responders.
+   *  every unit (Query; a city has hundreds at most) .. pk UNITS                sk <unitId>
+   *  available units of a kind (Query gsi1, sparse) ... gsi1pk AVAIL#<kind>      gsi1sk <unitId>
+   *  an incident, its assignments and timeline (Query)  pk INC#<id>             sk INC | ASG#<nn> | T#<iso>#<seq>
+   *  open incidents, oldest first (Query gsi1, sparse)  gsi1pk OPEN             gsi1sk <reportedAt>#<id>
+   *  incidents reported in a WIB month (Query gsi2) ... gsi2pk MONTH#<YYYY-MM>  gsi2sk <reportedAt>#<id>
+   *  a caller's recent reports (Query, consistent) .... pk CALLER#<sha256(phone)> sk <reportedAt>#<id> (TTL)
+   *  an acknowledgement link (GetItem) ................ pk ACK#<token>          sk ACK (TTL)
+   *  the yearly incident number (UpdateItem ADD) ...... pk COUNTER              sk 112#<year>
+   */
+  incidents: {
+    envVar: 'TABLE_INCIDENTS',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+      { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+    ],
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * audit — who did what, when and why, for every state change.
    *  trail of one entity, oldest first (Query) ........ pk <entity>#<id>        sk <iso time>#<request id>
    *  everything one actor did (Query gsi1) ............ gsi1pk ACTOR#<sub>      gsi1sk <iso time>

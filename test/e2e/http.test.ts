@@ -101,7 +101,12 @@ beforeAll(async () => {
   sys = await startLocalSystem({ port: 0, quiet: true, dynamoEndpoint, seed: true });
   for (const role of ROLES) {
     const res = await call('POST', '/auth/dev-token', {
-      json: role === 'rt_chair' ? { role, rt: RT_A.rt } : { role },
+      json:
+        role === 'rt_chair'
+          ? { role, rt: RT_A.rt }
+          : role === 'responder'
+            ? { role, unit: 'AMB-TEST' }
+            : { role },
     });
     expect(res.status, res.text).toBe(200);
     token[role] = res.body.token;

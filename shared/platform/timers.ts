@@ -1,0 +1,111 @@
+// One-time timers (an acknowledgement window): EventBridge Scheduler one-time schedules in AWS, which invoke
+// the timer's handler with the payload at the given time and delete themselves; local mode swaps in timers
+// that call the very same handler module. A timer's handler must check state itself: a cancelled timer may
+// still fire (cancelling is best effort), and Scheduler may deliver twice.
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { logger } from './logger.ts';
+import type { Grants } from './routes.ts';
+
+export const TIMER_NAMES = ['ack-timeout'] as const;
+export type TimerName = (typeof TIMER_NAMES)[number];
+
+export interface TimerDef {
+  name: TimerName;
+  description: string;
+  /** Gets the payload the timer was started with. */
+  handler: string;
+  grants: Grants;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+export const TIMERS: readonly TimerDef[] = [
+  {
+    name: 'ack-timeout',
+    description:
+      'A 112 alert nobody acknowledged in time: mark it missed, take the unit offline, send the next',
+    handler: 'functions/incident/ack-timeout.ts',
+    grants: {
+      incidents: 'readWrite',
+      registry: 'read',
+      audit: 'write',
+      queues: ['alerts'],
+      timers: ['ack-timeout'],
+    },
+  },
+];
+
+/** Environment of a function that starts timers: the target's ARN per timer, and one role and group for all. */
+export const timerTargetEnvVar = (timer: TimerName) => `TIMER_${timer.toUpperCase().replace(/-/g, '_')}_ARN`;
+export const TIMER_ROLE_ENV = 'TIMER_ROLE_ARN';
+export const TIMER_GROUP_ENV = 'TIMER_GROUP';
+
+export interface Timers {
+  /** Calls the timer's handler with `payload` at `at`; `id` names it (letters, digits, - _ .; ≤ 50). */
+  start(timer: TimerName, id: string, at: Date, payload: unknown): Promise<void>;
+  /** Best effort: the timer may still fire. */
+  cancel(timer: TimerName, id: string): Promise<void>;
+}
+
+let client: SchedulerClient | undefined;
+const scheduleName = (timer: TimerName, id: string) => `${timer}-${id}`.slice(0, 64);
+
+const scheduler: Timers = {
+  async start(timer, id, at, payload) {
+    client ??= new SchedulerClient({});
+    try {
+      await client.send(
+        new CreateScheduleCommand({
+          Name: scheduleName(timer, id),
+          GroupName: process.env[TIMER_GROUP_ENV],
+          // Whole seconds, UTC: at(yyyy-mm-ddThh:mm:ss).
+          ScheduleExpression: `at(${new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().slice(0, 19)})`,
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: process.env[timerTargetEnvVar(timer)],
+            RoleArn: process.env[TIMER_ROLE_ENV],
+            Input: JSON.stringify(payload),
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
+          },
+        }),
+      );
+    } catch (error) {
+      // The same timer started twice (a retried request): the first one stands.
+      if (error instanceof ConflictException) return;
+      throw error;
+    }
+  },
+  async cancel(timer, id) {
+    client ??= new SchedulerClient({});
+    try {
+      await client.send(
+        new DeleteScheduleCommand({ Name: scheduleName(timer, id), GroupName: process.env[TIMER_GROUP_ENV] }),
+      );
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return;
+      logger.warn('timer not cancelled; its handler will find nothing to do', { timer, error });
+    }
+  },
+};
+
+let override: Timers | undefined;
+
+export function setTimers(timers: Timers | undefined): void {
+  override = timers;
+}
+
+export function timers(): Timers {
+  return override ?? scheduler;
+}
+
+export function findTimer(name: string): TimerDef | undefined {
+  return TIMERS.find((t) => t.name === name);
+}
