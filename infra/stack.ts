@@ -1,6 +1,6 @@
 // The SehatKota stack: what every capability shares (tables, event bus, user pool, HTTP API, imports bucket),
-// and one nested stack per capability with its functions, routes and event rules, all built from the contracts
-// in shared/platform (ROUTES, EVENT_RULES, TABLES, ROLES).
+// and one nested stack per capability with its functions, routes, event rules, schedules, queues and timers, all
+// built from the contracts in shared/platform (ROUTES, EVENT_RULES, SCHEDULES, QUEUES, TIMERS, TABLES, ROLES).
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -34,10 +34,18 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
+import { QUEUES, type QueueDef } from '#shared/platform/queues.ts';
 import { ROLES } from '#shared/platform/roles.ts';
-import { ROUTES, type RouteDef, STAFF_TOPICS, type StaffTopic } from '#shared/platform/routes.ts';
+import {
+  type Grants,
+  ROUTES,
+  type RouteDef,
+  STAFF_TOPICS,
+  type StaffTopic,
+} from '#shared/platform/routes.ts';
 import { SCHEDULES, type ScheduleDef } from '#shared/platform/schedules.ts';
 import { type KeyDef, TABLES, type TableDef, type TableName } from '#shared/platform/tables.ts';
+import { TIMERS, type TimerDef } from '#shared/platform/timers.ts';
 import { LOG_RETENTION } from './constructs/app-function.ts';
 import { CapabilityStack, IMPORTS_PREFIX, pascalCase } from './constructs/capability-stack.ts';
 
@@ -51,6 +59,8 @@ export interface SehatKotaStackProps extends StackProps {
   routes?: readonly RouteDef[];
   eventRules?: readonly EventRuleDef[];
   schedules?: readonly ScheduleDef[];
+  queues?: readonly QueueDef[];
+  timers?: readonly TimerDef[];
   /** Prefix of the Cognito sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
   authDomainPrefix?: string;
 }
@@ -126,12 +136,16 @@ export class SehatKotaStack extends Stack {
     const routes = props.routes ?? ROUTES;
     const eventRules = props.eventRules ?? EVENT_RULES;
     const schedules = props.schedules ?? SCHEDULES;
+    const queues = props.queues ?? QUEUES;
+    const timers = props.timers ?? TIMERS;
     const webEnvironment = {
       AUTH_MODE: 'cognito',
       COGNITO_DOMAIN: this.authDomain.baseUrl(),
       COGNITO_CLIENT_ID: this.webFormClient.userPoolClientId,
     };
-    const names = new Set([...routes, ...eventRules, ...schedules].map((def) => capabilityOf(def.handler)));
+    const defs = [...routes, ...eventRules, ...schedules, ...queues, ...timers];
+    checkQueuesAndTimers(defs, queues, timers);
+    const names = new Set(defs.map((def) => capabilityOf(def.handler)));
     for (const capability of names) {
       const ofCapability = (def: { handler: string }) => capabilityOf(def.handler) === capability;
       const nested = new CapabilityStack(this, pascalCase(capability), {
@@ -139,6 +153,8 @@ export class SehatKotaStack extends Stack {
         routes: routes.filter(ofCapability),
         eventRules: eventRules.filter(ofCapability),
         schedules: schedules.filter(ofCapability),
+        queues: queues.filter(ofCapability),
+        timers: timers.filter(ofCapability),
         shared: {
           api: this.api,
           bus: this.bus,
@@ -161,10 +177,12 @@ export class SehatKotaStack extends Stack {
       value: `${this.apiStage.url}rt/`,
       description: "The RT chairs' web form",
     });
-    new CfnOutput(this, 'VerifiersTopicArn', {
-      value: this.topics.verifiers.topicArn,
-      description: 'Subscribe the Dinas Sosial verifiers (e-mail) to their daily review reminder',
-    });
+    for (const topic of STAFF_TOPICS) {
+      new CfnOutput(this, `${pascalCase(topic)}TopicArn`, {
+        value: this.topics[topic].topicArn,
+        description: TOPIC_SUBSCRIBERS[topic],
+      });
+    }
   }
 
   /** Staff topics, encrypted with their own key, published to over TLS only. */
@@ -273,14 +291,20 @@ export class SehatKotaStack extends Stack {
     return [imports, receipts];
   }
 
-  /** Staff accounts (no self sign-up): one group per role, `custom:rt` for an RT chair's RT. */
+  /**
+   * Staff accounts (no self sign-up): one group per role, `custom:rt` for an RT chair's RT and `custom:unit`
+   * for a responder's unit, both set by admins only.
+   */
   private users(): [UserPool, UserPoolClient, UserPoolClient] {
     const pool = new UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
-      customAttributes: { rt: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
+      customAttributes: {
+        rt: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        unit: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -315,7 +339,8 @@ export class SehatKotaStack extends Stack {
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
-      // Users must not change their own custom:rt (it decides whose residents they see); only admins set it.
+      // Users must not change their own custom:rt or custom:unit (they decide whose residents a user sees and
+      // which incidents a responder may acknowledge); only admins set them.
       writeAttributes: new ClientAttributes().withStandardAttributes({ fullname: true }),
     });
     // A browser app holds no secret: the authorization code flow with PKCE, tokens for one working day.
@@ -373,6 +398,48 @@ export class SehatKotaStack extends Stack {
       },
     });
     return [api, stage];
+  }
+}
+
+/** Who each staff topic's subscribers are, for the stack's outputs. */
+const TOPIC_SUBSCRIBERS: Record<StaffTopic, string> = {
+  verifiers: 'Subscribe the Dinas Sosial verifiers (e-mail) to their daily review reminder',
+  supervisors:
+    'Subscribe the 112 supervisors: missed acknowledgements, and incidents no unit is responding to',
+  responders_ambulance: 'Subscribe the ambulance crews to their 112 alerts',
+  responders_fire: 'Subscribe the fire brigade to its 112 alerts',
+  responders_police: 'Subscribe the police units to their 112 alerts',
+  responders_rescue: 'Subscribe the rescue teams to their 112 alerts',
+};
+
+/**
+ * A queue and a timer are built in the nested stack of their handler's capability, and their producers are
+ * wired to them there: each function granted one must be of that capability (no cross-stack wiring yet).
+ */
+function checkQueuesAndTimers(
+  defs: readonly { handler: string; grants: Grants }[],
+  queues: readonly QueueDef[],
+  timers: readonly TimerDef[],
+): void {
+  for (const def of defs) {
+    const uses = [
+      ...(def.grants.queues ?? []).map(
+        (name) => ['queue', name, queues.find((q) => q.name === name)] as const,
+      ),
+      ...(def.grants.timers ?? []).map(
+        (name) => ['timer', name, timers.find((t) => t.name === name)] as const,
+      ),
+    ];
+    for (const [kind, name, found] of uses) {
+      if (!found) throw new Error(`${def.handler}: granted ${kind} ${name}, which is not defined`);
+      const home = capabilityOf(found.handler);
+      if (home !== capabilityOf(def.handler)) {
+        throw new Error(
+          `${def.handler}: granted ${kind} ${name}, which lives in the ${home} capability (beside ` +
+            `${found.handler}); only functions of that capability may use it (cross-stack wiring is not built)`,
+        );
+      }
+    }
   }
 }
 

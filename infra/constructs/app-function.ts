@@ -1,21 +1,23 @@
 // One Lambda function with the project's defaults — runtime, architecture, bundling, its own log group and its
-// own role — and the grants a route or event rule may ask for. A function gets nothing it did not ask for.
+// own role — and the grants a function may ask for. A function gets nothing it did not ask for.
 import { join } from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
 import { cdkBundling, REPO_ROOT } from '../bundling.ts';
 
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
+export const DEFAULT_TIMEOUT_SECONDS = 10;
 
 export interface AppFunctionProps {
   /** Handler module relative to the repository root; it exports `handler`. */
@@ -26,6 +28,21 @@ export interface AppFunctionProps {
   environment: Record<string, string>;
   /** A folder (relative to the repository root) copied beside the bundle under its own name: web assets. */
   assets?: string;
+  /**
+   * Give the function a name fixed at synthesis, so its ARN is known without referring to the function: a
+   * timer's target starts timers on itself, and its own ARN in its environment would be a circular reference.
+   */
+  named?: boolean;
+}
+
+/** A one-time timer a function may start and cancel: its schedule group, its target and the role that invokes it. */
+export interface TimerAccess {
+  name: string;
+  groupName: string;
+  targetArn: string;
+  role: IRole;
+  /** The environment variables of shared/platform/timers.ts: the target's ARN, the role's ARN, the group. */
+  env: { target: string; role: string; group: string };
 }
 
 /** How a function may touch a table. */
@@ -55,6 +72,8 @@ export class AppFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** The function's ARN; for a named function, built from its name rather than referring to the function. */
+  readonly functionArn: string;
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
@@ -66,7 +85,11 @@ export class AppFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    const functionName = props.named
+      ? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' })
+      : undefined;
     this.function = new NodejsFunction(this, 'Function', {
+      ...(functionName ? { functionName } : {}),
       entry: join(REPO_ROOT, props.handler),
       handler: 'handler',
       description: props.description,
@@ -74,7 +97,7 @@ export class AppFunction extends Construct {
       architecture: Architecture.ARM_64,
       // More memory also buys CPU, which shortens cold starts; the bill difference is negligible at this volume.
       memorySize: props.memoryMb ?? 512,
-      timeout: Duration.seconds(props.timeoutSeconds ?? 10),
+      timeout: Duration.seconds(props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,
@@ -82,6 +105,14 @@ export class AppFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: cdkBundling(props.assets),
     });
+    this.functionArn = functionName
+      ? Stack.of(this).formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: functionName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })
+      : this.function.functionArn;
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -146,6 +177,61 @@ export class AppFunction extends Construct {
       new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }),
     );
     this.function.addEnvironment(envVar, key.keyArn);
+  }
+
+  /**
+   * sqs:SendMessage (SendMessageBatch included) on one queue, and the KMS actions sending to its encrypted queue
+   * needs, through SQS only.
+   */
+  allowSend(queue: IQueue, envVar: string): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+    );
+    if (queue.encryptionMasterKey) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [queue.encryptionMasterKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
+    this.function.addEnvironment(envVar, queue.queueUrl);
+  }
+
+  /**
+   * Start and cancel one timer: create and delete schedules named `<timer>-*` in its group only, and pass its
+   * role (which may invoke its target and nothing else) to EventBridge Scheduler only.
+   */
+  allowTimer(timer: TimerAccess): void {
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${timer.groupName}/${timer.name}-*`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [schedules],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [timer.role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    this.function.addEnvironment(timer.env.target, timer.targetArn);
+    this.function.addEnvironment(timer.env.role, timer.role.roleArn);
+    this.function.addEnvironment(timer.env.group, timer.groupName);
+    Validations.of(this).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(schedules))}]`,
+      reason:
+        `Each ${timer.name} timer is a one-time schedule named after what it times (${timer.name}-<id>), so ` +
+        `the grant names the prefix; it allows creating and deleting schedules only, in the ${timer.name} ` +
+        'group only.',
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
-// One capability's functions, HTTP routes and event rules (capability = the folder in functions/<capability>/),
-// in a nested stack of its own so each stays far below CloudFormation's 500-resource limit as routes are added.
+// One capability's functions, HTTP routes, event rules, schedules, work queues and timers (capability = the folder
+// in functions/<capability>/), in a nested stack of its own so each stays far below CloudFormation's 500-resource
+// limit as routes are added. A queue or timer lives with its handler; whoever uses it must live there too.
 import { basename, extname } from 'node:path';
 import { CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import {
@@ -22,10 +23,14 @@ import type { Construct } from 'constructs';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
 import { topicEnvVar } from '#shared/platform/notifier.ts';
 import type { BucketName } from '#shared/platform/object-store.ts';
+import { type QueueDef, type QueueName, queueEnvVar } from '#shared/platform/queues.ts';
 import { type Grants, type RouteDef, routeKey, type StaffTopic } from '#shared/platform/routes.ts';
 import type { ScheduleDef } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
-import { AppFunction, type TableAccess } from './app-function.ts';
+import { TIMER_GROUP_ENV, TIMER_ROLE_ENV, type TimerDef, type TimerName } from '#shared/platform/timers.ts';
+import { AppFunction, DEFAULT_TIMEOUT_SECONDS, type TableAccess } from './app-function.ts';
+import { OneTimeTimer } from './one-time-timer.ts';
+import { WorkQueue } from './work-queue.ts';
 
 /** Where import uploads land in the imports bucket; the handlers write `imports/<jobId>.csv`. */
 export const IMPORTS_PREFIX = 'imports/';
@@ -61,25 +66,38 @@ export interface CapabilityStackProps {
   routes: readonly RouteDef[];
   eventRules: readonly EventRuleDef[];
   schedules: readonly ScheduleDef[];
+  /** The queues whose consumer is in this capability; their producers must be in it too. */
+  queues?: readonly QueueDef[];
+  /** The timers whose handler is in this capability; whoever starts them must be in it too. */
+  timers?: readonly TimerDef[];
   shared: SharedResources;
 }
+
+type Def = RouteDef | EventRuleDef | ScheduleDef | QueueDef | TimerDef;
 
 export class CapabilityStack extends NestedStack {
   /** Each route's function by route key ('GET /residents/{nik}'), each event rule's by rule name. */
   readonly routeFunctions = new Map<string, AppFunction>();
   readonly ruleFunctions = new Map<string, AppFunction>();
   readonly scheduleFunctions = new Map<string, AppFunction>();
+  /** Each queue's consumer and each timer's target, by queue or timer name. */
+  readonly queueFunctions = new Map<QueueName, AppFunction>();
+  readonly timerFunctions = new Map<TimerName, AppFunction>();
+  readonly queues = new Map<QueueName, WorkQueue>();
+  readonly timers = new Map<TimerName, OneTimeTimer>();
   private readonly shared: SharedResources;
   /** The upload buckets this capability uses, imported by name. */
   private readonly buckets: Partial<Record<BucketName, IBucket>> = {};
 
   constructor(scope: Construct, id: string, props: CapabilityStackProps) {
-    const defs = [...props.routes, ...props.eventRules];
+    const queues = props.queues ?? [];
+    const timers = props.timers ?? [];
+    const defs: Def[] = [...props.routes, ...props.eventRules, ...props.schedules, ...queues, ...timers];
     const used = (Object.keys(BUCKETS) as BucketName[]).filter((b) =>
       defs.some((def) => def.grants[b] || ('bucket' in def && def.bucket === b)),
     );
     super(scope, id, {
-      description: `SehatKota ${props.capability}: functions, routes and event rules`,
+      description: `SehatKota ${props.capability}: functions, routes, event rules, queues and timers`,
       // By name rather than as a cross-stack token, so the template (and cdk-nag's finding) names it plainly.
       parameters: used.length
         ? Object.fromEntries(used.map((b) => [BUCKETS[b].parameter, props.shared.buckets[b].bucketName]))
@@ -99,11 +117,39 @@ export class CapabilityStack extends NestedStack {
     const ids = new Set<string>();
     const idOf = (handler: string) => {
       const id = pascalCase(basename(handler, extname(handler)));
-      if (ids.has(id))
-        throw new Error(`${handler}: one handler file per route or event rule (${id} is taken)`);
+      if (ids.has(id)) {
+        throw new Error(
+          `${handler}: one handler file per route, event rule, schedule, queue or timer (${id} is taken)`,
+        );
+      }
       ids.add(id);
       return id;
     };
+
+    // Queues and timers first: the functions below may be granted them. A timer's target may start timers
+    // itself, so it is bound once every timer exists.
+    for (const def of queues) {
+      // Lambda refuses an SQS source whose visibility timeout is shorter than the function's timeout.
+      const timeoutSeconds = def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+      if (def.retryAfterSeconds < timeoutSeconds) {
+        throw new Error(
+          `queue ${def.name}: retryAfterSeconds (${def.retryAfterSeconds}) must be at least its consumer's ` +
+            `timeout (${timeoutSeconds} s)`,
+        );
+      }
+      this.queues.set(def.name, new WorkQueue(this, `${pascalCase(def.name)}Queue`, def));
+    }
+    for (const def of timers) {
+      const fn = new AppFunction(this, idOf(def.handler), {
+        ...runtimeOf(def),
+        description: def.description,
+        environment: envFor(def.handler),
+        named: true,
+      });
+      this.timers.set(def.name, new OneTimeTimer(this, `${pascalCase(def.name)}Timer`, def, fn));
+      this.timerFunctions.set(def.name, fn);
+    }
+    for (const def of timers) this.bind(this.timerFunctions.get(def.name)!, def.grants, def.handler);
 
     for (const route of props.routes) {
       const key = routeKey(route);
@@ -114,7 +160,7 @@ export class CapabilityStack extends NestedStack {
         environment: envFor(route.handler),
         ...(route.grants.assets ? { assets: route.grants.assets } : {}),
       });
-      this.bind(fn, route.grants);
+      this.bind(fn, route.grants, route.handler);
       const httpRoute = new HttpRoute(this, `${id}Route`, {
         httpApi: props.shared.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -138,7 +184,7 @@ export class CapabilityStack extends NestedStack {
         description: rule.description,
         environment: envFor(rule.handler),
       });
-      this.bind(fn, rule.grants);
+      this.bind(fn, rule.grants, rule.handler);
       new Rule(this, `${id}Rule`, {
         description: rule.description,
         eventBus: rule.bus === 'app' ? props.shared.bus : undefined,
@@ -155,7 +201,7 @@ export class CapabilityStack extends NestedStack {
         description: def.description,
         environment: envFor(def.handler),
       });
-      this.bind(fn, def.grants);
+      this.bind(fn, def.grants, def.handler);
       // Its own role, allowed to invoke this function and no version or alias of it (nothing is published).
       const role = new Role(this, `${id}SchedulerRole`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
@@ -180,10 +226,24 @@ export class CapabilityStack extends NestedStack {
       });
       this.scheduleFunctions.set(def.name, fn);
     }
+
+    for (const def of queues) {
+      const fn = new AppFunction(this, idOf(def.handler), {
+        ...runtimeOf(def),
+        description: def.description,
+        environment: envFor(def.handler),
+      });
+      this.bind(fn, def.grants, def.handler);
+      this.queues.get(def.name)!.consumeWith(fn);
+      this.queueFunctions.set(def.name, fn);
+    }
   }
 
-  /** Exactly the grants a route or rule declares, each with the environment variable that names its resource. */
-  private bind(fn: AppFunction, grants: Grants): void {
+  /**
+   * Exactly the grants a route, rule, schedule, queue consumer or timer target declares, each with the
+   * environment variable that names its resource.
+   */
+  private bind(fn: AppFunction, grants: Grants, handler: string): void {
     const { tables, bus } = this.shared;
     const table = (name: TableName, access: TableAccess) =>
       fn.bindTable(
@@ -192,7 +252,7 @@ export class CapabilityStack extends NestedStack {
         access,
         TABLES[name].indexes.map((index) => index.name),
       );
-    for (const name of ['registry', 'attestations', 'funds'] as const) {
+    for (const name of ['registry', 'attestations', 'funds', 'incidents'] as const) {
       const access = grants[name];
       if (access) table(name, access);
     }
@@ -212,6 +272,23 @@ export class CapabilityStack extends NestedStack {
       const action = access === 'presignPut' ? 's3:PutObject' : 's3:GetObject';
       fn.bindObjects(bucket, BUCKETS[b].envVar, action, BUCKETS[b].prefix);
     }
+    for (const name of grants.queues ?? []) {
+      const queue = this.queues.get(name);
+      if (!queue) throw new Error(`${handler}: queue ${name} is not in this capability's stack`);
+      fn.allowSend(queue.queue, queueEnvVar(name));
+    }
+    // shared/platform/timers.ts gives a function one TIMER_ROLE_ARN and one TIMER_GROUP, so one timer each.
+    if ((grants.timers?.length ?? 0) > 1) {
+      throw new Error(
+        `${handler}: granted timers ${grants.timers!.join(', ')}, but a function has one ${TIMER_ROLE_ENV} ` +
+          `and one ${TIMER_GROUP_ENV} (shared/platform/timers.ts), so it may start one timer only`,
+      );
+    }
+    for (const name of grants.timers ?? []) {
+      const timer = this.timers.get(name);
+      if (!timer) throw new Error(`${handler}: timer ${name} is not in this capability's stack`);
+      fn.allowTimer(timer.access);
+    }
   }
 
   private eventPattern(rule: EventRuleDef): EventPattern {
@@ -226,7 +303,7 @@ export class CapabilityStack extends NestedStack {
   }
 }
 
-const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: RouteDef | EventRuleDef | ScheduleDef) => ({
+const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: Def) => ({
   handler,
   timeoutSeconds,
   memoryMb,

@@ -209,7 +209,8 @@ export function demoUnits(count = 12, seed = 11): NewUnit[] {
   const seen: Record<string, number> = {};
   return Array.from({ length: count }, (_, i) => {
     const kind = kinds[i % kinds.length]!;
-    const n = (seen[kind] = (seen[kind] ?? 0) + 1);
+    const n = (seen[kind] ?? 0) + 1;
+    seen[kind] = n;
     const kel = KELURAHAN[i % KELURAHAN.length]!;
     return {
       id: `${prefix[kind]}-${String(n).padStart(2, '0')}`,

@@ -180,13 +180,17 @@ function planDispatch(
       },
     },
     ackLinkPut(token, { incidentId: incident.id, n, unitId: unit.id }, ctx.now),
-    timelinePut(incident.id, {
-      at: ctx.now,
-      action: 'DISPATCHED',
-      actor: actorName(ctx.actor),
-      unitId: unit.id,
-      note: `${unit.name}, ${unit.distanceM} m`,
-    }),
+    timelinePut(
+      incident.id,
+      {
+        at: ctx.now,
+        action: 'DISPATCHED',
+        actor: actorName(ctx.actor),
+        unitId: unit.id,
+        note: `${unit.name}, ${unit.distanceM} m`,
+      },
+      1,
+    ),
     sms.put,
     topic.put,
   ];
@@ -304,7 +308,7 @@ function noUnitItems(incident: Incident, kind: UnitKind, ctx: OpContext, why: st
   );
   return {
     items: [
-      timelinePut(incident.id, { at: ctx.now, action: 'NO_UNIT_AVAILABLE', actor: 'system', note: kind }),
+      timelinePut(incident.id, { at: ctx.now, action: 'NO_UNIT_AVAILABLE', actor: 'system', note: kind }, 2),
       alert.put,
     ],
     messages: [alert.message],
@@ -671,12 +675,16 @@ export async function missAcknowledgement(
       missed.put,
       ...(giveUp
         ? [
-            timelinePut(incident.id, {
-              at: now,
-              action: 'NO_UNIT_RESPONDING',
-              actor: 'system',
-              note: `${misses} misses`,
-            }),
+            timelinePut(
+              incident.id,
+              {
+                at: now,
+                action: 'NO_UNIT_RESPONDING',
+                actor: 'system',
+                note: `${misses} misses`,
+              },
+              1,
+            ),
           ]
         : []),
     ];

@@ -51,12 +51,20 @@ export function assignmentItem(a: Assignment): Record<string, unknown> {
   return { pk: incidentPk(a.incidentId), sk: assignmentSk(a.n), ...a };
 }
 
-/** A timeline entry's Put; entries are never changed. */
-export function timelinePut(incidentId: string, e: TimelineEntry) {
+/**
+ * A timeline entry's Put; entries are never changed. `seq` orders entries written in the same instant (a report
+ * and its dispatch share one transaction's time).
+ */
+export function timelinePut(incidentId: string, e: TimelineEntry, seq = 0) {
   return {
     Put: {
       TableName: T(),
-      Item: { pk: incidentPk(incidentId), sk: `T#${e.at}#${randomBytes(3).toString('hex')}`, ...e },
+      Item: {
+        pk: incidentPk(incidentId),
+        sk: `T#${e.at}#${seq}#${randomBytes(3).toString('hex')}`,
+        ...e,
+        seq,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };

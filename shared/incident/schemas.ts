@@ -189,6 +189,8 @@ export interface TimelineEntry {
   status?: IncidentStatus;
   unitId?: string;
   note?: string;
+  /** Orders entries of the same instant. */
+  seq?: number;
 }
 
 export type AlertChannel = 'sms' | 'topic';

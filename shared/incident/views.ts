@@ -12,7 +12,9 @@ export function recordView(r: IncidentRecord, forResponder = false) {
   return {
     ...incidentView(r.incident, forResponder),
     assignments: [...r.assignments].sort((a, b) => a.n - b.n),
-    timeline: [...r.timeline].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)),
+    timeline: [...r.timeline]
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : (a.seq ?? 0) - (b.seq ?? 0)))
+      .map(({ seq: _s, ...e }) => e),
     // The operator sees whether each alert reached its unit or topic.
     alerts: forResponder
       ? []

@@ -7,9 +7,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
-import { SehatKotaStack } from '#infra/stack.ts';
+import { capabilityOf, SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
+import { SCHEDULES } from '#shared/platform/schedules.ts';
+import { TIMERS } from '#shared/platform/timers.ts';
 
 // Skip bundling and CDK's own template validation (slow, and it only warns): cdk-nag reads the construct tree.
 const QUICK = { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false };
@@ -39,10 +42,11 @@ function acknowledgments(root: IConstruct) {
 }
 
 let app: App;
+let stack: SehatKotaStack;
 let synthError: unknown;
 
 beforeAll(() => {
-  app = createApp(QUICK).app;
+  ({ app, stack } = createApp(QUICK));
   try {
     // Synthesis runs the AwsSolutions plugin that app.ts registers and fails on any finding.
     app.synth();
@@ -77,6 +81,12 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges only these rules', () => {
     const ids = new Set(acknowledgments(app).map((a) => a.id));
+    // One-time timers are schedules named <timer>-<id> in the timer's own group (its name is generated).
+    const timerSchedules = TIMERS.map((t) => {
+      const group = stack.capabilities.get(capabilityOf(t.handler))!.timers.get(t.name)!
+        .group.scheduleGroupName;
+      return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:${stack.region}:<AWS::AccountId>:schedule/${group}/${t.name}-*]`;
+    });
     expect([...ids].sort()).toEqual(
       [
         // the public routes: /verify/{code}, the web form
@@ -89,16 +99,32 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ReceiptsBucketName>/receipts/*]',
         'AwsSolutions-L1',
         'AwsSolutions-S1',
+        // the dead-letter queue of each work queue
+        'AwsSolutions-SQS3',
+        ...timerSchedules,
       ].sort(),
     );
   });
 
-  it('acknowledges wildcard resources only on functions granted SMS or an upload bucket', () => {
-    const granted = [...ROUTES, ...EVENT_RULES].filter(
-      (d) => d.grants.notify || d.grants.imports || d.grants.receipts,
-    ).length;
+  it('acknowledges wildcard resources only on functions granted SMS, an upload bucket or a timer', () => {
+    const granted = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS]
+      .map(
+        ({ grants: g }) =>
+          Number(!!g.notify) + Number(!!g.imports) + Number(!!g.receipts) + (g.timers?.length ?? 0),
+      )
+      .reduce((a, b) => a + b, 0);
     const wildcards = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
     expect(wildcards).toHaveLength(granted);
+  });
+
+  it('acknowledges SQS3 on dead-letter queues only, one per work queue', () => {
+    const sqs3 = acknowledgments(app).filter((a) => a.id === 'AwsSolutions-SQS3');
+    expect(sqs3.map((a) => a.path).sort()).toEqual(
+      [...stack.capabilities.values()]
+        .flatMap((c) => [...c.queues.values()])
+        .map((q) => q.deadLetters.node.path)
+        .sort(),
+    );
   });
 });
 

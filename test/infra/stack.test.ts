@@ -1,17 +1,21 @@
-// The CDK stack against its contracts: one function per route and event rule, authorizer on every non-public
-// route, tables, user pool, logs and least-privilege grants. Synthesizes the real app once, without bundling.
+// The CDK stack against its contracts: one function per route, event rule, schedule, queue and timer, authorizer
+// on every non-public route, tables, user pool, logs and least-privilege grants. Synthesizes the real app once,
+// without bundling.
 import type { CfnElement } from 'aws-cdk-lib';
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
 import type { AppFunction } from '#infra/constructs/app-function.ts';
+import type { CapabilityStack } from '#infra/constructs/capability-stack.ts';
 import { capabilityOf, DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { QUEUES, queueEnvVar } from '#shared/platform/queues.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import { ROUTES, routeKey, STAFF_TOPICS } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
+import { TIMER_GROUP_ENV, TIMER_ROLE_ENV, TIMERS, timerTargetEnvVar } from '#shared/platform/timers.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -46,9 +50,14 @@ function nestedResources(type: string): [string, Resource][] {
   );
 }
 
-type Def = (typeof ROUTES)[number] | (typeof EVENT_RULES)[number] | (typeof SCHEDULES)[number];
-type Kind = 'route' | 'rule' | 'schedule';
-const ALL_DEFS: Def[] = [...ROUTES, ...EVENT_RULES, ...SCHEDULES];
+type Def =
+  | (typeof ROUTES)[number]
+  | (typeof EVENT_RULES)[number]
+  | (typeof SCHEDULES)[number]
+  | (typeof QUEUES)[number]
+  | (typeof TIMERS)[number];
+type Kind = 'route' | 'rule' | 'schedule' | 'queue' | 'timer';
+const ALL_DEFS: Def[] = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS];
 
 /** Every function with its contract entry, its CloudFormation resource and the IAM statements of its role. */
 function functions() {
@@ -56,6 +65,8 @@ function functions() {
     ...ROUTES.map((def) => ({ key: routeKey(def), def, kind: 'route' as const })),
     ...EVENT_RULES.map((def) => ({ key: def.name, def, kind: 'rule' as const })),
     ...SCHEDULES.map((def) => ({ key: def.name, def, kind: 'schedule' as const })),
+    ...QUEUES.map((def) => ({ key: def.name, def, kind: 'queue' as const })),
+    ...TIMERS.map((def) => ({ key: def.name, def, kind: 'timer' as const })),
   ];
   return defs.map(({ key, def, kind }) => {
     const [capability, capabilityStack, fn] = findFunction(kind, key);
@@ -70,16 +81,18 @@ function functions() {
     const actions = new Set(statements.flatMap((s) => [s.Action].flat()));
     const resource = resources[logicalId(capabilityStack, fn.function)]!;
     const env = resource.Properties.Environment.Variables;
-    return { key, def, grants: def.grants, actions, statements, resource, env, capabilityStack, fn };
+    return { key, kind, def, grants: def.grants, actions, statements, resource, env, capabilityStack, fn };
   });
 }
 
-function findFunction(kind: Kind, key: string): [string, Stack, AppFunction] {
+function findFunction(kind: Kind, key: string): [string, CapabilityStack, AppFunction] {
   for (const [capability, capabilityStack] of stack.capabilities) {
-    const byKind = {
+    const byKind: Record<Kind, ReadonlyMap<string, AppFunction>> = {
       route: capabilityStack.routeFunctions,
       rule: capabilityStack.ruleFunctions,
       schedule: capabilityStack.scheduleFunctions,
+      queue: capabilityStack.queueFunctions,
+      timer: capabilityStack.timerFunctions,
     };
     const fn = byKind[kind].get(key);
     if (fn) return [capability, capabilityStack, fn];
@@ -95,7 +108,7 @@ function nestedParameters(capability: string): Record<string, unknown> {
 }
 
 describe('functions', () => {
-  it('one function per route, event rule and schedule, in nested stacks only', () => {
+  it('one function per route, event rule, schedule, queue and timer, in nested stacks only', () => {
     expect(nestedResources('AWS::Lambda::Function')).toHaveLength(ALL_DEFS.length);
     // Nothing in the parent: no custom-resource Lambdas sneak in.
     parent.resourceCountIs('AWS::Lambda::Function', 0);
@@ -259,6 +272,7 @@ describe('user pool', () => {
     for (const client of clients) {
       expect(client.Properties.WriteAttributes).toBeDefined();
       expect(client.Properties.WriteAttributes).not.toContain('custom:rt');
+      expect(client.Properties.WriteAttributes).not.toContain('custom:unit');
       expect(client.Properties.GenerateSecret).toBe(false);
     }
   });
@@ -338,7 +352,8 @@ describe('IAM: exactly the declared grants', () => {
         !!fn.grants.idempotency ||
         fn.grants.registry === 'readWrite' ||
         fn.grants.attestations === 'readWrite' ||
-        fn.grants.funds === 'readWrite';
+        fn.grants.funds === 'readWrite' ||
+        fn.grants.incidents === 'readWrite';
       if (!tableWrites)
         expect(
           WRITES.filter((a) => fn.actions.has(a)),
@@ -388,6 +403,40 @@ describe('IAM: exactly the declared grants', () => {
       for (const topic of STAFF_TOPICS) {
         const granted = fn.grants.topics?.includes(topic) ?? false;
         expect(`TOPIC_${topic.toUpperCase()}_ARN` in fn.env, fn.key).toBe(granted);
+      }
+    }
+  });
+
+  it('queues: sqs:SendMessage only where declared, on the declared queue only, with its URL', () => {
+    for (const fn of functions()) {
+      const sends = fn.statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+      const granted = fn.grants.queues ?? [];
+      const queueArns = granted.map((q) => {
+        const queue = fn.capabilityStack.queues.get(q)!.queue;
+        return { 'Fn::GetAtt': [logicalId(fn.capabilityStack, queue), 'Arn'] };
+      });
+      expect(
+        sends.map((s) => s.Resource),
+        fn.key,
+      ).toEqual(queueArns);
+      for (const q of QUEUES) {
+        expect(queueEnvVar(q.name) in fn.env, fn.key).toBe(granted.includes(q.name));
+      }
+      // Only a queue's consumer receives from it.
+      expect(fn.actions.has('sqs:ReceiveMessage'), fn.key).toBe(fn.kind === 'queue');
+    }
+  });
+
+  it('timers: schedules, PassRole and the timer env only where declared', () => {
+    for (const fn of functions()) {
+      const granted = (fn.grants.timers ?? []).length > 0;
+      expect(fn.actions.has('scheduler:CreateSchedule'), fn.key).toBe(granted);
+      expect(fn.actions.has('scheduler:DeleteSchedule'), fn.key).toBe(granted);
+      expect(fn.actions.has('iam:PassRole'), fn.key).toBe(granted);
+      expect(TIMER_ROLE_ENV in fn.env, fn.key).toBe(granted);
+      expect(TIMER_GROUP_ENV in fn.env, fn.key).toBe(granted);
+      for (const t of TIMERS) {
+        expect(timerTargetEnvVar(t.name) in fn.env, fn.key).toBe(!!fn.grants.timers?.includes(t.name));
       }
     }
   });

@@ -1,15 +1,17 @@
 // `npx cdk synth` as the city engineer runs it: offline, no account, no Docker, every function bundled,
-// cdk-nag applied — and the template holds a function for every route, event rule and schedule.
+// cdk-nag applied — and the template holds a function for every route, event rule, schedule, queue and timer.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
+import { TIMERS } from '#shared/platform/timers.ts';
 
-const FUNCTIONS = ROUTES.length + EVENT_RULES.length + SCHEDULES.length;
+const FUNCTIONS = ROUTES.length + EVENT_RULES.length + SCHEDULES.length + QUEUES.length + TIMERS.length;
 
 const out = mkdtempSync(join(tmpdir(), 'sehatkota-synth-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
