@@ -142,6 +142,8 @@ export class SehatKotaStack extends Stack {
       AUTH_MODE: 'cognito',
       COGNITO_DOMAIN: this.authDomain.baseUrl(),
       COGNITO_CLIENT_ID: this.webFormClient.userPoolClientId,
+      // The receipts' presigned PUTs go to the bucket's regional endpoint: the form's CSP must allow it.
+      UPLOAD_ORIGIN: `https://${this.receiptsBucket.bucketRegionalDomainName}`,
     };
     const defs = [...routes, ...eventRules, ...schedules, ...queues, ...timers];
     checkQueuesAndTimers(defs, queues, timers);

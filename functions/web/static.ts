@@ -13,12 +13,15 @@ export const FILES: Readonly<Record<string, string>> = {
   'index.html': 'text/html; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'lib.js': 'text/javascript; charset=utf-8',
+  'fund.js': 'text/javascript; charset=utf-8',
   'sw.js': 'text/javascript; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };
 
-// The shell and the service worker must be revalidated so a deploy reaches phones; the rest may wait 5 minutes.
-const NO_CACHE = new Set(['index.html', 'sw.js']);
+// The shell, the service worker and the script modules must be revalidated (a 304 by ETag is cheap) so a deploy
+// reaches phones whole: an old lib.js under a new app.js would break the form. The rest may wait 5 minutes.
+const NO_CACHE = new Set(['index.html', 'sw.js', 'app.js', 'lib.js', 'fund.js']);
 
 interface Asset {
   type: string;
@@ -86,25 +89,29 @@ function authConfig(): AuthConfig | undefined {
   return { auth: 'cognito', domain, clientId };
 }
 
-/** The Cognito domain as a bare https origin, so nothing else can slip into the CSP. */
-function cognitoOrigin(): string | undefined {
+/** An environment variable's URL as a bare https origin, so nothing else can slip into the CSP. */
+function httpsOrigin(name: string): string | undefined {
   try {
-    const url = new URL(process.env.COGNITO_DOMAIN ?? '');
+    const url = new URL(process.env[name] ?? '');
     return url.protocol === 'https:' ? url.origin : undefined;
   } catch {
     return undefined;
   }
 }
 
+const cognitoOrigin = () => httpsOrigin('COGNITO_DOMAIN');
+
 function securityHeaders(): Record<string, string> {
   const cognito = process.env.AUTH_MODE === 'cognito' ? cognitoOrigin() : undefined;
+  // Receipts go straight from the phone to the receipts bucket (a presigned PUT); locally to 'self'.
+  const uploads = httpsOrigin('UPLOAD_ORIGIN');
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
     // The printable letter (the API's own HTML, shown as a blob: frame) inherits this policy and has a <style>.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    `connect-src 'self'${cognito ? ` ${cognito}` : ''}`,
+    `connect-src ${["'self'", cognito, uploads].filter(Boolean).join(' ')}`,
     'frame-src blob:',
     "worker-src 'self'",
     "manifest-src 'self'",

@@ -178,7 +178,7 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
       (performance as Json)
         .getEntriesByType('navigation')
         .concat((performance as Json).getEntriesByType('resource'))
-        .filter((e: Json) => /\/rt\/($|app\.css|app\.js)/.test(e.name))
+        .filter((e: Json) => /\/rt\/($|app\.css|app\.js|lib\.js|fund\.js)/.test(e.name))
         .reduce((sum: number, e: Json) => sum + e.transferSize, 0),
     );
     console.log(`RT form first load in Chromium: ${transferred} B transferred (HTML + CSS + JS, gzip)`);
@@ -324,7 +324,15 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
           return urls.sort();
         }),
       )
-      .toEqual(['/rt/', '/rt/app.css', '/rt/app.js', '/rt/icon.svg', '/rt/index.html']);
+      .toEqual([
+        '/rt/',
+        '/rt/app.css',
+        '/rt/app.js',
+        '/rt/fund.js',
+        '/rt/icon.svg',
+        '/rt/index.html',
+        '/rt/lib.js',
+      ]);
 
     await context.setOffline(true);
     await page.reload();

@@ -1,14 +1,46 @@
-// The RT chair's form (no framework): sign-in (local chair picker or Cognito with PKCE), three hash-routed
-// pages, and the offline queue. Every letter goes through the queue in localStorage with an Idempotency-Key
-// made once at submit time, so a resend after a lost answer or a dead signal can never make a second letter.
+// The RT chair's form (no framework): sign-in (local chair picker or Cognito with PKCE), the hash-routed pages
+// and start-up. The letter pages live here; the fund page in fund.js; the session, the API and the offline queue
+// (every letter and expense sent with an Idempotency-Key made once) in lib.js.
+import { initFund, queuedParts, showDana } from './fund.js';
+import {
+  $,
+  api,
+  b64url,
+  badge,
+  claims,
+  dropItem,
+  el,
+  failed,
+  flush,
+  fmtDay,
+  fmtTime,
+  issuesByField,
+  kindOf,
+  loadQueue,
+  notice,
+  onQueueChange,
+  onSignedOut,
+  pending,
+  QUEUE,
+  queueChanged,
+  restoreSession,
+  rtCode,
+  rtLabel,
+  SignedOut,
+  saveQueue,
+  saveSession,
+  send,
+  sending,
+  showFieldErrors,
+  state,
+  todayWib,
+  tokenRequest,
+} from './lib.js';
 
-const $ = (id) => document.getElementById(id);
-const QUEUE = 'rt.queue';
-const SESSION = 'rt.session';
 const RETRY_MS = 30_000;
 const FIELDS = ['nik', 'name', 'birthDate', 'sex', 'kk', 'phone', 'reason', 'facility'];
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const PAGES = { '#/warga': 'p-warga', '#/baru': 'p-baru', '#/surat': 'p-surat' };
+const PAGES = { '#/warga': 'p-warga', '#/baru': 'p-baru', '#/surat': 'p-surat', '#/dana': 'p-dana' };
 const REVIEW = {
   PENDING_REVIEW: ['MENUNGGU VERIFIKASI', 'wait'],
   APPROVED: ['DISETUJUI', 'ok'],
@@ -25,62 +57,7 @@ const SERVER_FIELD = {
   reason: 'Tulis alasan surat ini, minimal 3 huruf.',
 };
 
-let cfg = { auth: 'local' };
-let session = null; // { token, name?, place?, refresh? }
-let loginNote = '';
 let chairs = [];
-const sending = new Set();
-
-// ---------- small helpers
-
-/** An element; children are text or elements (text is never parsed as HTML). */
-function el(tag, props = {}, ...kids) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (k === 'class') node.className = v;
-    else if (v != null && v !== false) node.setAttribute(k, v === true ? '' : v);
-  }
-  node.append(...kids.filter((k) => k != null && k !== false));
-  return node;
-}
-
-const badge = ([text, kind]) => el('span', { class: `badge ${kind}` }, text);
-const notice = (text) => {
-  $('notice').textContent = text;
-};
-const wib = new Intl.DateTimeFormat('id-ID', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Asia/Jakarta',
-});
-const fmtTime = (iso) => (iso ? `${wib.format(new Date(iso))} WIB` : '');
-const day = new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeZone: 'UTC' });
-const fmtDay = (ymd) => (ymd ? day.format(new Date(`${ymd}T00:00:00Z`)) : '');
-// Today in WIB, as the server judges "not in the future".
-const todayWib = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
-const rtLabel = (rt) => `RT ${rt.slice(15)} / RW ${rt.slice(11, 14)}`;
-const b64url = (bytes) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-
-function claims(token) {
-  try {
-    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
-    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(part), (c) => c.charCodeAt(0))));
-  } catch {
-    return null;
-  }
-}
-
-/** The RT of the signed-in chair, or undefined when nobody (or no chair) is signed in. */
-function rtCode() {
-  const c = session && claims(session.token);
-  const groups = c?.['cognito:groups'] ?? [];
-  return c && groups.includes('rt_chair') && typeof c['custom:rt'] === 'string' ? c['custom:rt'] : undefined;
-}
 
 // ---------- sign-in
 
@@ -88,53 +65,34 @@ async function loadConfig() {
   try {
     const res = await fetch('config.json', { cache: 'no-store' });
     if (res.ok) {
-      cfg = await res.json();
-      localStorage.setItem('rt.config', JSON.stringify(cfg));
+      state.cfg = await res.json();
+      localStorage.setItem('rt.config', JSON.stringify(state.cfg));
       return;
     }
   } catch {
     // No signal: the last configuration this phone saw.
   }
-  cfg = JSON.parse(localStorage.getItem('rt.config') ?? 'null') ?? cfg;
-}
-
-function saveSession(next) {
-  session = next;
-  if (next) sessionStorage.setItem(SESSION, JSON.stringify(next));
-  else sessionStorage.removeItem(SESSION);
+  state.cfg = JSON.parse(localStorage.getItem('rt.config') ?? 'null') ?? state.cfg;
 }
 
 const redirectUri = () => `${location.origin}/rt/`;
 
-async function tokenRequest(params) {
-  try {
-    const res = await fetch(`${cfg.domain}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: cfg.clientId, ...params }),
-    });
-    return res.ok ? await res.json() : null;
-  } catch {
-    return null;
-  }
-}
-
 async function cognitoSignIn() {
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  sessionStorage.setItem('rt.pkce', JSON.stringify({ verifier, state }));
+  sessionStorage.setItem('rt.pkce', JSON.stringify({ verifier, state: nonce }));
   const query = new URLSearchParams({
     response_type: 'code',
-    client_id: cfg.clientId,
+    client_id: state.cfg.clientId,
     redirect_uri: redirectUri(),
     // openid alone puts every attribute the client may read (custom:rt) into the ID token.
     scope: 'openid',
-    state,
+    state: nonce,
     code_challenge: b64url(new Uint8Array(digest)),
     code_challenge_method: 'S256',
   });
-  location.assign(`${cfg.domain}/oauth2/authorize?${query}`);
+  location.assign(`${state.cfg.domain}/oauth2/authorize?${query}`);
 }
 
 /** Back from Cognito with ?code=…&state=…: trade the code for tokens, then drop it from the address bar. */
@@ -154,25 +112,18 @@ async function cognitoCallback() {
         })
       : null;
   if (tokens?.id_token) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
-  else loginNote = 'Gagal masuk. Coba lagi.';
-}
-
-/** Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. */
-async function renew() {
-  if (cfg.auth !== 'cognito' || !session?.refresh) return false;
-  const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: session.refresh });
-  if (!tokens?.id_token) return false;
-  saveSession({ ...session, token: tokens.id_token });
-  return true;
+  else state.loginNote = 'Gagal masuk. Coba lagi.';
 }
 
 async function showSignIn() {
-  const waiting = loadQueue().filter((i) => i.state === 'waiting').length;
+  const letters = loadQueue().filter((i) => i.state === 'waiting' && kindOf(i) === 'letter').length;
+  const parts = [letters && `${letters} surat`, ...queuedParts()].filter(Boolean);
+  const waiting = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} dan ${parts.at(-1)}` : parts[0];
   $('login-queue').textContent = waiting
-    ? `${waiting} surat masih tersimpan di HP ini dan akan dikirim setelah Anda masuk.`
+    ? `${waiting} masih tersimpan di HP ini dan akan dikirim setelah Anda masuk.`
     : '';
-  $('login-msg').textContent = loginNote;
-  if (cfg.auth === 'cognito') {
+  $('login-msg').textContent = state.loginNote;
+  if (state.cfg.auth === 'cognito') {
     $('login-cognito').hidden = false;
     return;
   }
@@ -204,7 +155,7 @@ async function localSignIn() {
     if (!res.ok) throw new Error(String(res.status));
     const { token } = await res.json();
     saveSession({ token, name: chair.name, place: chair.kelurahan });
-    loginNote = '';
+    state.loginNote = '';
     location.hash = '#/warga';
     route();
     flush();
@@ -217,50 +168,14 @@ async function localSignIn() {
 
 function signOut() {
   saveSession(null);
-  // Residents' data leaves a (possibly shared) phone with the chair; letters still waiting stay to be sent.
-  saveQueue(loadQueue().filter((i) => i.state === 'waiting'));
-  loginNote = '';
-  if (cfg.auth === 'cognito') {
-    const query = new URLSearchParams({ client_id: cfg.clientId, logout_uri: redirectUri() });
-    location.assign(`${cfg.domain}/logout?${query}`);
+  // Residents' data leaves a (possibly shared) phone with the chair; what still waits stays to be sent.
+  saveQueue(loadQueue().filter(pending));
+  state.loginNote = '';
+  if (state.cfg.auth === 'cognito') {
+    const query = new URLSearchParams({ client_id: state.cfg.clientId, logout_uri: redirectUri() });
+    location.assign(`${state.cfg.domain}/logout?${query}`);
   } else route();
 }
-
-// ---------- the API
-
-class SignedOut extends Error {}
-
-/** A call with the chair's token; a 401 (after one renewal) means sign in again. Throws on no signal. */
-async function api(path, { method = 'GET', body, headers = {} } = {}) {
-  if (!session) throw new SignedOut();
-  const call = () =>
-    fetch(path, {
-      method,
-      cache: 'no-store',
-      headers: {
-        authorization: `Bearer ${session.token}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  let res = await call();
-  if (res.status === 401 && (await renew())) res = await call();
-  if (res.status === 401) {
-    saveSession(null);
-    loginNote = 'Sesi Anda berakhir. Silakan masuk lagi; surat yang tersimpan tidak hilang.';
-    route();
-    throw new SignedOut();
-  }
-  return res;
-}
-
-const failed = (error) =>
-  error instanceof SignedOut
-    ? ''
-    : navigator.onLine
-      ? 'Gagal memuat. Coba lagi sebentar lagi.'
-      : 'Tidak ada sinyal. Coba lagi saat ada sinyal.';
 
 // ---------- page 1: residents
 
@@ -394,88 +309,10 @@ function validate(b) {
   return e;
 }
 
-function showErrors(errors, general = '') {
-  for (const f of FIELDS) {
-    $(`${f}-err`).textContent = errors[f] ?? '';
-    if (errors[f]) $(f).setAttribute('aria-invalid', 'true');
-    else $(f).removeAttribute('aria-invalid');
-  }
-  $('form-err').textContent = general;
-  const first = FIELDS.find((f) => errors[f]);
-  if (first) $(first).focus();
-}
+const showErrors = (errors, general = '') => showFieldErrors(FIELDS, errors, 'form-err', general);
 
 /** A server 400 beside the fields it names. */
-function serverErrors(issues = []) {
-  const errors = {};
-  const general = [];
-  for (const { path = '', message = '' } of issues) {
-    const field = FIELDS.find((f) => f === path || path.endsWith(`.${f}`));
-    const text = SERVER_FIELD[field] ?? `Periksa isian ini: ${message}`;
-    if (field) errors[field] ??= text;
-    else general.push(text);
-  }
-  showErrors(errors, general.join(' '));
-}
-
-const loadQueue = () => JSON.parse(localStorage.getItem(QUEUE) ?? '[]');
-
-function saveQueue(items) {
-  // Everything still waiting stays; of the rest, the 20 newest.
-  const done = items.filter((i) => i.state !== 'waiting').slice(0, 20);
-  localStorage.setItem(QUEUE, JSON.stringify(items.filter((i) => i.state === 'waiting' || done.includes(i))));
-}
-
-function updateItem(key, patch) {
-  saveQueue(loadQueue().map((i) => (i.key === key ? { ...i, ...patch } : i)));
-  return loadQueue().find((i) => i.key === key);
-}
-
-const dropItem = (key) => saveQueue(loadQueue().filter((i) => i.key !== key));
-
-/** One attempt for one queued letter: done, failed (a 4xx, shown, never retried) or still waiting. */
-async function send(queued) {
-  // Another attempt (the retry timer, the online event) may have settled it meanwhile.
-  const item = loadQueue().find((i) => i.key === queued.key);
-  if (item?.state !== 'waiting' || sending.has(item.key)) return item ?? queued;
-  sending.add(item.key);
-  renderQueue();
-  try {
-    const res = await api('/attestations', {
-      method: 'POST',
-      body: item.body,
-      headers: { 'idempotency-key': item.key },
-    });
-    const data = await res.json().catch(() => ({}));
-    if (res.ok)
-      return updateItem(item.key, { state: 'done', result: data, sentAt: new Date().toISOString() });
-    // 5xx: the server's trouble, not the letter's; keep it and try again later.
-    if (res.status >= 500) return updateItem(item.key, { tries: (item.tries ?? 0) + 1 });
-    return updateItem(item.key, { state: 'failed', status: res.status, error: data });
-  } catch {
-    // No signal (or signed out): it stays waiting with the same key.
-    return loadQueue().find((i) => i.key === item.key) ?? item;
-  } finally {
-    sending.delete(item.key);
-    renderQueue();
-  }
-}
-
-let flushing = false;
-
-/** Sends what waits for this RT, one by one, stopping at the first letter that still cannot go. */
-async function flush() {
-  if (flushing || !rtCode() || !navigator.onLine) return;
-  flushing = true;
-  try {
-    for (const item of loadQueue().filter((i) => i.state === 'waiting' && i.rt === rtCode())) {
-      const after = await send(item);
-      if (after?.state === 'waiting') break;
-    }
-  } finally {
-    flushing = false;
-  }
-}
+const serverErrors = (issues) => showErrors(...issuesByField(FIELDS, SERVER_FIELD, issues));
 
 async function submit(event) {
   event.preventDefault();
@@ -590,7 +427,7 @@ function showResult(item) {
 }
 
 function renderQueue() {
-  const mine = loadQueue().filter((i) => i.rt === rtCode());
+  const mine = loadQueue().filter((i) => i.rt === rtCode() && kindOf(i) === 'letter');
   $('queue-title').hidden = mine.length === 0;
   $('queue').replaceChildren(
     ...mine.map((item) =>
@@ -746,6 +583,7 @@ function route() {
     if (a.getAttribute('href') === hash) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
+  const { session } = state;
   const name = session?.name ?? claims(session?.token ?? '')?.name;
   $('who').textContent = rt
     ? `· ${name ? `${name}, ` : ''}${rtLabel(rt)}${session.place ? ` ${session.place}` : ''}`
@@ -754,11 +592,12 @@ function route() {
   if (!rt) {
     if (session) {
       saveSession(null);
-      loginNote = 'Akun ini bukan akun ketua RT.';
+      state.loginNote = 'Akun ini bukan akun ketua RT.';
     }
     showSignIn();
   } else if (page === 'p-warga') showWarga();
   else if (page === 'p-surat') showSurat();
+  else if (page === 'p-dana') showDana();
   else renderQueue();
   $(page).querySelector('h1').focus();
 }
@@ -773,7 +612,10 @@ async function start() {
   navigator.serviceWorker?.register('sw.js').catch(() => undefined);
   await loadConfig();
   await cognitoCallback();
-  session ??= JSON.parse(sessionStorage.getItem(SESSION) ?? 'null');
+  restoreSession();
+  onSignedOut(route);
+  onQueueChange(renderQueue);
+  initFund();
   $('form').addEventListener('submit', submit);
   $('form').addEventListener('input', (e) => {
     if (!FIELDS.includes(e.target.id)) return;
@@ -793,7 +635,7 @@ async function start() {
   addEventListener('online', online);
   addEventListener('offline', online);
   // Another tab of this app changed the queue.
-  addEventListener('storage', (e) => e.key === QUEUE && renderQueue());
+  addEventListener('storage', (e) => e.key === QUEUE && queueChanged());
   setInterval(flush, RETRY_MS);
   route();
   online();

@@ -1,14 +1,15 @@
 // The form's service worker (scope /rt/): keeps the shell so the form opens without signal. It answers
 // for the shell files only; API calls and /rt/config.json pass by untouched and are never cached.
-const CACHE = 'rt-shell-v1';
+const CACHE = 'rt-shell-v2';
 const BASE = new URL('./', self.location.href).pathname;
-const SHELL = ['', 'index.html', 'app.css', 'app.js', 'icon.svg'].map((f) => BASE + f);
+const SHELL = ['', 'index.html', 'app.css', 'app.js', 'lib.js', 'fund.js', 'icon.svg'].map((f) => BASE + f);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
+      // Past the HTTP cache (modules may be cached 5 minutes): one version of every file, not a mix.
+      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'no-cache' }))))
       .then(() => self.skipWaiting()),
   );
 });
