@@ -5,7 +5,8 @@
 //
 // Env knobs for quick runs while developing (defaults are the real benchmark):
 //   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
-//   BENCH_EXPENSES (1000), BENCH_ONLY (comma list of bundles,coverage,attestation,fund,import).
+//   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500),
+//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundle
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
 import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
+import { benchIncidents, type IncidentSection } from './incident.ts';
 import { passFail, printTable } from './stats.ts';
 
 const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
@@ -23,7 +25,10 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const ATTESTATIONS = Number(process.env.BENCH_ATTESTATIONS ?? 1000);
 const EXPENSES = Number(process.env.BENCH_EXPENSES ?? 1000);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,import').split(','));
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 500);
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,incident,import').split(','),
+);
 const CONCURRENCY = 20;
 const WARMUP = 100;
 const COVERAGE_ROUNDS = 3;
@@ -151,6 +156,34 @@ function printFunds(s: FundSection): void {
   );
 }
 
+function printIncidents(s: IncidentSection): void {
+  printTable(
+    `POST /incidents → the unit's SMS in the outbox: ${s.incidents} P1 incidents, ${s.concurrency} in flight, through the local server (target p99 < ${s.targetP99Ms} ms)`,
+    ['path', 'p50 ms', 'p99 ms', 'result'],
+    [
+      ['floor: one PutItem straight to DynamoDB Local', s.floorP50Ms.toFixed(2), s.floorP99Ms.toFixed(2), ''],
+      [
+        'POST /incidents → 201 (triage, unit taken, alerts queued)',
+        s.replyP50Ms.toFixed(2),
+        s.replyP99Ms.toFixed(2),
+        '',
+      ],
+      [
+        'POST /incidents → SMS in the outbox',
+        s.alertP50Ms.toFixed(2),
+        s.alertP99Ms.toFixed(2),
+        passFail(s.pass),
+      ],
+    ],
+  );
+  const calls = Object.entries(s.perIncident.calls)
+    .map(([op, n]) => `${n} ${op}`)
+    .join(' + ');
+  console.log(
+    `  one P1 report and its alerts' delivery: ${calls}; ${s.perIncident.awsWriteCapacityUnits} WCU in transactions by AWS's rule`,
+  );
+}
+
 function printImport(s: ImportSection): void {
   printTable(
     `Import of ${s.rows.toLocaleString('en-US')} new residents (${s.items.toLocaleString('en-US')} items; target ≥ ${MIN_RATIO}× floor)`,
@@ -189,7 +222,7 @@ async function main(): Promise<number> {
     printBundles(s);
   }
 
-  if (['coverage', 'attestation', 'fund', 'import'].some((s) => ONLY.has(s))) {
+  if (['coverage', 'attestation', 'fund', 'incident', 'import'].some((s) => ONLY.has(s))) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
     const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
@@ -245,6 +278,11 @@ async function main(): Promise<number> {
         const s = await benchFunds({ url: system.url, requests: EXPENSES, concurrency: 20, warmup: 300 });
         report.fund = s;
         printFunds(s);
+      }
+      if (ONLY.has('incident')) {
+        const s = await benchIncidents({ system, incidents: INCIDENTS, concurrency: 5, warmup: 100 });
+        report.incident = s;
+        printIncidents(s);
       }
     } finally {
       await system.stop();

@@ -25,6 +25,7 @@ export type OutboxEntry = SmsEntry | TopicEntry;
 
 export class Outbox implements Notifier {
   private readonly entries: OutboxEntry[] = [];
+  private readonly listeners = new Set<(entry: OutboxEntry) => void>();
 
   constructor(
     private readonly file?: string,
@@ -64,8 +65,15 @@ export class Outbox implements Notifier {
     return { messageId: entry.id };
   }
 
+  /** Called with each entry as it lands (the bench times alerts by it); returns the unsubscribe. */
+  listen(fn: (entry: OutboxEntry) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   private record(entry: OutboxEntry): void {
     this.entries.push(entry);
+    for (const fn of this.listeners) fn(entry);
     if (this.file) appendFileSync(this.file, `${JSON.stringify(entry)}\n`);
   }
 

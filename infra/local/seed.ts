@@ -38,7 +38,7 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
   for (const unit of demoUnits()) {
     const ctx = { actor: operator, requestId: `seed-${unit.id}`, now };
     await createUnit(unit, ctx);
-    await setUnitStatus(unit.id, 'AVAILABLE', undefined, ctx);
+    await setUnitStatus(unit.id, 'AVAILABLE', undefined, { ...ctx, requestId: `${ctx.requestId}-available` });
   }
   await ddb().send(
     new PutCommand({

@@ -2,7 +2,7 @@
 // A unit working an incident keeps BUSY until the incident frees it (resolve or cancel) or its window is missed.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut } from '#shared/platform/audit.ts';
-import { ddb, transact } from '#shared/platform/dynamo.ts';
+import { cancellationDetails, ddb, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, NotFound } from '#shared/platform/errors.ts';
 import type { OpContext } from './dispatch.ts';
 import { T, unitFromItem, unitItem, unitKey } from './repository.ts';
@@ -89,7 +89,7 @@ export async function setUnitStatus(
       }),
     ]);
   } catch (error) {
-    if ((error as Error).name === 'TransactionCanceledException') {
+    if (cancellationDetails(error)?.[0]?.Code === 'ConditionalCheckFailed') {
       throw new Conflict(`Unit ${id} was just sent to an incident; try again`);
     }
     throw error;
