@@ -17,7 +17,7 @@ import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundle
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
 import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
-import { benchIncidents, type IncidentSection } from './incident.ts';
+import { benchIncidents, type IncidentRun, type IncidentSection } from './incident.ts';
 import { passFail, printTable } from './stats.ts';
 
 const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
@@ -157,24 +157,30 @@ function printFunds(s: FundSection): void {
 }
 
 function printIncidents(s: IncidentSection): void {
-  printTable(
-    `POST /incidents → the unit's SMS in the outbox: ${s.incidents} P1 incidents, ${s.concurrency} in flight, through the local server (target p99 < ${s.targetP99Ms} ms)`,
-    ['path', 'p50 ms', 'p99 ms', 'result'],
+  const rows = (r: IncidentRun, pass?: boolean) => [
     [
-      ['floor: one PutItem straight to DynamoDB Local', s.floorP50Ms.toFixed(2), s.floorP99Ms.toFixed(2), ''],
-      [
-        'POST /incidents → 201 (triage, unit taken, alerts queued)',
-        s.replyP50Ms.toFixed(2),
-        s.replyP99Ms.toFixed(2),
-        '',
-      ],
-      [
-        'POST /incidents → SMS in the outbox',
-        s.alertP50Ms.toFixed(2),
-        s.alertP99Ms.toFixed(2),
-        passFail(s.pass),
-      ],
+      `floor: one PutItem straight to DynamoDB Local (${r.concurrency} in flight)`,
+      r.floorP50Ms,
+      r.floorP99Ms,
+      '',
     ],
+    [`POST /incidents → 201 (${r.concurrency} in flight)`, r.replyP50Ms, r.replyP99Ms, ''],
+    [
+      `POST /incidents → SMS in the outbox (${r.concurrency} in flight)`,
+      r.alertP50Ms,
+      r.alertP99Ms,
+      pass === undefined ? 'info' : passFail(pass),
+    ],
+  ];
+  printTable(
+    `POST /incidents → the unit's SMS in the outbox: ${s.incidents} P1 incidents through the local server (target p99 < ${s.targetP99Ms} ms, one call at a time)`,
+    ['path', 'p50 ms', 'p99 ms', 'result'],
+    [...rows(s.sequential, s.pass), ...rows(s.concurrent)].map(([what, p50, p99, r]) => [
+      String(what),
+      Number(p50).toFixed(2),
+      Number(p99).toFixed(2),
+      String(r),
+    ]),
   );
   const calls = Object.entries(s.perIncident.calls)
     .map(([op, n]) => `${n} ${op}`)

@@ -395,11 +395,14 @@ export async function reportIncident(
   const tri = triage(report.type, report.description, report.priority);
   const auto = dispatchesAutomatically(tri.priority);
   const kind = KIND_FOR[report.type];
-  const [record, recent, coverage, units] = await Promise.all([
+  // Every read at once, and the number too: a second of a 112 call is worth more than a gapless sequence
+  // (a replayed or linked report leaves its number unused).
+  const [record, recent, coverage, units, number] = await Promise.all([
     readIdempotencyRecord<StoredReport>(opts.idempotency.id),
     c.INCIDENT_LINK_MINUTES > 0 ? recentReports(report.callerPhone, since) : Promise.resolve([]),
     patientCoverage(report.patientNik),
     auto ? availableUnits(kind) : Promise.resolve([]),
+    nextNumber(yearWib(ctx.now)),
   ]);
   if (record) return replay(record, opts.idempotency.requestHash);
   const idem = (result: StoredReport) =>
@@ -415,7 +418,6 @@ export async function reportIncident(
       return linkReport(open, report, tri.priority, ctx, idem({ id: open.id, linked: true }));
   }
 
-  const number = await nextNumber(yearWib(ctx.now));
   const incident: Incident = {
     id: timeOrderedId(Date.parse(ctx.now)),
     number,

@@ -91,6 +91,9 @@ export async function availableUnits(kind: UnitKind): Promise<Unit[]> {
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :k',
     ExpressionAttributeValues: { ':k': `AVAIL#${kind}` },
+    // What choosing and alerting need, no more: the query runs on every P1/P2 report.
+    ProjectionExpression: 'id, #n, kind, phone, #l, #s, assignment, kelurahan, statusAt, createdAt',
+    ExpressionAttributeNames: { '#n': 'name', '#l': 'location', '#s': 'status' },
   });
   return items.map(unitFromItem);
 }
