@@ -11,7 +11,9 @@ import { build, type Metafile } from 'esbuild';
 import { esbuildOptions, REPO_ROOT } from '#infra/bundling.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
+import { QUEUES } from '#shared/platform/queues.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
+import { TIMERS } from '#shared/platform/timers.ts';
 import { median, round } from './stats.ts';
 
 export const FLOOR_ENTRY = 'bench/floor/dynamodb-client.ts';
@@ -51,7 +53,7 @@ interface Built {
 
 /** Every handler module in the route table and the event rules, once each. */
 export function functionEntries(): string[] {
-  return [...new Set([...ROUTES, ...EVENT_RULES, ...SCHEDULES].map((r) => r.handler))];
+  return [...new Set([...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS].map((r) => r.handler))];
 }
 
 async function buildOne(entry: string, dir: string, name: string): Promise<Built> {

@@ -36,6 +36,7 @@ import {
   incidentItem,
   incidentPk,
   nextNumber,
+  openIncidents,
   recentReports,
   T,
   timelinePut,
@@ -346,6 +347,35 @@ export async function dispatchIncident(
       throw error;
     }
   }
+}
+
+/**
+ * A unit of `kind` became free: the waiting P1/P2 incident that needs that kind most (highest priority, then
+ * oldest) gets the nearest free unit — incidents no unit answered (after the allowed misses) stay with the
+ * supervisors, and P3s with the operator.
+ */
+export async function dispatchWaiting(kind: UnitKind, ctx: OpContext): Promise<Dispatched | undefined> {
+  const max = config().INCIDENT_MAX_MISSES;
+  const waiting = (await openIncidents())
+    .filter(
+      (i) =>
+        i.status === 'RECEIVED' &&
+        dispatchesAutomatically(i.priority) &&
+        KIND_FOR[i.type] === kind &&
+        i.misses < max,
+    )
+    .sort((a, b) => a.priority.localeCompare(b.priority) || a.reportedAt.localeCompare(b.reportedAt));
+  for (const incident of waiting) {
+    try {
+      return await dispatchIncident(incident.id, { ...ctx, actor: SYSTEM });
+    } catch (error) {
+      if (error instanceof NoUnitAvailable) return undefined;
+      // Dispatched or closed meanwhile: the next one waiting.
+      if (error instanceof Conflict) continue;
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 // ---------- a report
@@ -820,6 +850,8 @@ export async function changeStatus(
           .filter((a) => a.status === 'DISPATCHED')
           .map((a) => timers().cancel('ack-timeout', ackTimerId(id, a.n))),
       );
+      // The units freed go where they are waited for.
+      for (const kind of new Set(active.map((a) => a.kind))) await dispatchWaiting(kind, ctx);
     }
     return (await getIncidentRecord(id)) as IncidentRecord;
   }

@@ -269,7 +269,7 @@ export const ROUTES: readonly RouteDef[] = [
     path: '/units/{id}/status',
     handler: 'functions/incident/set-unit-status.ts',
     roles: ['operator', 'responder'],
-    grants: { incidents: 'readWrite', audit: 'write' },
+    grants: { incidents: 'readWrite', audit: 'write', queues: ['alerts'], timers: ['ack-timeout'] },
   },
   {
     method: 'POST',
@@ -324,7 +324,7 @@ export const ROUTES: readonly RouteDef[] = [
     path: '/incidents/{id}/status',
     handler: 'functions/incident/change-incident-status.ts',
     roles: ['operator', 'responder'],
-    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
+    grants: { incidents: 'readWrite', queues: ['alerts'], timers: ['ack-timeout'] },
   },
   {
     method: 'GET',

@@ -489,6 +489,35 @@ describe('20 incidents at once against 5 units', () => {
     const one = await getIncident(waiting[0]!.body.id);
     expect(one.timeline.map((t: Json) => t.action)).toContain('NO_UNIT_AVAILABLE');
     expect(await topicMessages('supervisors', waiting[0]!.body.number)).toHaveLength(1);
+
+    // A unit freed goes at once to the incident that has waited longest (all are P2).
+    const open: Json[] = (await call('GET', '/incidents', { as: token.operator })).body.items;
+    const ids = new Set(waiting.map((w) => w.body.id));
+    const oldest = open
+      .filter((i) => ids.has(i.id))
+      .sort((a, b) => (a.reportedAt < b.reportedAt ? -1 : 1))[0]!;
+    const served = results.find((r) => r.body.dispatched)!;
+    const done = await call('POST', `/incidents/${served.body.id}/status`, {
+      as: token.operator,
+      json: { status: 'CANCELLED', note: 'Laporan palsu' },
+    });
+    expect(done.status, done.text).toBe(200);
+    const next = await getIncident(oldest.id);
+    expect(next.status).toBe('DISPATCHED');
+    expect(next.assignments).toMatchObject([{ unitId: served.body.dispatched.unitId, status: 'DISPATCHED' }]);
+    // A crew back on duty is sent the same way, and its reply says where it is going.
+    const busy = await getUnit('POL-R0');
+    const freed = await call('POST', `/incidents/${busy.assignment.incidentId}/status`, {
+      as: token.operator,
+      json: { status: 'CANCELLED' },
+    });
+    expect(freed.status).toBe(200);
+    expect((await getUnit('POL-R0')).status).toBe('BUSY');
+    const offline = await call('PUT', '/units/POL-R0/status', {
+      as: token.operator,
+      json: { status: 'OFFLINE' },
+    });
+    expect(offline.status).toBe(409);
   });
 });
 
