@@ -1,7 +1,7 @@
 // POST /a/{token} — public, the token is the credential: the unit's crew acknowledges from the SMS link (the
 // page's button). Answers the page again (or JSON to a client that asks for it).
 import { ACK_PAGE_HEADERS, renderAckPage } from '#shared/incident/ack-page.ts';
-import { acknowledge } from '#shared/incident/dispatch.ts';
+import { acknowledge } from '#shared/incident/lifecycle.ts';
 import { getAckLink, getIncidentRecord } from '#shared/incident/repository.ts';
 import { reportReply } from '#shared/incident/views.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';

@@ -1,5 +1,5 @@
 // POST /incidents/{id}/ack (the responder of the assigned unit): the crew takes the alert up; the timer stops.
-import { acknowledge } from '#shared/incident/dispatch.ts';
+import { acknowledge } from '#shared/incident/lifecycle.ts';
 import { reportReply } from '#shared/incident/views.ts';
 import { Forbidden } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';

@@ -1,6 +1,6 @@
 // POST /incidents/{id}/status (operator, or a responder of a unit on it): {status, note?} — one step of the
 // lifecycle; any other move is a 409 naming the allowed ones. Resolving or cancelling frees the units.
-import { changeStatus } from '#shared/incident/dispatch.ts';
+import { changeStatus } from '#shared/incident/lifecycle.ts';
 import { statusChangeSchema } from '#shared/incident/schemas.ts';
 import { recordView } from '#shared/incident/views.ts';
 import { hasRole } from '#shared/platform/auth.ts';

@@ -2,7 +2,7 @@
 // and, for P1/P2, the unit sent at once; a repeat call (same caller, open incident within the linking window
 // and distance) → 200 with that incident and `linked: true`.
 
-import { reportIncident } from '#shared/incident/dispatch.ts';
+import { reportIncident } from '#shared/incident/report.ts';
 import { reportSchema } from '#shared/incident/schemas.ts';
 import { reportReply } from '#shared/incident/views.ts';
 import { httpHandler, requestOrigin } from '#shared/platform/http.ts';

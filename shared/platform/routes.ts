@@ -317,7 +317,7 @@ export const ROUTES: readonly RouteDef[] = [
     path: '/incidents/{id}/ack',
     handler: 'functions/incident/ack-incident.ts',
     roles: ['responder'],
-    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
+    grants: { incidents: 'readWrite' },
   },
   {
     method: 'POST',
@@ -338,7 +338,7 @@ export const ROUTES: readonly RouteDef[] = [
     path: '/a/{token}',
     handler: 'functions/incident/ack-by-link.ts',
     roles: 'public',
-    grants: { incidents: 'readWrite', timers: ['ack-timeout'] },
+    grants: { incidents: 'readWrite' },
   },
   // The RT chair's web form, served from the API's own origin.
   {
