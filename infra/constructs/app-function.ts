@@ -41,8 +41,10 @@ export interface TimerAccess {
   groupName: string;
   targetArn: string;
   role: IRole;
-  /** The environment variables of shared/platform/timers.ts: the target's ARN, the role's ARN, the group. */
-  env: { target: string; role: string; group: string };
+  /** The timers' dead-letter queue, named on each schedule. */
+  deadLettersArn: string;
+  /** The environment variables of shared/platform/timers.ts: the target's ARN, the role's ARN, the group, the DLQ. */
+  env: { target: string; role: string; group: string; deadLetters: string };
 }
 
 /** How a function may touch a table. */
@@ -225,6 +227,7 @@ export class AppFunction extends Construct {
     this.function.addEnvironment(timer.env.target, timer.targetArn);
     this.function.addEnvironment(timer.env.role, timer.role.roleArn);
     this.function.addEnvironment(timer.env.group, timer.groupName);
+    this.function.addEnvironment(timer.env.deadLetters, timer.deadLettersArn);
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(schedules))}]`,
       reason:

@@ -1,11 +1,14 @@
 // One timer of shared/platform/timers.ts: the schedule group its one-time schedules are created in and the role
 // EventBridge Scheduler invokes its target with. The schedules themselves are made at run time by functions
 // granted the timer (AppFunction.allowTimer), and delete themselves once they have fired.
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  TIMER_DLQ_ENV,
   TIMER_GROUP_ENV,
   TIMER_ROLE_ENV,
   type TimerDef,
@@ -16,6 +19,8 @@ import type { AppFunction, TimerAccess } from './app-function.ts';
 export class OneTimeTimer extends Construct {
   readonly group: ScheduleGroup;
   readonly role: Role;
+  /** Where a timer whose target still fails after Scheduler's retries is kept, rather than lost. */
+  readonly deadLetters: Queue;
   /** What a function granted this timer gets (AppFunction.allowTimer). */
   readonly access: TimerAccess;
 
@@ -35,12 +40,40 @@ export class OneTimeTimer extends Construct {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.function.functionArn] }),
     );
+    const key = new Key(this, 'DeadLettersKey', {
+      description: `Encrypts the dead-letter queue of the SehatKota ${def.name} timers`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: `This is the dead-letter queue of the ${def.name} timers; its messages are not consumed, only kept.`,
+    });
+    // Exactly what putting one message there takes (grantSendMessages would add wildcard KMS actions).
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.deadLetters.queueArn] }),
+    );
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+    );
     this.access = {
       name: def.name,
       groupName: this.group.scheduleGroupName,
       targetArn: target.functionArn,
       role: this.role,
-      env: { target: timerTargetEnvVar(def.name), role: TIMER_ROLE_ENV, group: TIMER_GROUP_ENV },
+      deadLettersArn: this.deadLetters.queueArn,
+      env: {
+        target: timerTargetEnvVar(def.name),
+        role: TIMER_ROLE_ENV,
+        group: TIMER_GROUP_ENV,
+        deadLetters: TIMER_DLQ_ENV,
+      },
     };
   }
 }

@@ -45,6 +45,7 @@ export const TIMERS: readonly TimerDef[] = [
 export const timerTargetEnvVar = (timer: TimerName) => `TIMER_${timer.toUpperCase().replace(/-/g, '_')}_ARN`;
 export const TIMER_ROLE_ENV = 'TIMER_ROLE_ARN';
 export const TIMER_GROUP_ENV = 'TIMER_GROUP';
+export const TIMER_DLQ_ENV = 'TIMER_DLQ_ARN';
 
 export interface Timers {
   /** Calls the timer's handler with `payload` at `at`; `id` names it (letters, digits, - _ .; ≤ 50). */
@@ -74,6 +75,8 @@ const scheduler: Timers = {
             RoleArn: process.env[TIMER_ROLE_ENV],
             Input: JSON.stringify(payload),
             RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
+            // A timer whose handler still fails is kept there, not lost (an alarm watches it).
+            ...(process.env[TIMER_DLQ_ENV] ? { DeadLetterConfig: { Arn: process.env[TIMER_DLQ_ENV] } } : {}),
           },
         }),
       );

@@ -13,6 +13,7 @@ import { topicEnvVar } from '#shared/platform/notifier.ts';
 import { QUEUES, type QueueDef, queueEnvVar } from '#shared/platform/queues.ts';
 import { ROUTES, type RouteDef, STAFF_TOPICS, type StaffTopic } from '#shared/platform/routes.ts';
 import {
+  TIMER_DLQ_ENV,
   TIMER_GROUP_ENV,
   TIMER_ROLE_ENV,
   TIMERS,
@@ -329,9 +330,31 @@ describe.each(TIMERS.map((def) => [def.name, def] as const))('the %s timer', (na
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toBeUndefined();
     const target = owner().timerFunctions.get(name)!;
-    expect(statementsOf(timer.role)).toEqual([
+    const statements = statementsOf(timer.role);
+    expect(statements.filter((st) => JSON.stringify(st.Action).includes('lambda:'))).toEqual([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: arnOf(owner(), target.function) },
     ]);
+    // Besides invoking, only putting a failed timer on its dead-letter queue (and the queue key's use for it).
+    const rest = statements.filter((st) => !JSON.stringify(st.Action).includes('lambda:'));
+    expect(rest.flatMap((st) => [st.Action].flat()).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'sqs:SendMessage',
+    ]);
+    const sqs = rest.find((st) => [st.Action].flat().includes('sqs:SendMessage'))!;
+    expect(sqs.Resource).toEqual(arnOf(owner(), timer.deadLetters));
+  });
+
+  it('keeps a timer whose target keeps failing in an encrypted dead-letter queue that every starter names', () => {
+    const timer = owner().timers.get(name)!;
+    const queue = Template.fromStack(owner()).toJSON().Resources[logicalId(owner(), timer.deadLetters)];
+    expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 86_400);
+    const starters = [...owner().routeFunctions.values(), ...owner().timerFunctions.values()].filter(
+      (fn) => timerTargetEnvVar(name) in envOf(fn),
+    );
+    expect(starters.length).toBeGreaterThan(1);
+    for (const fn of starters) expect(envOf(fn)[TIMER_DLQ_ENV]).toEqual(arnOf(owner(), timer.deadLetters));
   });
 
   it('its target has a fixed name, so functions (itself included) know its ARN without a cycle', () => {

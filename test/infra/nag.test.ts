@@ -99,7 +99,7 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ReceiptsBucketName>/receipts/*]',
         'AwsSolutions-L1',
         'AwsSolutions-S1',
-        // the dead-letter queue of each work queue
+        // the dead-letter queue of each work queue and of each timer
         'AwsSolutions-SQS3',
         ...timerSchedules,
       ].sort(),
@@ -117,11 +117,11 @@ describe('cdk-nag AwsSolutions', () => {
     expect(wildcards).toHaveLength(granted);
   });
 
-  it('acknowledges SQS3 on dead-letter queues only, one per work queue', () => {
+  it('acknowledges SQS3 on dead-letter queues only, one per work queue and one per timer', () => {
     const sqs3 = acknowledgments(app).filter((a) => a.id === 'AwsSolutions-SQS3');
     expect(sqs3.map((a) => a.path).sort()).toEqual(
       [...stack.capabilities.values()]
-        .flatMap((c) => [...c.queues.values()])
+        .flatMap((c) => [...c.queues.values(), ...c.timers.values()])
         .map((q) => q.deadLetters.node.path)
         .sort(),
     );
