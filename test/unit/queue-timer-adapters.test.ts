@@ -54,12 +54,10 @@ describe('the SQS queue adapter', () => {
   });
 
   it('fails loudly when SQS refuses a message, so the caller does not think the alert is on its way', async () => {
-    sqs
-      .on(SendMessageBatchCommand)
-      .resolves({
-        Successful: [],
-        Failed: [{ Id: '0', Code: 'KMS.ThrottlingException', SenderFault: false }],
-      });
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '0', Code: 'KMS.ThrottlingException', SenderFault: false }],
+    });
     await expect(enqueue('alerts', [{ alertId: 'x' }])).rejects.toThrow(/KMS.ThrottlingException/);
   });
 
@@ -94,7 +92,9 @@ describe('the EventBridge Scheduler timer adapter', () => {
   });
 
   it('treats the same timer started twice (a retried request) as started', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     await expect(timers().start('ack-timeout', 'inc1-1', new Date(), {})).resolves.toBeUndefined();
   });
 
