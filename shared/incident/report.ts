@@ -99,8 +99,16 @@ export async function reportIncident(
   const nearby = recent.filter((r) => distanceM(r.location, report.location) <= c.INCIDENT_LINK_METERS);
   for (const r of nearby) {
     const open = await getIncident(r.incidentId);
-    if (open && isOpen(open.status))
-      return linkReport(open, report, tri.priority, ctx, idem({ id: open.id, linked: true }));
+    if (!open || !isOpen(open.status)) continue;
+    try {
+      return await linkReport(open, report, tri.priority, ctx, idem({ id: open.id, linked: true }));
+    } catch (error) {
+      // The same key committed meanwhile: answer as it was answered.
+      if (!failedAt(error, LINK_IDEM_AT)) throw error;
+      const again = await readIdempotencyRecord<StoredReport>(opts.idempotency.id);
+      if (again) return replay(again, opts.idempotency.requestHash);
+      throw error;
+    }
   }
 
   const incident: Incident = {
@@ -178,44 +186,66 @@ async function replay(
   return { incident, linked: record.result.linked, replayed: true };
 }
 
+/** Where the idempotency record sits in a linking transaction. */
+const LINK_IDEM_AT = 3;
+
+/** The report joins the open incident: one transaction, from the incident's version read (read again if it moved). */
 async function linkReport(
-  open: Incident,
+  first: Incident,
   report: Report,
   priority: Priority,
   ctx: OpContext,
   idem: TransactItem,
 ): Promise<ReportOutcome> {
-  const raised = higherPriority(open.priority, priority);
-  const next: Incident = { ...open, reports: open.reports + 1, priority: raised, version: open.version + 1 };
-  const items: TransactItem[] = [
-    incidentPut(next, open.version),
-    callerReportPut(report.callerPhone, open.id, ctx.now, report.location),
-    timelinePut(open.id, {
-      at: ctx.now,
-      action: 'REPORT_LINKED',
-      actor: actorName(ctx.actor),
-      note: `${report.description}${raised !== open.priority ? ` (prioritas naik ke ${raised})` : ''}`,
-    }),
-    idem,
-  ];
-  await transact(items);
-  // Now urgent and nobody on it: send a unit as a new P1/P2 report would have.
-  if (
-    next.status === 'RECEIVED' &&
-    dispatchesAutomatically(raised) &&
-    !dispatchesAutomatically(open.priority)
-  ) {
-    const sent = await dispatchIncident(open.id, { ...ctx, actor: SYSTEM }).catch((error) => {
-      if (error instanceof NoUnitAvailable) return undefined;
+  let open = first;
+  for (let attempt = 1; ; attempt++) {
+    const raised = higherPriority(open.priority, priority);
+    const next: Incident = {
+      ...open,
+      reports: open.reports + 1,
+      priority: raised,
+      version: open.version + 1,
+    };
+    try {
+      await transact([
+        incidentPut(next, open.version),
+        callerReportPut(report.callerPhone, open.id, ctx.now, report.location),
+        timelinePut(open.id, {
+          at: ctx.now,
+          action: 'REPORT_LINKED',
+          actor: actorName(ctx.actor),
+          note: `${report.description}${raised !== open.priority ? ` (prioritas naik ke ${raised})` : ''}`,
+        }),
+        idem,
+      ]);
+    } catch (error) {
+      // A unit was sent or a status changed in between: link to the incident as it is now.
+      const fresh = attempt < 3 && failedAt(error, 0) ? await getIncident(open.id) : undefined;
+      if (fresh && isOpen(fresh.status)) {
+        open = fresh;
+        continue;
+      }
       throw error;
-    });
-    if (sent)
-      return {
-        incident: sent.incident,
-        ...(sent.assignment ? { assignment: sent.assignment } : {}),
-        linked: true,
-        replayed: false,
-      };
+    }
+    // Now urgent and nobody on it: send a unit as a new P1/P2 report would have.
+    if (
+      next.status === 'RECEIVED' &&
+      dispatchesAutomatically(raised) &&
+      !dispatchesAutomatically(open.priority)
+    ) {
+      const sent = await dispatchIncident(open.id, { ...ctx, actor: SYSTEM }).catch((error) => {
+        if (error instanceof NoUnitAvailable) return undefined;
+        throw error;
+      });
+      if (sent) {
+        return {
+          incident: sent.incident,
+          ...(sent.assignment ? { assignment: sent.assignment } : {}),
+          linked: true,
+          replayed: false,
+        };
+      }
+    }
+    return { incident: next, linked: true, replayed: false };
   }
-  return { incident: next, linked: true, replayed: false };
 }

@@ -268,13 +268,19 @@ describe('a report', () => {
       location: at(-41_000, 0),
     });
     expect(first.body).toMatchObject({ status: 'DISPATCHED', priority: 'P2' });
-    const repeat = await report({
+    const repeatKey = randomUUID();
+    const repeatBody = {
       callerPhone: caller.replace('+62', '0'),
       description: 'Anak kejang dan tidak sadar',
       location: at(-41_100, 50),
-    });
+    };
+    const repeat = await report(repeatBody, repeatKey);
     expect(repeat.status, repeat.text).toBe(200);
     expect(repeat.body).toMatchObject({ id: first.body.id, linked: true, priority: 'P1' });
+    // The operator's retry of that report is the same report, not a third one.
+    const retried = await report(repeatBody, repeatKey);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ id: first.body.id, linked: true });
     const full = await getIncident(first.body.id);
     expect(full.reports).toBe(2);
     expect(full.assignments).toHaveLength(1);
