@@ -17,6 +17,8 @@ export const WRITES = /Write|Put|Update|Delete/;
 /** Counts every DynamoDB call of this process by operation, asking DynamoDB what each consumed. */
 export function instrument(): { tally: Tally; reset(): void } {
   const tally: Tally = { calls: {}, failures: {}, wcu: 0, rcu: 0, awsWcu: 0, transactions: [] };
+  // One tally at a time: a later section's replaces an earlier one's.
+  ddb().middlewareStack.remove('benchCountDynamoCalls');
   ddb().middlewareStack.add(
     (next, context) => async (args) => {
       const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');

@@ -1,6 +1,12 @@
 // The 112 call centre's written rules: triage (which priority), which kind of unit a type needs, distance,
 // and the incident lifecycle's allowed moves. Pure functions, no I/O.
-import type { IncidentStatus, IncidentType, Priority, UnitKind } from './schemas.ts';
+import {
+  INCIDENT_STATUSES,
+  type IncidentStatus,
+  type IncidentType,
+  type Priority,
+  type UnitKind,
+} from './schemas.ts';
 
 export interface Triage {
   priority: Priority;
@@ -68,15 +74,10 @@ export function nearestFirst<U extends { id: string; location: { lat: number; lo
     .sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export const OPEN_STATUSES: readonly IncidentStatus[] = [
-  'RECEIVED',
-  'DISPATCHED',
-  'ACKNOWLEDGED',
-  'EN_ROUTE',
-  'ON_SCENE',
-  'TRANSPORTING',
-  'AT_FACILITY',
-];
+/** Every status but the two an incident ends in. */
+export const OPEN_STATUSES: readonly IncidentStatus[] = INCIDENT_STATUSES.filter(
+  (s) => s !== 'RESOLVED' && s !== 'CANCELLED',
+);
 export const isOpen = (s: IncidentStatus) => OPEN_STATUSES.includes(s);
 
 /**

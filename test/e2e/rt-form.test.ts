@@ -4,34 +4,23 @@
 // browser and from the server, "load more", the printable letter, and a 401 back to sign-in.
 // Screenshots of each page go to test/artifacts/rt-*.png.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
+import {
+  ARTIFACTS,
+  cachedPaths,
+  HAS_CHROMIUM,
+  openPhone,
+  SHELL,
+  warnIfNoChromium,
+} from '../support/browser.ts';
 import { useFreshTables } from '../support/tables.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-if (!HAS_CHROMIUM) {
-  console.warn(
-    `rt-form: SKIPPED — ${CHROMIUM} is missing; install it with apt-get install -y chromium (.ci/run does)`,
-  );
-}
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+warnIfNoChromium('rt-form');
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
 type Json = any;
@@ -40,7 +29,6 @@ declare const document: Json;
 declare const localStorage: Json;
 declare const sessionStorage: Json;
 declare const navigator: Json;
-declare const caches: Json;
 declare const dispatchEvent: (event: Event) => boolean;
 declare const scrollTo: (x: number, y: number) => void;
 
@@ -50,7 +38,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const token: Record<'chair' | 'clinic' | 'verifier', string> = { chair: '', clinic: '', verifier: '' };
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 // Test residents use sequence numbers 9000+; the demo data stays below 5000.
 let nextSeq = 9100;
@@ -132,7 +120,6 @@ async function signIn(p: Page): Promise<void> {
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
   // Room for every letter this file's chair issues in one day.
   process.env.ATTESTATION_DAILY_LIMIT = '100';
   resetConfig();
@@ -141,21 +128,7 @@ beforeAll(async () => {
   token.chair = await devToken({ role: 'rt_chair', rt: RT_A.rt });
   token.clinic = await devToken({ role: 'clinic' });
   token.verifier = await devToken({ role: 'social_verifier' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  context = await browser.newContext({
-    viewport: { width: 360, height: 740 },
-    locale: 'id-ID',
-    timezoneId: 'Asia/Jakarta',
-  });
-  // Fail in seconds, not at the test's timeout, when something never shows.
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) {
-      pageErrors.push(m.text());
-    }
-  });
+  ({ browser, context, page, pageErrors } = await openPhone());
 });
 
 afterAll(async () => {
@@ -314,25 +287,7 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
   it('offline: the shell opens from the service worker, the letter waits as "Menunggu sinyal", then is sent once', async () => {
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
     // The worker kept the shell and nothing else: no API answer, no config.json.
-    await expect
-      .poll(() =>
-        page.evaluate(async () => {
-          const urls: string[] = [];
-          for (const name of await caches.keys()) {
-            for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
-          }
-          return urls.sort();
-        }),
-      )
-      .toEqual([
-        '/rt/',
-        '/rt/app.css',
-        '/rt/app.js',
-        '/rt/fund.js',
-        '/rt/icon.svg',
-        '/rt/index.html',
-        '/rt/lib.js',
-      ]);
+    await expect.poll(() => cachedPaths(page)).toEqual(SHELL);
 
     await context.setOffline(true);
     await page.reload();

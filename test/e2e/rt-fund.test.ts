@@ -5,34 +5,24 @@
 // before upload, a receipt queued offline and uploaded when the signal returns, "Unggah kuitansi" on an entry, a
 // PDF over 5 MB refused, "Batalkan" with a reason, and the last fund shown without signal after a reload.
 // Screenshots go to test/artifacts/rt-fund-*.png.
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, ROOT, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
+import {
+  ARTIFACTS,
+  cachedPaths,
+  HAS_CHROMIUM,
+  openPhone,
+  SHELL,
+  warnIfNoChromium,
+} from '../support/browser.ts';
 import { useFreshTables } from '../support/tables.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
-if (!HAS_CHROMIUM) {
-  console.warn(
-    `rt-fund: SKIPPED — ${CHROMIUM} is missing; install it with apt-get install -y chromium (.ci/run does)`,
-  );
-}
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+warnIfNoChromium('rt-fund');
 const MB5 = 5 * 1024 * 1024;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
@@ -41,7 +31,6 @@ type Json = any;
 declare const document: Json;
 declare const localStorage: Json;
 declare const navigator: Json;
-declare const caches: Json;
 declare const indexedDB: Json;
 declare const dispatchEvent: (event: Event) => boolean;
 declare const scrollTo: (x: number, y: number) => void;
@@ -57,7 +46,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const token = { chair: '', admin: '' };
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 async function api(method: string, path: string, as?: string, body?: unknown, headers = {}): Promise<Json> {
   const res = await fetch(`${sys.url}${path}`, {
@@ -194,27 +183,12 @@ const receiptKept = (p: Page, key: string) =>
 
 beforeAll(async () => {
   if (!HAS_CHROMIUM) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
   resetConfig();
   const dynamoEndpoint = await useFreshTables();
   sys = await startLocalSystem({ port: 0, dynamoEndpoint, seed: true, quiet: true });
   token.chair = await devToken({ role: 'rt_chair', rt: RT_A.rt });
   token.admin = await devToken({ role: 'city_admin' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-  context = await browser.newContext({
-    viewport: { width: 360, height: 740 },
-    locale: 'id-ID',
-    timezoneId: 'Asia/Jakarta',
-  });
-  // Fail in seconds, not at the test's timeout, when something never shows.
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) {
-      pageErrors.push(m.text());
-    }
-  });
+  ({ browser, context, page, pageErrors } = await openPhone());
 });
 
 afterAll(async () => {
@@ -590,25 +564,7 @@ describe.skipIf(!HAS_CHROMIUM)('Dana RT in Chromium', { timeout: 60_000 }, () =>
   it('without signal after a reload, the page shows the last fund it loaded and says when', async () => {
     const { balance } = await account();
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
-    await expect
-      .poll(() =>
-        page.evaluate(async () => {
-          const urls: string[] = [];
-          for (const name of await caches.keys()) {
-            for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
-          }
-          return urls.sort();
-        }),
-      )
-      .toEqual([
-        '/rt/',
-        '/rt/app.css',
-        '/rt/app.js',
-        '/rt/fund.js',
-        '/rt/icon.svg',
-        '/rt/index.html',
-        '/rt/lib.js',
-      ]);
+    await expect.poll(() => cachedPaths(page)).toEqual(SHELL);
     await page.reload();
     await expect.poll(() => page.textContent('#saldo')).toBe(rp(balance));
     await expect.poll(() => page.textContent('#dana-msg')).toBe('');

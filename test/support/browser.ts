@@ -1,0 +1,84 @@
+// The browser suites' shared set-up: Debian's Chromium driven by playwright-core, a 360×740 phone in id-ID on
+// WIB, page errors collected (a broken script fails the suite), screenshots in test/artifacts/, and the pages
+// the form's service worker keeps.
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];
+
+/** Says once, at load, that a suite is skipped and how to run it. */
+export function warnIfNoChromium(suite: string): void {
+  if (!HAS_CHROMIUM) {
+    console.warn(
+      `${suite}: SKIPPED — ${CHROMIUM} is missing; install it with apt-get install -y chromium (.ci/run does)`,
+    );
+  }
+}
+
+export interface Phone {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors and console errors of the page (network failures, which offline cases cause, aside). */
+  pageErrors: string[];
+}
+
+export async function openPhone(): Promise<Phone> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await browser.newContext({
+    viewport: { width: 360, height: 740 },
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+  });
+  // Fail in seconds, not at the test's timeout, when something never shows.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) {
+      pageErrors.push(m.text());
+    }
+  });
+  return { browser, context, page, pageErrors };
+}
+
+// The page's global, used only inside page.evaluate() (the project compiles without the DOM lib).
+// biome-ignore lint/suspicious/noExplicitAny: the browser's CacheStorage, typed there, not here.
+declare const caches: any;
+
+/** The paths the service worker keeps, sorted. */
+export function cachedPaths(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) {
+      for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+    }
+    return urls.sort();
+  });
+}
+
+/** What the form's service worker keeps: the whole shell, so the form opens without signal. */
+export const SHELL = [
+  '/rt/',
+  '/rt/app.css',
+  '/rt/app.js',
+  '/rt/fund.js',
+  '/rt/icon.svg',
+  '/rt/index.html',
+  '/rt/lib.js',
+];
