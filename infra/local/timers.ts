@@ -63,7 +63,9 @@ export class LocalTimers implements Timers {
     const run = (async () => {
       try {
         const handler = await handlerOf(this.root, def!.handler);
-        await handler(p.payload, lambdaContext(`local-${p.timer}`, def?.timeoutSeconds ?? 30));
+        // Due now: a real timer fires on time, and a manual one when the test says the time has come.
+        const event = { ...(p.payload as object), dueAt: new Date(Math.min(p.at, Date.now())).toISOString() };
+        await handler(event, lambdaContext(`local-${p.timer}`, def?.timeoutSeconds ?? 30));
         this.fired.push({ timer: p.timer, id: p.id, ok: true });
       } catch (error) {
         this.fired.push({ timer: p.timer, id: p.id, ok: false });

@@ -31,13 +31,9 @@ export const TIMERS: readonly TimerDef[] = [
     description:
       'A 112 alert nobody acknowledged in time: mark it missed, take the unit offline, send the next',
     handler: 'functions/incident/ack-timeout.ts',
-    grants: {
-      incidents: 'readWrite',
-      registry: 'read',
-      audit: 'write',
-      queues: ['alerts'],
-      timers: ['ack-timeout'],
-    },
+    grants: { incidents: 'readWrite', queues: ['alerts'], timers: ['ack-timeout'] },
+    // Up to a minute of waiting for the due second (waitUntilDue), then the miss and the next dispatch.
+    timeoutSeconds: 90,
   },
 ];
 
@@ -47,8 +43,20 @@ export const TIMER_ROLE_ENV = 'TIMER_ROLE_ARN';
 export const TIMER_GROUP_ENV = 'TIMER_GROUP';
 export const TIMER_DLQ_ENV = 'TIMER_DLQ_ARN';
 
+/** What a timer's handler gets: the payload it was started with, and when it was due. */
+export type TimerEvent<P> = P & { dueAt: string };
+
+/**
+ * EventBridge Scheduler fires within the minute of its time, so a schedule is set at the start of the due minute
+ * and the handler waits out the rest here: the window closes on the second, not up to a minute early or late.
+ */
+export async function waitUntilDue(event: { dueAt?: string }, now = Date.now()): Promise<void> {
+  const wait = event.dueAt ? Date.parse(event.dueAt) - now : 0;
+  if (wait > 0) await new Promise((r) => setTimeout(r, Math.min(wait, 65_000)));
+}
+
 export interface Timers {
-  /** Calls the timer's handler with `payload` at `at`; `id` names it (letters, digits, - _ .; ≤ 50). */
+  /** Calls the timer's handler with `{...payload, dueAt}` at `at`; `id` names it (letters, digits, - _ .; ≤ 50). */
   start(timer: TimerName, id: string, at: Date, payload: unknown): Promise<void>;
   /** Best effort: the timer may still fire. */
   cancel(timer: TimerName, id: string): Promise<void>;
@@ -66,14 +74,15 @@ const scheduler: Timers = {
           Name: scheduleName(timer, id),
           GroupName: process.env[TIMER_GROUP_ENV],
           // Whole seconds, UTC: at(yyyy-mm-ddThh:mm:ss).
-          ScheduleExpression: `at(${new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().slice(0, 19)})`,
+          // The due minute, UTC: Scheduler fires somewhere in it; the handler waits for the second (waitUntilDue).
+          ScheduleExpression: `at(${at.toISOString().slice(0, 16)}:00)`,
           ScheduleExpressionTimezone: 'UTC',
           FlexibleTimeWindow: { Mode: 'OFF' },
           ActionAfterCompletion: 'DELETE',
           Target: {
             Arn: process.env[timerTargetEnvVar(timer)],
             RoleArn: process.env[TIMER_ROLE_ENV],
-            Input: JSON.stringify(payload),
+            Input: JSON.stringify({ ...(payload as object), dueAt: at.toISOString() }),
             RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 300 },
             // A timer whose handler still fails is kept there, not lost (an alarm watches it).
             ...(process.env[TIMER_DLQ_ENV] ? { DeadLetterConfig: { Arn: process.env[TIMER_DLQ_ENV] } } : {}),

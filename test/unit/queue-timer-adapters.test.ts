@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { enqueue, queueEnvVar, setQueue } from '../../shared/platform/queues.ts';
 import {
   setTimers,
@@ -18,6 +18,7 @@ import {
   TIMER_ROLE_ENV,
   timers,
   timerTargetEnvVar,
+  waitUntilDue,
 } from '../../shared/platform/timers.ts';
 
 const sqs = mockClient(SQSClient);
@@ -68,7 +69,7 @@ describe('the SQS queue adapter', () => {
 });
 
 describe('the EventBridge Scheduler timer adapter', () => {
-  it('creates a one-time schedule in UTC, whole seconds, deleting itself, with the payload and a dead-letter queue', async () => {
+  it('creates a one-time schedule at the due minute (Scheduler fires within it), deleting itself, with the payload, the due time and a dead-letter queue', async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     await timers().start('ack-timeout', 'inc1-1', new Date('2026-11-23T03:00:59.250Z'), {
       incidentId: 'inc1',
@@ -78,7 +79,7 @@ describe('the EventBridge Scheduler timer adapter', () => {
     expect(input).toMatchObject({
       Name: 'ack-timeout-inc1-1',
       GroupName: 'sehatkota-ack-timeout',
-      ScheduleExpression: 'at(2026-11-23T03:01:00)',
+      ScheduleExpression: 'at(2026-11-23T03:00:00)',
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
@@ -88,7 +89,34 @@ describe('the EventBridge Scheduler timer adapter', () => {
         DeadLetterConfig: { Arn: 'arn:aws:sqs:ap-southeast-3:123456789012:timer-dlq' },
       },
     });
-    expect(JSON.parse(input.Target!.Input!)).toEqual({ incidentId: 'inc1', n: 1 });
+    expect(JSON.parse(input.Target!.Input!)).toEqual({
+      incidentId: 'inc1',
+      n: 1,
+      dueAt: '2026-11-23T03:00:59.250Z',
+    });
+  });
+
+  it('has the handler wait for the due second when Scheduler fires early in the minute, and not at all when late', async () => {
+    vi.useFakeTimers();
+    try {
+      const now = Date.parse('2026-11-23T03:00:05Z');
+      let done = false;
+      const waiting = waitUntilDue({ dueAt: '2026-11-23T03:00:59.250Z' }, now).then(() => {
+        done = true;
+      });
+      await vi.advanceTimersByTimeAsync(54_000);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(300);
+      await waiting;
+      expect(done).toBe(true);
+      let late = false;
+      await waitUntilDue({ dueAt: '2026-11-23T03:00:00Z' }, now).then(() => {
+        late = true;
+      });
+      expect(late).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('treats the same timer started twice (a retried request) as started', async () => {
