@@ -232,7 +232,7 @@ export interface Dispatched {
 }
 
 /** The units that may be sent: a chosen one if it is free, else the available ones of a kind not tried yet. */
-export async function candidates(kind: UnitKind, exclude: Set<string>, unitId?: string): Promise<Unit[]> {
+async function candidates(kind: UnitKind, exclude: Set<string>, unitId?: string): Promise<Unit[]> {
   if (unitId) {
     const u = await getUnit(unitId);
     return u && u.status === 'AVAILABLE' && !u.assignment ? [u] : [];

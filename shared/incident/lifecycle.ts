@@ -9,15 +9,15 @@ import {
   type AckTimeout,
   actorName,
   apply,
-  candidates,
+  dispatchIncident,
   dispatchWaiting,
   failedAt,
   incidentPut,
+  NoUnitAvailable,
   noUnitItems,
   type OpContext,
   SYSTEM,
   supervisorsAlert,
-  takeNearest,
 } from './dispatch.ts';
 import {
   assignmentItem,
@@ -212,14 +212,19 @@ export async function missAcknowledgement(
     await enqueue('alerts', [missed.message]);
     if (giveUp) return 'no-unit-responding';
     if (others.length) return 'others-on-it';
-    const exclude = new Set(record.assignments.map((x) => x.unitId));
-    const kind = a.kind;
-    const sent = await takeNearest(next, await candidates(kind, exclude), ctx);
-    if (sent.committed) {
-      await apply(sent.effects);
+    // The next nearest of the same kind, from a fresh read (the incident may have moved meanwhile); the units
+    // already sent, this one included, are not tried again.
+    try {
+      await dispatchIncident(incident.id, ctx, { kind: a.kind });
       return 'redispatched';
+    } catch (error) {
+      if (!(error instanceof NoUnitAvailable)) {
+        // Closed meanwhile: nothing more to send.
+        if (error instanceof Conflict) return 'nothing';
+        throw error;
+      }
     }
-    const none = noUnitItems(next, kind, ctx, `${a.unitName} tidak merespons`);
+    const none = noUnitItems(next, a.kind, ctx, `${a.unitName} tidak merespons`);
     await transact(none.items);
     await apply({ messages: none.messages, timers: [] });
     return 'no-unit';
