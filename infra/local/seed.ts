@@ -1,12 +1,16 @@
 // Seeds local mode's demo data once: the RTs and 500 residents (through the real import), then a few
 // coverage changes through the real domain so histories, the outbox and the aggregates have something; and
-// the 112 call centre's units, available.
+// the 112 call centre's units, available; and the starting SMS campaigns.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { runImport } from '#shared/registry/import.ts';
 import { changeCoverage, putRt } from '#shared/registry/repository.ts';
+import { saveCampaign } from '#shared/reminder/campaigns.ts';
+import { campaignSchema } from '#shared/reminder/schemas.ts';
+import { seededCampaigns } from '#shared/reminder/seeded.ts';
 import { demoResidents, demoRts, demoUnits, toCsv } from './demo-data.ts';
 
 const MARKER = { pk: 'SEED', sk: 'DEMO' };
@@ -39,6 +43,16 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
     const ctx = { actor: operator, requestId: `seed-${unit.id}`, now };
     await createUnit(unit, ctx);
     await setUnitStatus(unit.id, 'AVAILABLE', undefined, { ...ctx, requestId: `${ctx.requestId}-available` });
+  }
+  // The city's starting campaigns; the example broadcast is for the coming Sunday.
+  const sunday = new Date(Date.now() + 7 * 3_600_000);
+  sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7 || 7));
+  for (const campaign of seededCampaigns(sunday.toISOString().slice(0, 10))) {
+    await saveCampaign(z.parse(campaignSchema, campaign), {
+      actor: SEED_ACTOR,
+      requestId: `seed-${campaign.id}`,
+      now,
+    });
   }
   await ddb().send(
     new PutCommand({

@@ -17,8 +17,15 @@ export class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  constructor(readonly issues: Issue[]) {
-    super(400, 'ValidationError', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  /** `extra` goes into the reply beside the issues (e.g. a template's worst-case length). */
+  constructor(
+    readonly issues: Issue[],
+    extra: Record<string, unknown> = {},
+  ) {
+    super(400, 'ValidationError', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+      ...extra,
+      issues,
+    });
   }
   static field(path: string, message: string): ValidationError {
     return new ValidationError([{ path, message }]);

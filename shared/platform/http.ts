@@ -87,7 +87,10 @@ export function reply(r: HttpReply): APIGatewayProxyStructuredResultV2 {
 export function errorReply(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
   if (error instanceof DomainError) {
     if (error instanceof ValidationError) {
-      return reply({ status: 400, body: { error: 'ValidationError', issues: error.issues } });
+      return reply({
+        status: 400,
+        body: { error: 'ValidationError', ...error.details, issues: error.issues },
+      });
     }
     return reply({
       status: error.status,

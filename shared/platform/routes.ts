@@ -13,6 +13,7 @@ export interface Grants {
   attestations?: 'read' | 'readWrite';
   funds?: 'read' | 'readWrite';
   incidents?: 'read' | 'readWrite';
+  reminders?: 'read' | 'readWrite';
   /** Append records (in transactions), or also read an entity's trail. */
   audit?: 'write' | 'read' | 'readWrite';
   idempotency?: true;
@@ -339,6 +340,21 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/incident/ack-by-link.ts',
     roles: 'public',
     grants: { incidents: 'readWrite' },
+  },
+  // SMS reminders: campaigns relative to a date, each change a new version.
+  {
+    method: 'POST',
+    path: '/campaigns',
+    handler: 'functions/reminder/create-campaign.ts',
+    roles: ['city_admin'],
+    grants: { reminders: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/campaigns',
+    handler: 'functions/reminder/list-campaigns.ts',
+    roles: ['city_admin'],
+    grants: { reminders: 'read' },
   },
   // The RT chair's web form, served from the API's own origin.
   {

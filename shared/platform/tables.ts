@@ -96,6 +96,20 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
+   * reminders — SMS campaigns (every version kept, never edited) and, as the reminders capability grows, their
+   * fires, opt-outs and job runs.
+   *  a campaign's current version (GetItem) ........... pk CAMPAIGN#<id>        sk CURRENT
+   *  a campaign's versions, oldest first (Query) ...... pk CAMPAIGN#<id>        sk V#<0001>
+   *  every campaign (Query gsi1, current items only) .. gsi1pk CAMPAIGNS        gsi1sk <id>
+   */
+  reminders: {
+    envVar: 'TABLE_REMINDERS',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
+    ttlAttribute: 'expiresAt',
+  },
+  /**
    * audit — who did what, when and why, for every state change.
    *  trail of one entity, oldest first (Query) ........ pk <entity>#<id>        sk <iso time>#<request id>
    *  everything one actor did (Query gsi1) ............ gsi1pk ACTOR#<sub>      gsi1sk <iso time>
