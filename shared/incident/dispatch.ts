@@ -3,7 +3,7 @@
 // never get the same unit — then the alerts queued and the acknowledgement window's timer started. Also what
 // the report and lifecycle operations share: the operation context, the incident's versioned Put, the effects.
 import { config } from '#shared/platform/config.ts';
-import { cancellationDetails, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import { timers } from '#shared/platform/timers.ts';
@@ -217,9 +217,6 @@ export function incidentPut(next: Incident, previousVersion?: number): TransactI
 const UNIT_ITEM = 0;
 export const INCIDENT_ITEM = 6;
 
-export const failedAt = (error: unknown, index: number) =>
-  cancellationDetails(error)?.[index]?.Code === 'ConditionalCheckFailed';
-
 export class NoUnitAvailable extends Conflict {
   constructor(kind: UnitKind) {
     super(`No ${kind} unit is available now`, { reason: 'NoUnitAvailable', kind });
@@ -264,7 +261,7 @@ export async function takeNearest(
       await transact([...plan.items, incidentPut(next, isNew ? undefined : incident.version), ...extra]);
       return { incident: next, assignment: plan.assignment, effects: plan.effects, committed: true };
     } catch (error) {
-      if (failedAt(error, UNIT_ITEM)) continue;
+      if (conditionFailed(error, UNIT_ITEM)) continue;
       throw error;
     }
   }
@@ -316,7 +313,7 @@ export async function dispatchIncident(
       return { incident: sent.incident, ...(sent.assignment ? { assignment: sent.assignment } : {}) };
     } catch (error) {
       // The incident changed since it was read (a status, another dispatch): read it again.
-      if (attempt < 3 && failedAt(error, INCIDENT_ITEM)) continue;
+      if (attempt < 3 && conditionFailed(error, INCIDENT_ITEM)) continue;
       throw error;
     }
   }

@@ -2,7 +2,7 @@
 // lifecycle. Each is one transaction conditional on what was read (the assignment's state, the incident's
 // version), retried from a fresh read when something else changed it first.
 import { config } from '#shared/platform/config.ts';
-import { cancellationDetails, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, NotFound } from '#shared/platform/errors.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import {
@@ -11,7 +11,6 @@ import {
   apply,
   dispatchIncident,
   dispatchWaiting,
-  failedAt,
   incidentPut,
   NoUnitAvailable,
   noUnitItems,
@@ -99,7 +98,7 @@ export async function acknowledge(
       ]);
     } catch (error) {
       // The timer or a status change got there first: read again and answer from what is now true.
-      if (attempt < 3 && (failedAt(error, 0) || failedAt(error, 1))) continue;
+      if (attempt < 3 && (conditionFailed(error, 0) || conditionFailed(error, 1))) continue;
       throw error;
     }
     // The window's timer is left to fire: it finds the assignment acknowledged and does nothing, which spares
@@ -205,8 +204,7 @@ export async function missAcknowledgement(
     try {
       await transact(items);
     } catch (error) {
-      if (attempt < 3 && cancellationDetails(error)?.some((r) => r.Code === 'ConditionalCheckFailed'))
-        continue;
+      if (attempt < 3 && conditionFailed(error)) continue;
       throw error;
     }
     await enqueue('alerts', [missed.message]);
@@ -314,8 +312,7 @@ export async function changeStatus(
     try {
       await transact(items);
     } catch (error) {
-      if (attempt < 3 && cancellationDetails(error)?.some((r) => r.Code === 'ConditionalCheckFailed'))
-        continue;
+      if (attempt < 3 && conditionFailed(error)) continue;
       throw error;
     }
     if (closing) {

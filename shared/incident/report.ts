@@ -2,7 +2,7 @@
 // dispatched again), then one transaction that creates the incident and — for P1 and P2 — takes the nearest
 // available unit with it, so the alert goes out with the reply.
 import { config } from '#shared/platform/config.ts';
-import { type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
 import { idempotencyPut, readIdempotencyRecord } from '#shared/platform/idempotency.ts';
 import { timeOrderedId } from '#shared/platform/ids.ts';
@@ -13,7 +13,6 @@ import {
   actorName,
   apply,
   dispatchIncident,
-  failedAt,
   INCIDENT_ITEM,
   incidentPut,
   NoUnitAvailable,
@@ -104,7 +103,7 @@ export async function reportIncident(
       return await linkReport(open, report, tri.priority, ctx, idem({ id: open.id, linked: true }));
     } catch (error) {
       // The same key committed meanwhile: answer as it was answered.
-      if (!failedAt(error, LINK_IDEM_AT)) throw error;
+      if (!conditionFailed(error, LINK_IDEM_AT)) throw error;
       const again = await readIdempotencyRecord<StoredReport>(opts.idempotency.id);
       if (again) return replay(again, opts.idempotency.requestHash);
       throw error;
@@ -168,7 +167,7 @@ export async function reportIncident(
     return { incident, linked: false, replayed: false };
   } catch (error) {
     // The same key committed meanwhile (a retry racing the first request): answer as it was answered.
-    if (failedAt(error, idemAt)) {
+    if (conditionFailed(error, idemAt)) {
       const again = await readIdempotencyRecord<StoredReport>(opts.idempotency.id);
       if (again) return replay(again, opts.idempotency.requestHash);
     }
@@ -220,7 +219,7 @@ async function linkReport(
       ]);
     } catch (error) {
       // A unit was sent or a status changed in between: link to the incident as it is now.
-      const fresh = attempt < 3 && failedAt(error, 0) ? await getIncident(open.id) : undefined;
+      const fresh = attempt < 3 && conditionFailed(error, 0) ? await getIncident(open.id) : undefined;
       if (fresh && isOpen(fresh.status)) {
         open = fresh;
         continue;

@@ -2,7 +2,7 @@
 // A unit working an incident keeps BUSY until the incident frees it (resolve or cancel) or its window is missed.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut } from '#shared/platform/audit.ts';
-import { cancellationDetails, ddb, transact } from '#shared/platform/dynamo.ts';
+import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, NotFound } from '#shared/platform/errors.ts';
 import type { OpContext } from './dispatch.ts';
 import { T, unitFromItem, unitItem, unitKey } from './repository.ts';
@@ -89,7 +89,7 @@ export async function setUnitStatus(
       }),
     ]);
   } catch (error) {
-    if (cancellationDetails(error)?.[0]?.Code === 'ConditionalCheckFailed') {
+    if (conditionFailed(error, 0)) {
       throw new Conflict(`Unit ${id} was just sent to an incident; try again`);
     }
     throw error;

@@ -51,6 +51,15 @@ export function cancellationDetails(
   return (error as Error & { CancellationReasons?: [] }).CancellationReasons ?? [];
 }
 
+/** Did a cancelled transaction fail a condition: on item `index`, or on any item when no index is given? */
+export function conditionFailed(error: unknown, index?: number): boolean {
+  const details = cancellationDetails(error);
+  if (!details) return false;
+  return index === undefined
+    ? details.some((r) => r.Code === 'ConditionalCheckFailed')
+    : details[index]?.Code === 'ConditionalCheckFailed';
+}
+
 /** Why a transaction was cancelled, one code per item in the order the items were sent. */
 export function cancellationReasons(error: unknown): string[] | undefined {
   return cancellationDetails(error)?.map((r) => r.Code ?? 'None');

@@ -3,7 +3,7 @@
 // CURRENT still being n; the same content again answers the current version and writes nothing.
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditPut } from '#shared/platform/audit.ts';
-import { cancellationDetails, ddb, queryAll, transact } from '#shared/platform/dynamo.ts';
+import { cancellationDetails, conditionFailed, ddb, queryAll, transact } from '#shared/platform/dynamo.ts';
 import { Conflict } from '#shared/platform/errors.ts';
 import { requestHash } from '#shared/platform/idempotency.ts';
 import { tableName } from '#shared/platform/tables.ts';
@@ -102,8 +102,7 @@ export async function saveCampaign(
       return { campaign, created: true };
     } catch (error) {
       // Another change made version n+1 first: compare with that one.
-      if (attempt < 3 && cancellationDetails(error)?.some((r) => r.Code === 'ConditionalCheckFailed'))
-        continue;
+      if (attempt < 3 && conditionFailed(error)) continue;
       if (cancellationDetails(error))
         throw new Conflict(`Campaign ${input.id} is being changed by someone else; try again`);
       throw error;

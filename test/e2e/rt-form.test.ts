@@ -15,6 +15,7 @@ import {
   cachedPaths,
   HAS_CHROMIUM,
   openPhone,
+  phoneContext,
   SHELL,
   warnIfNoChromium,
 } from '../support/browser.ts';
@@ -443,11 +444,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     beforeAll(async () => {
       if (!HAS_CHROMIUM) return;
       // Request interception does not see requests a service worker handles, so this context has none.
-      ctx = await browser.newContext({
-        viewport: { width: 360, height: 740 },
-        locale: 'id-ID',
-        serviceWorkers: 'block',
-      });
+      ctx = await phoneContext(browser, { serviceWorkers: 'block' });
       p = await ctx.newPage();
       await signIn(p);
       await p.click('nav >> text=Buat surat');
@@ -533,12 +530,7 @@ describe.skipIf(!HAS_CHROMIUM)('Cognito sign-in (a stand-in Cognito domain)', { 
   });
 
   it('signs in with the authorization code and PKCE, renews the ID token on a 401, and signs out at Cognito', async () => {
-    ctx = await browser.newContext({
-      viewport: { width: 360, height: 740 },
-      locale: 'id-ID',
-      serviceWorkers: 'block',
-    });
-    ctx.setDefaultTimeout(10_000);
+    ctx = await phoneContext(browser, { serviceWorkers: 'block' });
     const p = await ctx.newPage();
     let authorize: URLSearchParams | undefined;
     const tokenRequests: URLSearchParams[] = [];

@@ -17,6 +17,7 @@ import {
   cachedPaths,
   HAS_CHROMIUM,
   openPhone,
+  phoneContext,
   SHELL,
   warnIfNoChromium,
 } from '../support/browser.ts';
@@ -620,13 +621,7 @@ describe.skipIf(!HAS_CHROMIUM)(
     beforeAll(async () => {
       if (!HAS_CHROMIUM) return;
       // Request interception does not see requests a service worker handles, so this context has none.
-      ctx = await browser.newContext({
-        viewport: { width: 360, height: 740 },
-        locale: 'id-ID',
-        timezoneId: 'Asia/Jakarta',
-        serviceWorkers: 'block',
-      });
-      ctx.setDefaultTimeout(10_000);
+      ctx = await phoneContext(browser, { serviceWorkers: 'block' });
       p = await ctx.newPage();
       await signIn(p);
     });

@@ -36,16 +36,29 @@ export interface Phone {
   pageErrors: string[];
 }
 
-export async function openPhone(): Promise<Phone> {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+/**
+ * A 360×740 phone in id-ID on WIB. `serviceWorkers: 'block'` for cases that intercept requests: interception does
+ * not see the requests a service worker handles.
+ */
+export async function phoneContext(
+  browser: Browser,
+  opts: { serviceWorkers?: 'block' } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: 360, height: 740 },
     locale: 'id-ID',
     timezoneId: 'Asia/Jakarta',
+    ...opts,
   });
   // Fail in seconds, not at the test's timeout, when something never shows.
   context.setDefaultTimeout(10_000);
+  return context;
+}
+
+export async function openPhone(): Promise<Phone> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await phoneContext(browser);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
