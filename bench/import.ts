@@ -5,7 +5,7 @@
 // item per row with a scheme), pre-built, written with BatchWriteCommand, 25 items a call, retrying
 // UnprocessedItems, in import.ts's pattern (its CHUNK_ROWS and CHUNKS_IN_FLIGHT), every 25-item batch of a
 // chunk sent at once. Each floor run writes into a fresh table made from
-// the registry's own definition (pk/sk plus gsi1, since resident items carry gsi1 keys and the index costs
+// the registry's own definition (pk/sk plus gsi1 and gsi2, since resident items carry their keys and the indexes cost
 // writes) and deletes it afterwards. Order: floor, import, re-import, floor, import of a second set of new
 // residents; the floor and the import each report their better run.
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,6 +14,7 @@ import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
 import { TABLES } from '#shared/platform/tables.ts';
 import { CHUNK_ROWS, CHUNKS_IN_FLIGHT, runImport } from '#shared/registry/import.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
+import { birthdayKey } from '#shared/registry/repository.ts';
 import { round } from './stats.ts';
 
 export const MIN_RATIO = 0.8;
@@ -53,6 +54,7 @@ function itemsFor(r: DemoResident, now: string, jobId: string): Item[] {
     sk: 'PROFILE',
     gsi1pk: `RT#${r.rt}`,
     gsi1sk: `${r.name.toLowerCase()}#${r.nik}`,
+    ...birthdayKey(r),
     nik: r.nik,
     kk: r.kk,
     name: r.name,

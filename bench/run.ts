@@ -6,7 +6,8 @@
 // Env knobs for quick runs while developing (defaults are the real benchmark):
 //   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
 //   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500),
-//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import).
+//   BENCH_REMINDER_RESIDENTS (200000), BENCH_SMS (2000),
+//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import,reminders).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.t
 import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
 import { benchIncidents, type IncidentRun, type IncidentSection } from './incident.ts';
+import { benchReminders, MAX_READ_RATIO, type RemindersSection } from './reminders.ts';
+import { MAX_RATE_DEVIATION } from './sms-sender.ts';
 import { passFail, printTable } from './stats.ts';
 
 const REPORT = fileURLToPath(new URL('./report.json', import.meta.url));
@@ -26,8 +29,10 @@ const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const ATTESTATIONS = Number(process.env.BENCH_ATTESTATIONS ?? 1000);
 const EXPENSES = Number(process.env.BENCH_EXPENSES ?? 1000);
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 500);
+const REMINDER_RESIDENTS = Number(process.env.BENCH_REMINDER_RESIDENTS ?? 200_000);
+const SMS_MESSAGES = Number(process.env.BENCH_SMS ?? 2000);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,incident,import').split(','),
+  (process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,incident,import,reminders').split(','),
 );
 const CONCURRENCY = 20;
 const WARMUP = 100;
@@ -190,6 +195,41 @@ function printIncidents(s: IncidentSection): void {
   );
 }
 
+function printReminders({ selection: s, sender }: RemindersSection): void {
+  printTable(
+    `Daily reminders job, ${s.date}: ${s.residents.toLocaleString('en-US')} generated residents in ${s.rts} RTs (target: items read ≤ ${MAX_READ_RATIO} × due)`,
+    ['campaign', 'due', 'items read', 'read ×'],
+    [
+      ...s.campaigns.map((c) => [c.id, c.due, c.read, c.due ? (c.read / c.due).toFixed(3) : '-']),
+      ['all (the job)', s.due, s.read, s.readRatio.toFixed(3)],
+    ],
+  );
+  const skipped = Object.entries(s.skipped)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  console.log(
+    `  queued ${s.queued}; skipped: ${skipped}; also read: ${s.rtsRead} RT directory entries, ${s.optOutsRead} opted-out numbers; ${s.queries} queries`,
+  );
+  console.log(
+    `  selection ${s.selectSeconds} s; whole job (fires put, messages queued) ${s.jobSeconds} s; same day again ${s.rerunSeconds} s, queued ${s.rerunQueued} → ${passFail(s.pass)}`,
+  );
+  printTable(
+    `Reminder sender: ${sender.messages.toLocaleString('en-US')} SMS through send-sms against a simulated SNS (20–80 ms), batches of 10, reserved concurrency 1 (target within ${MAX_RATE_DEVIATION * 100}% of the configured rate)`,
+    ['configured /s', 'achieved /s', 'deviation', 'most in 1 s', 'seconds', 'invocations', 'result'],
+    [
+      [
+        sender.configuredPerSecond,
+        sender.achievedPerSecond.toFixed(3),
+        `${(sender.deviation * 100).toFixed(2)}%`,
+        sender.maxInOneSecond,
+        sender.seconds.toFixed(1),
+        sender.invocations,
+        passFail(sender.pass),
+      ],
+    ],
+  );
+}
+
 function printImport(s: ImportSection): void {
   printTable(
     `Import of ${s.rows.toLocaleString('en-US')} new residents (${s.items.toLocaleString('en-US')} items; target ≥ ${MIN_RATIO}× floor)`,
@@ -228,7 +268,7 @@ async function main(): Promise<number> {
     printBundles(s);
   }
 
-  if (['coverage', 'attestation', 'fund', 'incident', 'import'].some((s) => ONLY.has(s))) {
+  if (['coverage', 'attestation', 'fund', 'incident', 'import', 'reminders'].some((s) => ONLY.has(s))) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
     const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
@@ -290,6 +330,16 @@ async function main(): Promise<number> {
         report.incident = s;
         printIncidents(s);
       }
+      if (ONLY.has('reminders')) {
+        const s = await benchReminders({
+          residents: REMINDER_RESIDENTS,
+          messages: SMS_MESSAGES,
+          queue: system.queue,
+          notifier: system.outbox,
+        });
+        report.reminders = s;
+        printReminders(s);
+      }
     } finally {
       await system.stop();
     }
@@ -300,6 +350,8 @@ async function main(): Promise<number> {
     coldImportRatioMax: MAX_RATIO,
     coverageP50RatioMax: MAX_P50_RATIO,
     importRowsPerSecondRatioMin: MIN_RATIO,
+    reminderReadRatioMax: MAX_READ_RATIO,
+    smsRateDeviationMax: MAX_RATE_DEVIATION,
   };
   report.durationSeconds = Math.round((performance.now() - started) / 1000);
   writeFileSync(REPORT, `${JSON.stringify(report, null, 2)}\n`);

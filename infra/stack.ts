@@ -1,7 +1,16 @@
-// The SehatKota stack: what every capability shares (tables, event bus, user pool, HTTP API, imports bucket),
-// and one nested stack per capability with its functions, routes, event rules, schedules, queues and timers, all
-// built from the contracts in shared/platform (ROUTES, EVENT_RULES, SCHEDULES, QUEUES, TIMERS, TABLES, ROLES).
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+// The SehatKota stack: what every capability shares (tables, event bus, user pool, HTTP API, upload buckets, staff
+// topics, the inbound SMS topic), and one nested stack per capability with its functions, routes, event rules,
+// schedules, queues, timers, log subscriptions and alarms, all built from the contracts in shared/platform (ROUTES,
+// EVENT_RULES, SCHEDULES, QUEUES, TIMERS, LOG_SUBSCRIPTIONS, TABLES, ROLES).
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -20,6 +29,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
@@ -30,16 +40,19 @@ import {
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import { UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
+import { LOG_SUBSCRIPTIONS, type LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
 import { QUEUES, type QueueDef } from '#shared/platform/queues.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import {
   type Grants,
   ROUTES,
   type RouteDef,
+  routeKey,
   STAFF_TOPICS,
   type StaffTopic,
 } from '#shared/platform/routes.ts';
@@ -47,7 +60,12 @@ import { SCHEDULES, type ScheduleDef } from '#shared/platform/schedules.ts';
 import { type KeyDef, TABLES, type TableDef, type TableName } from '#shared/platform/tables.ts';
 import { TIMERS, type TimerDef } from '#shared/platform/timers.ts';
 import { LOG_RETENTION } from './constructs/app-function.ts';
-import { CapabilityStack, IMPORTS_PREFIX, pascalCase } from './constructs/capability-stack.ts';
+import {
+  type AlarmDefs,
+  CapabilityStack,
+  IMPORTS_PREFIX,
+  pascalCase,
+} from './constructs/capability-stack.ts';
 
 /** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
 export type Settings = Config;
@@ -61,6 +79,9 @@ export interface SehatKotaStackProps extends StackProps {
   schedules?: readonly ScheduleDef[];
   queues?: readonly QueueDef[];
   timers?: readonly TimerDef[];
+  logSubscriptions?: readonly LogSubscriptionDef[];
+  /** Who is told of dead letters and of error lines someone must act on; ALARMS by default. */
+  alarms?: AlarmDefs;
   /** Prefix of the Cognito sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
   authDomainPrefix?: string;
 }
@@ -69,6 +90,26 @@ export interface SehatKotaStackProps extends StackProps {
 const WEB_HANDLERS = ['functions/web/rt-index.ts', 'functions/web/rt-assets.ts'];
 
 export const EVENT_BUS_NAME = 'sehatkota';
+
+/** The route SNS delivers inbound SMS to (an HTTPS subscription of the inbound SMS topic). */
+export const SMS_INBOUND_ROUTE = 'POST /sms/inbound';
+/** The inbound SMS topic's ARN, for the route's function to check each message came from it. */
+export const SMS_INBOUND_TOPIC_ENV = 'SMS_INBOUND_TOPIC_ARN';
+
+/** What needs a person, and whom it tells. */
+export const ALARMS: AlarmDefs = {
+  deadLetters: { alerts: 'supervisors', sms: 'city_admins' },
+  logs: [
+    {
+      handler: 'functions/reminder/send-sms.ts',
+      message: 'SmsBudgetReached',
+      topic: 'city_admins',
+      description:
+        "The month's reminder SMS budget (SMS_MONTHLY_BUDGET_USD) is spent: reminders wait until next month " +
+        'or a larger budget',
+    },
+  ],
+};
 
 export class SehatKotaStack extends Stack {
   readonly tables: Record<TableName, Table>;
@@ -83,6 +124,8 @@ export class SehatKotaStack extends Stack {
   readonly authDomain: UserPoolDomain;
   readonly topics: Record<StaffTopic, Topic>;
   readonly topicsKey: Key;
+  /** Where two-way SMS publishes what citizens send back (STOP, MULAI); delivered to the API's /sms/inbound. */
+  readonly inboundSmsTopic?: Topic;
   readonly verifyMacKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
@@ -138,6 +181,11 @@ export class SehatKotaStack extends Stack {
     const schedules = props.schedules ?? SCHEDULES;
     const queues = props.queues ?? QUEUES;
     const timers = props.timers ?? TIMERS;
+    const logSubscriptions = props.logSubscriptions ?? LOG_SUBSCRIPTIONS;
+    const alarms = props.alarms ?? ALARMS;
+    this.allowAlarms(alarms);
+    const inboundRoute = routes.find((r) => routeKey(r) === SMS_INBOUND_ROUTE);
+    if (inboundRoute) this.inboundSmsTopic = this.inboundSms();
     const webEnvironment = {
       AUTH_MODE: 'cognito',
       COGNITO_DOMAIN: this.authDomain.baseUrl(),
@@ -145,7 +193,16 @@ export class SehatKotaStack extends Stack {
       // The receipts' presigned PUTs go to the bucket's regional endpoint: the form's CSP must allow it.
       UPLOAD_ORIGIN: `https://${this.receiptsBucket.bucketRegionalDomainName}`,
     };
-    const defs = [...routes, ...eventRules, ...schedules, ...queues, ...timers];
+    const handlerEnvironment: Record<string, Record<string, string>> = Object.fromEntries(
+      WEB_HANDLERS.map((h) => [h, webEnvironment]),
+    );
+    if (inboundRoute && this.inboundSmsTopic) {
+      handlerEnvironment[inboundRoute.handler] = {
+        ...handlerEnvironment[inboundRoute.handler],
+        [SMS_INBOUND_TOPIC_ENV]: this.inboundSmsTopic.topicArn,
+      };
+    }
+    const defs = [...routes, ...eventRules, ...schedules, ...queues, ...timers, ...logSubscriptions];
     checkQueuesAndTimers(defs, queues, timers);
     const names = new Set(defs.map((def) => capabilityOf(def.handler)));
     for (const capability of names) {
@@ -157,6 +214,8 @@ export class SehatKotaStack extends Stack {
         schedules: schedules.filter(ofCapability),
         queues: queues.filter(ofCapability),
         timers: timers.filter(ofCapability),
+        logSubscriptions: logSubscriptions.filter(ofCapability),
+        alarms,
         shared: {
           api: this.api,
           bus: this.bus,
@@ -166,10 +225,19 @@ export class SehatKotaStack extends Stack {
           topicsKey: this.topicsKey,
           verifyMacKey: this.verifyMacKey,
           settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
-          handlerEnvironment: Object.fromEntries(WEB_HANDLERS.map((h) => [h, webEnvironment])),
+          handlerEnvironment,
         },
       });
       this.capabilities.set(capability, nested);
+    }
+    if (inboundRoute && this.inboundSmsTopic) {
+      // Subscribed once the route is there: SNS sends the confirmation request the moment it subscribes.
+      const subscription = this.inboundSmsTopic.addSubscription(
+        new UrlSubscription(`${this.apiStage.url}${inboundRoute.path.slice(1)}`, {
+          protocol: SubscriptionProtocol.HTTPS,
+        }),
+      );
+      subscription.node.addDependency(this.capabilities.get(capabilityOf(inboundRoute.handler))!);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
@@ -185,6 +253,93 @@ export class SehatKotaStack extends Stack {
         description: TOPIC_SUBSCRIBERS[topic],
       });
     }
+    if (this.inboundSmsTopic) {
+      new CfnOutput(this, 'InboundSmsTopicArn', {
+        value: this.inboundSmsTopic.topicArn,
+        description:
+          "Set as the two-way SMS destination of the city's origination number (AWS End User Messaging SMS)",
+      });
+    }
+  }
+
+  /**
+   * The topic two-way SMS publishes inbound messages to: encrypted with the topics key, TLS only, published to by
+   * AWS End User Messaging SMS of this account only (and the key used by it for that).
+   */
+  private inboundSms(): Topic {
+    const topic = new Topic(this, 'InboundSmsTopic', {
+      displayName: 'SehatKota inbound SMS',
+      masterKey: this.topicsKey,
+      enforceSSL: true,
+    });
+    const fromSmsVoice = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'sms-voice',
+          resource: '*',
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      },
+    };
+    topic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: fromSmsVoice,
+      }),
+    );
+    this.topicsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('sms-voice.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromSmsVoice,
+      }),
+    );
+    return topic;
+  }
+
+  /**
+   * CloudWatch alarms may publish to the topics they tell, and use the topics key for it. The topics' own policy
+   * (TLS only) replaces SNS's default one, which is what lets an alarm of the account publish.
+   */
+  private allowAlarms(alarms: AlarmDefs): void {
+    const told = new Set<StaffTopic>([
+      ...Object.values(alarms.deadLetters ?? {}),
+      ...(alarms.logs ?? []).map((a) => a.topic),
+    ]);
+    if (!told.size) return;
+    const fromAlarms = {
+      StringEquals: { 'aws:SourceAccount': this.account },
+      ArnLike: {
+        'aws:SourceArn': this.formatArn({
+          service: 'cloudwatch',
+          resource: 'alarm',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    };
+    for (const name of told) {
+      this.topics[name].addToResourcePolicy(
+        new PolicyStatement({
+          principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.topics[name].topicArn],
+          conditions: fromAlarms,
+        }),
+      );
+    }
+    this.topicsKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: fromAlarms,
+      }),
+    );
   }
 
   /** Staff topics, encrypted with their own key, published to over TLS only. */
@@ -412,6 +567,8 @@ const TOPIC_SUBSCRIBERS: Record<StaffTopic, string> = {
   responders_fire: 'Subscribe the fire brigade to its 112 alerts',
   responders_police: 'Subscribe the police units to their 112 alerts',
   responders_rescue: 'Subscribe the rescue teams to their 112 alerts',
+  city_admins:
+    "Subscribe the city health office's reminder administrators: the SMS budget spent, reminders dead-lettered",
 };
 
 /**

@@ -28,6 +28,8 @@ export interface AppFunctionProps {
   environment: Record<string, string>;
   /** A folder (relative to the repository root) copied beside the bundle under its own name: web assets. */
   assets?: string;
+  /** Instances at most (Lambda reserved concurrency); unset = the account's unreserved pool. */
+  reservedConcurrency?: number;
   /**
    * Give the function a name fixed at synthesis, so its ARN is known without referring to the function: a
    * timer's target starts timers on itself, and its own ARN in its environment would be a circular reference.
@@ -45,6 +47,13 @@ export interface TimerAccess {
   deadLettersArn: string;
   /** The environment variables of shared/platform/timers.ts: the target's ARN, the role's ARN, the group, the DLQ. */
   env: { target: string; role: string; group: string; deadLetters: string };
+}
+
+/** A work queue a function may send to: the queue, its dead-letter queue and the env vars naming their URLs. */
+export interface QueueAccess {
+  queue: IQueue;
+  deadLetters: IQueue;
+  env: { queue: string; deadLetters: string };
 }
 
 /** How a function may touch a table. */
@@ -69,8 +78,16 @@ const TABLE_ACTIONS: Record<TableAccess, string[]> = {
 };
 const KMS_READ = ['kms:Decrypt', 'kms:DescribeKey'];
 const KMS_WRITE = [...KMS_READ, 'kms:Encrypt', 'kms:GenerateDataKey'];
+/** What a function may do with SNS's SMS opt-out list: read it, or take a number off it (the citizen sent MULAI). */
+export type SmsOptOutAction = 'list' | 'optIn';
+const SMS_OPT_OUT_ACTIONS: Record<SmsOptOutAction, string> = {
+  list: 'sns:ListPhoneNumbersOptedOut',
+  optIn: 'sns:OptInPhoneNumber',
+};
 
 export class AppFunction extends Construct {
+  /** The handler module it runs, relative to the repository root. */
+  readonly handler: string;
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
@@ -79,6 +96,7 @@ export class AppFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
+    this.handler = props.handler;
     this.logGroup = new LogGroup(this, 'Logs', { retention: LOG_RETENTION });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group and nowhere else.
     this.role = new Role(this, 'Role', {
@@ -100,6 +118,9 @@ export class AppFunction extends Construct {
       // More memory also buys CPU, which shortens cold starts; the bill difference is negligible at this volume.
       memorySize: props.memoryMb ?? 512,
       timeout: Duration.seconds(props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      ...(props.reservedConcurrency !== undefined
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,
@@ -181,24 +202,45 @@ export class AppFunction extends Construct {
     this.function.addEnvironment(envVar, key.keyArn);
   }
 
+  /** SNS's SMS opt-out list (the account's, with no resource ARN): list it, or opt a number back in. */
+  allowSmsOptOuts(uses: readonly SmsOptOutAction[]): void {
+    const actions = [...new Set(uses)].map((use) => SMS_OPT_OUT_ACTIONS[use]);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: ['*'] }));
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "SNS's SMS opt-out list belongs to the account and has no resource ARN, so IAM only accepts Resource " +
+        `"*" for ${actions.join(' and ')}; the statement allows nothing else.`,
+    });
+  }
+
   /**
-   * sqs:SendMessage (SendMessageBatch included) on one queue, and the KMS actions sending to its encrypted queue
-   * needs, through SQS only.
+   * sqs:SendMessage (SendMessageBatch included) on one queue and on its dead-letter queue (a message that can
+   * never be done is put there with its reason), and the KMS actions sending to them needs, through SQS only.
    */
-  allowSend(queue: IQueue, envVar: string): void {
+  allowSend(queue: QueueAccess): void {
     this.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      new PolicyStatement({
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queue.queueArn, queue.deadLetters.queueArn],
+      }),
     );
-    if (queue.encryptionMasterKey) {
+    const keys = new Set(
+      [queue.queue, queue.deadLetters].flatMap((q) =>
+        q.encryptionMasterKey ? [q.encryptionMasterKey.keyArn] : [],
+      ),
+    );
+    if (keys.size) {
       this.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [queue.encryptionMasterKey.keyArn],
+          resources: [...keys],
           conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
         }),
       );
     }
-    this.function.addEnvironment(envVar, queue.queueUrl);
+    this.function.addEnvironment(queue.env.queue, queue.queue.queueUrl);
+    this.function.addEnvironment(queue.env.deadLetters, queue.deadLetters.queueUrl);
   }
 
   /**

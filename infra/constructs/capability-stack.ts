@@ -1,8 +1,9 @@
-// One capability's functions, HTTP routes, event rules, schedules, work queues and timers (capability = the folder
-// in functions/<capability>/), in a nested stack of its own so each stays far below CloudFormation's 500-resource
-// limit as routes are added. A queue or timer lives with its handler; whoever uses it must live there too.
+// One capability's functions, HTTP routes, event rules, schedules, work queues, timers and log subscriptions
+// (capability = the folder in functions/<capability>/), in a nested stack of its own so each stays far below
+// CloudFormation's 500-resource limit as routes are added. A queue or timer lives with its handler; whoever uses it
+// must live there too. The alarms on its functions and queues live here as well.
 import { basename, extname } from 'node:path';
-import { CfnParameter, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Duration, NestedStack, Stack, Validations } from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -11,25 +12,36 @@ import {
   type IHttpApi,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
+import type { LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
 import { topicEnvVar } from '#shared/platform/notifier.ts';
 import type { BucketName } from '#shared/platform/object-store.ts';
-import { type QueueDef, type QueueName, queueEnvVar } from '#shared/platform/queues.ts';
+import { deadLetterEnvVar, type QueueDef, type QueueName, queueEnvVar } from '#shared/platform/queues.ts';
 import { type Grants, type RouteDef, routeKey, type StaffTopic } from '#shared/platform/routes.ts';
 import type { ScheduleDef } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
 import { TIMER_GROUP_ENV, TIMER_ROLE_ENV, type TimerDef, type TimerName } from '#shared/platform/timers.ts';
-import { AppFunction, DEFAULT_TIMEOUT_SECONDS, type TableAccess } from './app-function.ts';
+import {
+  AppFunction,
+  DEFAULT_TIMEOUT_SECONDS,
+  type SmsOptOutAction,
+  type TableAccess,
+} from './app-function.ts';
+import { LogSubscription } from './log-subscription.ts';
 import { OneTimeTimer } from './one-time-timer.ts';
+import { SmsAccountSettings } from './sms-account.ts';
 import { WorkQueue } from './work-queue.ts';
 
 /** Where import uploads land in the imports bucket; the handlers write `imports/<jobId>.csv`. */
@@ -61,6 +73,25 @@ export interface SharedResources {
   handlerEnvironment?: Record<string, Record<string, string>>;
 }
 
+/** An alarm on one message a function logs at ERROR (its handler file), told to a staff topic. */
+export interface LogAlarmDef {
+  handler: string;
+  /** The log line's `message`, exactly (the logger's JSON). */
+  message: string;
+  topic: StaffTopic;
+  description: string;
+}
+
+/** Who is told when something needs a person: a queue's dead letters, a function's error lines. */
+export interface AlarmDefs {
+  /** A message in the queue's dead-letter queue tells this topic. */
+  deadLetters?: Partial<Record<QueueName, StaffTopic>>;
+  logs?: readonly LogAlarmDef[];
+}
+
+/** The CloudWatch metrics the stack's log alarms count, under this namespace. */
+export const METRIC_NAMESPACE = 'SehatKota';
+
 export interface CapabilityStackProps {
   capability: string;
   routes: readonly RouteDef[];
@@ -70,10 +101,14 @@ export interface CapabilityStackProps {
   queues?: readonly QueueDef[];
   /** The timers whose handler is in this capability; whoever starts them must be in it too. */
   timers?: readonly TimerDef[];
+  /** The log subscriptions whose handler is in this capability. */
+  logSubscriptions?: readonly LogSubscriptionDef[];
+  /** Alarms; those on queues and handlers of other capabilities are left to their stacks. */
+  alarms?: AlarmDefs;
   shared: SharedResources;
 }
 
-type Def = RouteDef | EventRuleDef | ScheduleDef | QueueDef | TimerDef;
+type Def = RouteDef | EventRuleDef | ScheduleDef | QueueDef | TimerDef | LogSubscriptionDef;
 
 export class CapabilityStack extends NestedStack {
   /** Each route's function by route key ('GET /residents/{nik}'), each event rule's by rule name. */
@@ -83,8 +118,15 @@ export class CapabilityStack extends NestedStack {
   /** Each queue's consumer and each timer's target, by queue or timer name. */
   readonly queueFunctions = new Map<QueueName, AppFunction>();
   readonly timerFunctions = new Map<TimerName, AppFunction>();
+  /** Each log subscription's function and its subscription (log groups and filters), by subscription name. */
+  readonly logSubscriptionFunctions = new Map<string, AppFunction>();
+  readonly logSubscriptions = new Map<string, LogSubscription>();
   readonly queues = new Map<QueueName, WorkQueue>();
   readonly timers = new Map<TimerName, OneTimeTimer>();
+  /** The account's SMS settings, made by the stack that reads SNS's SMS delivery-status logs. */
+  readonly smsAccount?: SmsAccountSettings;
+  /** The alarms, by the queue (`<queue> dead letters`) or log message they watch. */
+  readonly alarms = new Map<string, Alarm>();
   private readonly shared: SharedResources;
   /** The upload buckets this capability uses, imported by name. */
   private readonly buckets: Partial<Record<BucketName, IBucket>> = {};
@@ -92,12 +134,20 @@ export class CapabilityStack extends NestedStack {
   constructor(scope: Construct, id: string, props: CapabilityStackProps) {
     const queues = props.queues ?? [];
     const timers = props.timers ?? [];
-    const defs: Def[] = [...props.routes, ...props.eventRules, ...props.schedules, ...queues, ...timers];
+    const logSubscriptions = props.logSubscriptions ?? [];
+    const defs: Def[] = [
+      ...props.routes,
+      ...props.eventRules,
+      ...props.schedules,
+      ...queues,
+      ...timers,
+      ...logSubscriptions,
+    ];
     const used = (Object.keys(BUCKETS) as BucketName[]).filter((b) =>
       defs.some((def) => def.grants[b] || ('bucket' in def && def.bucket === b)),
     );
     super(scope, id, {
-      description: `SehatKota ${props.capability}: functions, routes, event rules, queues and timers`,
+      description: `SehatKota ${props.capability}: functions, routes, event rules, queues, timers and alarms`,
       // By name rather than as a cross-stack token, so the template (and cdk-nag's finding) names it plainly.
       parameters: used.length
         ? Object.fromEntries(used.map((b) => [BUCKETS[b].parameter, props.shared.buckets[b].bucketName]))
@@ -232,11 +282,108 @@ export class CapabilityStack extends NestedStack {
         ...runtimeOf(def),
         description: def.description,
         environment: envFor(def.handler),
+        reservedConcurrency: def.reservedConcurrency,
       });
       this.bind(fn, def.grants, def.handler);
       this.queues.get(def.name)!.consumeWith(fn);
       this.queueFunctions.set(def.name, fn);
     }
+
+    const smsLogGroups = new Map<string, string>();
+    for (const def of logSubscriptions) {
+      for (const group of def.snsSmsLogGroups) {
+        const taken = smsLogGroups.get(group);
+        if (taken) {
+          throw new Error(`${def.handler}: log group ${group} is subscribed by ${taken} already (one each)`);
+        }
+        smsLogGroups.set(group, def.handler);
+      }
+      const id = idOf(def.handler);
+      const fn = new AppFunction(this, id, {
+        ...runtimeOf(def),
+        description: def.description,
+        environment: envFor(def.handler),
+      });
+      this.bind(fn, def.grants, def.handler);
+      this.logSubscriptions.set(def.name, new LogSubscription(this, `${id}Subscription`, def, fn));
+      this.logSubscriptionFunctions.set(def.name, fn);
+    }
+    // SNS writes SMS delivery records only once the account's SMS attributes name a role for it.
+    const deliveryLogGroups = [...this.logSubscriptions.values()].flatMap((s) => [
+      ...s.snsSmsLogGroups.values(),
+    ]);
+    if (deliveryLogGroups.length) {
+      this.smsAccount = new SmsAccountSettings(this, 'SmsAccount', {
+        deliveryLogGroups,
+        monthlySpendLimitUsd: Number(props.shared.settings.SMS_MONTHLY_BUDGET_USD),
+      });
+    }
+
+    this.addAlarms(props.alarms ?? {}, [...defs]);
+  }
+
+  /**
+   * A queue's dead letters and a function's error lines that someone must act on, each an alarm that tells its
+   * staff topic once, when it starts.
+   */
+  private addAlarms(alarms: AlarmDefs, defs: Def[]): void {
+    const topic = (name: StaffTopic) => new SnsAction(this.shared.topics[name]);
+    for (const [name, queue] of this.queues) {
+      const to = alarms.deadLetters?.[name];
+      if (!to) continue;
+      const alarm = new Alarm(this, `${pascalCase(name)}DeadLettersAlarm`, {
+        alarmDescription: `The ${name} queue's dead-letter queue holds messages that were never done: see why, then send them again`,
+        metric: queue.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(topic(to));
+      this.alarms.set(`${name} dead letters`, alarm);
+    }
+    for (const def of alarms.logs ?? []) {
+      const fn = this.functionOf(def.handler, defs);
+      if (!fn) continue;
+      const id = pascalCase(def.message);
+      const filter = new MetricFilter(this, `${id}Filter`, {
+        logGroup: fn.logGroup,
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue('$.level', '=', 'ERROR'),
+          FilterPattern.stringValue('$.message', '=', def.message),
+        ),
+        metricNamespace: METRIC_NAMESPACE,
+        metricName: def.message,
+        metricValue: '1',
+      });
+      const alarm = new Alarm(this, `${id}Alarm`, {
+        alarmDescription: def.description,
+        metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(topic(def.topic));
+      this.alarms.set(def.message, alarm);
+    }
+  }
+
+  /** The function built for a handler file of this stack, if it has one. */
+  private functionOf(handler: string, defs: Def[]): AppFunction | undefined {
+    if (!defs.some((def) => def.handler === handler)) return undefined;
+    const all = [
+      ...this.routeFunctions.values(),
+      ...this.ruleFunctions.values(),
+      ...this.scheduleFunctions.values(),
+      ...this.queueFunctions.values(),
+      ...this.timerFunctions.values(),
+      ...this.logSubscriptionFunctions.values(),
+    ];
+    return all.find((fn) => fn.handler === handler);
   }
 
   /**
@@ -261,6 +408,8 @@ export class CapabilityStack extends NestedStack {
     if (grants.idempotency) table('idempotency', 'records');
     if (grants.bus) fn.bindBus(bus);
     if (grants.notify) fn.allowSms();
+    const optOuts = smsOptOutsOf(grants);
+    if (optOuts.length) fn.allowSmsOptOuts(optOuts);
     for (const topic of grants.topics ?? []) {
       fn.allowPublish(this.shared.topics[topic], this.shared.topicsKey, topicEnvVar(topic));
     }
@@ -275,7 +424,11 @@ export class CapabilityStack extends NestedStack {
     for (const name of grants.queues ?? []) {
       const queue = this.queues.get(name);
       if (!queue) throw new Error(`${handler}: queue ${name} is not in this capability's stack`);
-      fn.allowSend(queue.queue, queueEnvVar(name));
+      fn.allowSend({
+        queue: queue.queue,
+        deadLetters: queue.deadLetters,
+        env: { queue: queueEnvVar(name), deadLetters: deadLetterEnvVar(name) },
+      });
     }
     // shared/platform/timers.ts gives a function one TIMER_ROLE_ARN and one TIMER_GROUP, so one timer each.
     if ((grants.timers?.length ?? 0) > 1) {
@@ -301,6 +454,19 @@ export class CapabilityStack extends NestedStack {
     const merged = bucketFilter || detail ? { ...detail, ...bucketFilter } : undefined;
     return { source, ...(detailType ? { detailType } : {}), ...(merged ? { detail: merged } : {}) };
   }
+}
+
+/**
+ * The SNS SMS opt-out list grant (`smsOptOuts: ['list' | 'optIn', ...]`), read as an optional property until
+ * shared/platform/routes.ts declares it in Grants.
+ */
+export function smsOptOutsOf(grants: Grants): SmsOptOutAction[] {
+  const uses = (grants as Grants & { smsOptOuts?: unknown }).smsOptOuts;
+  if (uses === undefined) return [];
+  if (!Array.isArray(uses) || uses.some((use) => use !== 'list' && use !== 'optIn')) {
+    throw new Error(`grants.smsOptOuts: a list of 'list' and 'optIn', not ${JSON.stringify(uses)}`);
+  }
+  return uses as SmsOptOutAction[];
 }
 
 const runtimeOf = ({ handler, timeoutSeconds, memoryMb }: Def) => ({

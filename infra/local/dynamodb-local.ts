@@ -10,6 +10,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
@@ -115,6 +116,48 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       }),
   };
+}
+
+/**
+ * Adds the indexes a table definition gained since the local data was made (DynamoDB backfills an index from
+ * the items' attributes; see infra/local/migrate.ts for items that lack them). Answers what it added.
+ */
+export async function addMissingIndexes(endpoint: string): Promise<{ table: TableName; index: string }[]> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const added: { table: TableName; index: string }[] = [];
+  for (const [name, def] of Object.entries(TABLES) as [TableName, (typeof TABLES)[TableName]][]) {
+    const TableName = tableName(name);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((ix) => ix.IndexName));
+    for (const ix of def.indexes.filter((i) => !present.has(i.name))) {
+      const keys = [ix.partitionKey, ...(ix.sortKey ? [ix.sortKey] : [])];
+      await client.send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: ix.name,
+                KeySchema: [
+                  { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
+                  ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            },
+          ],
+        }),
+      );
+      added.push({ table: name, index: ix.name });
+    }
+  }
+  client.destroy();
+  return added;
 }
 
 /** Creates every table that does not exist yet, with its indexes and TTL, as the CDK stack does. */

@@ -15,11 +15,13 @@ import { setTimers } from '#shared/platform/timers.ts';
 import { InProcessBus } from './bus.ts';
 import { DevTokens } from './dev-token.ts';
 import { createTables, type DynamoLocal, startDynamoLocal } from './dynamodb-local.ts';
+import { migrateLocalData } from './migrate.ts';
 import { FolderObjectStore } from './object-store.ts';
 import { Outbox } from './outbox.ts';
 import { InProcessQueue } from './queue.ts';
 import { isSeeded, seedDemoData } from './seed.ts';
 import { LocalServer } from './server.ts';
+import { LocalSmsDelivery } from './sms-delivery.ts';
 import { LocalTimers } from './timers.ts';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,6 +49,8 @@ export interface LocalSystem {
   bus: InProcessBus;
   queue: InProcessQueue;
   timers: LocalTimers;
+  /** SNS's delivery reports of the outbox's SMS. */
+  deliveries: LocalSmsDelivery;
   tokens: DevTokens;
   seeded?: { rts: number; residents: number };
   stop(): Promise<void>;
@@ -60,6 +64,8 @@ function localEnvironment(endpoint: string): void {
   process.env.AWS_REGION ??= 'ap-southeast-3';
   process.env.POWERTOOLS_SERVICE_NAME ??= 'sehatkota-local';
   process.env.POWERTOOLS_DEV ??= 'true';
+  // No SNS here to sign inbound SMS: a developer posts the two-way SMS JSON to /sms/inbound as it is.
+  process.env.SMS_INBOUND_VERIFY ??= 'off';
 }
 
 function secret(dataDir: string | undefined): string {
@@ -83,11 +89,14 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
   try {
     localEnvironment(endpoint);
     await createTables(endpoint);
+    // Data kept from an earlier version gets the indexes (and index keys) added since.
+    if (opts.dataDir) await migrateLocalData(endpoint, log);
     const key = secret(opts.dataDir);
     const outbox = new Outbox(opts.dataDir ? join(opts.dataDir, 'outbox.jsonl') : undefined, !opts.quiet);
     const bus = new InProcessBus(ROOT, log);
     const queue = new InProcessQueue(ROOT, log, opts.queueRetryMs);
     const timers = new LocalTimers(ROOT, opts.timers ?? 'real', log);
+    const deliveries = new LocalSmsDelivery(ROOT, outbox, log);
     let server: LocalServer | undefined;
     const uploads = new FolderObjectStore(
       join(opts.dataDir ?? join(ROOT, '.data', 'tmp'), 'uploads'),
@@ -127,6 +136,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
       bus,
       queue,
       timers,
+      deliveries,
       tokens,
       ...(seeded ? { seeded } : {}),
       async stop() {
@@ -134,6 +144,10 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
         await server?.close();
         await timers.stop();
         await queue.drain();
+        // Messages deferred for hours (quiet hours, a campaign's hour) go with the process, as they would
+        // with a queue nobody reads; their fires stay QUEUED.
+        queue.stop();
+        await deliveries.stop();
         await bus.drain();
         await dynamo?.stop();
       },

@@ -32,6 +32,21 @@ const schema = z.object({
   /** A report from the same caller within these minutes and metres is linked to the open incident. */
   INCIDENT_LINK_MINUTES: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(120)), 10),
   INCIDENT_LINK_METERS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 300),
+  /** SMS the account may send per second (SNS's SMS rate quota); the reminder sender keeps to it. */
+  SMS_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 20),
+  /** Reminder sender instances at most (Lambda reserved concurrency); each keeps to its share of the rate. */
+  SMS_SENDER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 1),
+  /** What the city may spend on reminder SMS in a WIB month, in US dollars (SNS bills in USD); 0 stops them. */
+  SMS_MONTHLY_BUDGET_USD: z._default(z.coerce.number().check(z.minimum(0)), 200),
+  /** SNS's price of one SMS part to an Indonesian number, in US dollars (see the SNS SMS pricing page). */
+  SMS_PRICE_USD_PER_PART: z._default(z.coerce.number().check(z.positive()), 0.0414),
+  /** Hours (WIB) no reminder is sent: "21-6" = from 21:00 until 06:00; "off" = none (local trials at night). */
+  SMS_QUIET_HOURS_WIB: z._default(
+    z.string().check(z.regex(/^(off|([01]?\d|2[0-3])-([01]?\d|2[0-3]))$/, 'must be like 21-6, or off')),
+    '21-6',
+  ),
+  /** Tries of one reminder (a failed publish or a failed delivery) before it is dead-lettered with the reason. */
+  SMS_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 3),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,6 +1,11 @@
-// Sends SMS to citizens and messages to staff topics: SNS in AWS; local mode swaps in the dev outbox
-// (readable at GET /dev/outbox).
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+// Sends SMS to citizens and messages to staff topics, and reads and changes SNS's own SMS opt-out list: SNS in
+// AWS; local mode swaps in the dev outbox (readable at GET /dev/outbox).
+import {
+  ListPhoneNumbersOptedOutCommand,
+  OptInPhoneNumberCommand,
+  PublishCommand,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import type { StaffTopic } from './routes.ts';
 
 export interface SmsMessage {
@@ -21,6 +26,10 @@ export interface StaffMessage {
 export interface Notifier {
   sendSms(message: SmsMessage): Promise<{ messageId: string }>;
   notifyStaff(message: StaffMessage): Promise<{ messageId: string }>;
+  /** One page of the numbers the carrier side (SNS) holds opted out, E.164; pass the last page's token on. */
+  listOptedOut(nextToken?: string): Promise<{ phones: string[]; nextToken?: string }>;
+  /** Takes a number off SNS's opt-out list (SNS allows it once per number per 30 days; it throws otherwise). */
+  optIn(phone: string): Promise<void>;
 }
 
 /** The environment variable that carries a staff topic's ARN: verifiers → TOPIC_VERIFIERS_ARN. */
@@ -53,6 +62,15 @@ const sns: Notifier = {
       new PublishCommand({ TopicArn: arn, Subject: message.subject.slice(0, 100), Message: message.text }),
     );
     return { messageId: out.MessageId ?? '' };
+  },
+  async listOptedOut(nextToken) {
+    client ??= new SNSClient({});
+    const out = await client.send(new ListPhoneNumbersOptedOutCommand(nextToken ? { nextToken } : {}));
+    return { phones: out.phoneNumbers ?? [], ...(out.nextToken ? { nextToken: out.nextToken } : {}) };
+  },
+  async optIn(phone) {
+    client ??= new SNSClient({});
+    await client.send(new OptInPhoneNumberCommand({ phoneNumber: phone }));
   },
 };
 

@@ -1,10 +1,15 @@
 // The one set of work queues: the CDK stack makes an SQS queue (with a dead-letter queue) and a consumer
 // function of each, and local mode's in-process queue delivers to the very same handler modules with the same
 // retry budget. Producers send through `enqueue`, which is SQS in AWS and swapped for the local queue.
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Grants } from './routes.ts';
 
-export const QUEUE_NAMES = ['alerts'] as const;
+export const QUEUE_NAMES = ['alerts', 'sms'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface QueueDef {
@@ -18,6 +23,8 @@ export interface QueueDef {
   /** Seconds a failed message waits before it is delivered again (SQS: the visibility timeout). */
   retryAfterSeconds: number;
   batchSize: number;
+  /** Consumer instances at most (Lambda reserved concurrency); unset = no reservation. */
+  reservedConcurrency?: number;
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -46,22 +53,55 @@ export const QUEUES: readonly QueueDef[] = [
     batchSize: 10,
     timeoutSeconds: 10,
   },
+  {
+    name: 'sms',
+    description:
+      'Send one reminder SMS: at its hour and outside quiet hours, never to an opted-out number, within the ' +
+      "month's budget and the account's SMS rate; record its state",
+    handler: 'functions/reminder/send-sms.ts',
+    grants: { reminders: 'readWrite', notify: true, topics: ['city_admins'], queues: ['sms'] },
+    // Deferrals (quiet hours, the send hour) are receives too; tries are counted on the fire item instead
+    // (SMS_MAX_ATTEMPTS), and a reminder that used them up is dead-lettered by the sender with its reason.
+    maxReceiveCount: 20,
+    retryAfterSeconds: 120,
+    batchSize: 10,
+    // One instance keeps the account's SMS rate on its own (config SMS_SENDER_CONCURRENCY).
+    reservedConcurrency: 1,
+    timeoutSeconds: 20,
+  },
 ];
 
 /** The environment variable that carries a queue's URL: alerts → QUEUE_ALERTS_URL. */
 export const queueEnvVar = (queue: QueueName) => `QUEUE_${queue.toUpperCase()}_URL`;
+/** The environment variable that carries a queue's dead-letter queue URL: sms → QUEUE_SMS_DLQ_URL. */
+export const deadLetterEnvVar = (queue: QueueName) => `QUEUE_${queue.toUpperCase()}_DLQ_URL`;
 
 export interface Queue {
   /** Sends each body (JSON) as one message; resolves once all are accepted. */
   send(queue: QueueName, bodies: unknown[]): Promise<void>;
+  /**
+   * Keeps a received message hidden for `seconds` (SQS: ChangeMessageVisibility, at most 12 hours). The consumer
+   * then reports the record failed, and the message comes back when the time is up.
+   */
+  defer(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  /** Puts a message on the queue's dead-letter queue with the reason it could not be done. */
+  deadLetter(queue: QueueName, body: unknown, reason: string): Promise<void>;
 }
+
+/** SQS's longest visibility timeout. */
+export const MAX_DEFER_SECONDS = 12 * 3600;
+
+const urlOf = (envVar: string) => {
+  const url = process.env[envVar];
+  if (!url) throw new Error(`${envVar} is not set`);
+  return url;
+};
 
 let client: SQSClient | undefined;
 
 const sqs: Queue = {
   async send(queue, bodies) {
-    const url = process.env[queueEnvVar(queue)];
-    if (!url) throw new Error(`${queueEnvVar(queue)} is not set`);
+    const url = urlOf(queueEnvVar(queue));
     client ??= new SQSClient({});
     // SendMessageBatch takes at most 10 messages a call.
     for (let i = 0; i < bodies.length; i += 10) {
@@ -79,6 +119,26 @@ const sqs: Queue = {
       }
     }
   },
+  async defer(queue, receiptHandle, seconds) {
+    client ??= new SQSClient({});
+    await client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: urlOf(queueEnvVar(queue)),
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(MAX_DEFER_SECONDS, Math.ceil(seconds))),
+      }),
+    );
+  },
+  async deadLetter(queue, body, reason) {
+    client ??= new SQSClient({});
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: urlOf(deadLetterEnvVar(queue)),
+        MessageBody: JSON.stringify(body),
+        MessageAttributes: { reason: { DataType: 'String', StringValue: reason.slice(0, 1000) } },
+      }),
+    );
+  },
 };
 
 let override: Queue | undefined;
@@ -90,6 +150,16 @@ export function setQueue(queue: Queue | undefined): void {
 export function enqueue(queue: QueueName, bodies: unknown[]): Promise<void> {
   if (bodies.length === 0) return Promise.resolve();
   return (override ?? sqs).send(queue, bodies);
+}
+
+/** See Queue.defer. */
+export function deferMessage(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+  return (override ?? sqs).defer(queue, receiptHandle, seconds);
+}
+
+/** See Queue.deadLetter. */
+export function deadLetter(queue: QueueName, body: unknown, reason: string): Promise<void> {
+  return (override ?? sqs).deadLetter(queue, body, reason);
 }
 
 export function findQueue(name: string): QueueDef | undefined {

@@ -46,6 +46,8 @@ export const STAFF_TOPICS = [
   'responders_fire',
   'responders_police',
   'responders_rescue',
+  // The city health office's reminder administrators (the monthly SMS budget reached).
+  'city_admins',
 ] as const;
 export type StaffTopic = (typeof STAFF_TOPICS)[number];
 
@@ -355,6 +357,38 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/reminder/list-campaigns.ts',
     roles: ['city_admin'],
     grants: { reminders: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/jobs/reminders/run',
+    handler: 'functions/reminder/run-reminders-now.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'read', reminders: 'readWrite', queues: ['sms'] },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
+    method: 'GET',
+    path: '/reminders/stats',
+    handler: 'functions/reminder/reminder-stats.ts',
+    roles: ['city_admin'],
+    grants: { reminders: 'read' },
+  },
+  {
+    // SNS delivers the inbound SMS topic's messages here (an HTTPS subscription, signature checked).
+    method: 'POST',
+    path: '/sms/inbound',
+    handler: 'functions/reminder/sms-inbound.ts',
+    roles: 'public',
+    grants: { reminders: 'readWrite', audit: 'write', notify: true },
+  },
+  {
+    // A clinic records a resident's free health check (CKG); the year's CKG reminders then stop.
+    method: 'POST',
+    path: '/residents/{nik}/checks',
+    handler: 'functions/registry/record-check.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
   },
   // The RT chair's web form, served from the API's own origin.
   {

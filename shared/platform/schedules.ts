@@ -29,6 +29,23 @@ export const SCHEDULES: readonly ScheduleDef[] = [
     handler: 'functions/attestation/review-reminder.ts',
     grants: { attestations: 'readWrite', topics: ['verifiers'] },
   },
+  {
+    name: 'reminders',
+    description: "Select the day's due reminders of every active campaign and queue them, one fire each",
+    cronWib: '0 7 * * ? *',
+    handler: 'functions/reminder/run-reminders.ts',
+    grants: { registry: 'read', reminders: 'readWrite', queues: ['sms'] },
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
+  {
+    name: 'sms-opt-outs',
+    description: 'Copy the numbers SNS reports opted out (ListPhoneNumbersOptedOut) into the opt-out list',
+    cronWib: '0 5 * * ? *',
+    handler: 'functions/reminder/sync-opt-outs.ts',
+    grants: { reminders: 'readWrite', notify: true },
+    timeoutSeconds: 300,
+  },
 ];
 
 export function findSchedule(name: string): ScheduleDef | undefined {

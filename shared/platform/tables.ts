@@ -27,6 +27,8 @@ export const TABLES = {
    *  resident by NIK (coverage check, one GetItem) ... pk RES#<nik>            sk PROFILE
    *  coverage history of a resident (Query) ........... pk RES#<nik>            sk COV#<validFrom>#v<version>
    *  residents of an RT, by name (Query gsi1) ......... gsi1pk RT#<rt>          gsi1sk <name>#<nik>
+   *  residents by birthday, then birth date (gsi2) .... gsi2pk BD#<MM-DD>       gsi2sk <YYYY-MM-DD>#<nik>
+   *    (the reminders' selection: a birthday's residents of some ages, or those born on one date, never a scan)
    *  RT directory, all or by kelurahan (Query) ........ pk RT                   sk <rt code>
    *  UHC counts per kelurahan, by area prefix (Query) . pk AGG#UHC              sk <kelurahan code 15.71.01.1012>
    *  city-paid premium deltas by month (Query sk <= m)  pk AGG#PBI_APBD         sk <YYYY-MM>
@@ -36,7 +38,10 @@ export const TABLES = {
     envVar: 'TABLE_REGISTRY',
     partitionKey: S('pk'),
     sortKey: S('sk'),
-    indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
+    indexes: [
+      { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+      { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+    ],
     ttlAttribute: 'expiresAt',
   },
   /**
@@ -96,11 +101,17 @@ export const TABLES = {
     ttlAttribute: 'expiresAt',
   },
   /**
-   * reminders — SMS campaigns (every version kept, never edited) and, as the reminders capability grows, their
-   * fires, opt-outs and job runs.
+   * reminders — SMS campaigns (every version kept, never edited), their fires (one per resident, campaign version,
+   * offset and event date, made by a conditional put), opt-outs, the daily job's results and the sending counters.
    *  a campaign's current version (GetItem) ........... pk CAMPAIGN#<id>        sk CURRENT
    *  a campaign's versions, oldest first (Query) ...... pk CAMPAIGN#<id>        sk V#<0001>
    *  every campaign (Query gsi1, current items only) .. gsi1pk CAMPAIGNS        gsi1sk <id>
+   *  one fire (conditional Put, then its state) ....... pk FIRE#<nik>           sk <campaign>#v<n>#<offset>#<eventDate> (TTL)
+   *  a sent message's fire, by SNS message id ......... pk MSG#<messageId>      sk MSG (TTL)
+   *  opted-out numbers (GetItem; Query for the job) ... pk OPTOUT               sk <E.164 number>
+   *  an inbound SMS handled once (conditional Put) .... pk INBOUND#<inboundMessageId> sk INBOUND (TTL)
+   *  a day's job result and its sending counters ..... pk DAYS                 sk <YYYY-MM-DD>#RUN | <YYYY-MM-DD>#SEND
+   *  the month's SMS spend (conditional ADD) .......... pk BUDGET              sk <YYYY-MM>
    */
   reminders: {
     envVar: 'TABLE_REMINDERS',

@@ -32,12 +32,24 @@ export const RT_PK = 'RT';
 
 export function residentItem(r: Resident): Record<string, unknown> {
   // Keys last: a resident read back from the table carries its old ones.
-  return { ...r, ...residentKey(r.nik), gsi1pk: `RT#${r.rt}`, gsi1sk: `${r.name.toLowerCase()}#${r.nik}` };
+  return {
+    ...r,
+    ...residentKey(r.nik),
+    gsi1pk: `RT#${r.rt}`,
+    gsi1sk: `${r.name.toLowerCase()}#${r.nik}`,
+    ...birthdayKey(r),
+  };
 }
+
+/** The reminders' index (gsi2): residents by birthday (MM-DD), then by birth date. */
+export const birthdayKey = (r: Pick<Resident, 'birthDate' | 'nik'>) => ({
+  gsi2pk: `BD#${r.birthDate.slice(5)}`,
+  gsi2sk: `${r.birthDate}#${r.nik}`,
+});
 
 /** A resident item as read from the table, without its keys. */
 export function residentFromItem(item: Record<string, unknown>): Resident {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi2pk: _g3, gsi2sk: _g4, ...rest } = item;
   return rest as unknown as Resident;
 }
 

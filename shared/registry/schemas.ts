@@ -75,6 +75,8 @@ export interface Resident {
   version: number;
   createdAt: string;
   updatedAt: string;
+  /** The last free health check (CKG) a clinic recorded, YYYY-MM-DD (the CKG reminders skip the year). */
+  lastCheckDate?: string;
   /** Last month (YYYY-MM) a city-paid active period ended; keeps the premium count from counting twice. */
   apbdLastEnd?: string;
 }

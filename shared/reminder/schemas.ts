@@ -3,7 +3,7 @@
 // A campaign is never edited: a change is a new version; fires already made keep the version they were made by.
 import * as z from 'zod/mini';
 import { text } from '#shared/registry/fields.ts';
-import { AREA_CODE } from '#shared/registry/regions.ts';
+import { AREA_CODE, RT_CODE } from '#shared/registry/regions.ts';
 
 export const CAMPAIGN_KINDS = ['BIRTHDAY', 'DATE_FIELD', 'BROADCAST'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
@@ -17,8 +17,15 @@ const age = () =>
 
 export const audienceSchema = z
   .object({
-    /** Province, city, kecamatan or kelurahan code: 15.71.01 */
-    area: z.optional(text().check(z.regex(AREA_CODE, 'must be an area code such as 15.71.01'))),
+    /** Province, city, kecamatan or kelurahan code (15.71.01), or one RT (1571011012-005-005). */
+    area: z.optional(
+      text().check(
+        z.refine(
+          (a) => AREA_CODE.test(a) || RT_CODE.test(a),
+          'must be an area code such as 15.71.01, or an RT code such as 1571011012-005-005',
+        ),
+      ),
+    ),
     ageMin: z.optional(age()),
     ageMax: z.optional(age()),
     /** Several age bands (CKG: 0–6 and 18+); a resident in any of them is in the audience. */
@@ -66,6 +73,8 @@ export const campaignSchema = z
       8,
     ),
     active: z._default(z.boolean({ error: 'must be true or false' }), true),
+    /** CKG: a resident whose free health check a clinic recorded in the event's year is not reminded. */
+    skipCheckedThisYear: z.optional(z.boolean({ error: 'must be true or false' })),
   })
   .check(
     z.refine((c) => c.kind !== 'DATE_FIELD' || !!c.dateField, {

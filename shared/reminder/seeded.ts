@@ -14,6 +14,7 @@ export function seededCampaigns(broadcastDate: string): CampaignInput[] {
       kind: 'BIRTHDAY',
       offsetsDays: [-30, -7, -1, 0],
       audience: { ageBands: [{ min: 0, max: 6 }, { min: 18 }] },
+      skipCheckedThisYear: true,
       template:
         'Halo {name}, ultah Anda {date}. Ayo Cek Kesehatan Gratis di {puskesmas}, bawa KTP. Balas STOP utk berhenti.',
       sendHourWib: 8,

@@ -10,7 +10,7 @@ import type { CapabilityStack } from '#infra/constructs/capability-stack.ts';
 import { pascalCase } from '#infra/constructs/capability-stack.ts';
 import { capabilityOf, SehatKotaStack } from '#infra/stack.ts';
 import { topicEnvVar } from '#shared/platform/notifier.ts';
-import { QUEUES, type QueueDef, queueEnvVar } from '#shared/platform/queues.ts';
+import { deadLetterEnvVar, QUEUES, type QueueDef, queueEnvVar } from '#shared/platform/queues.ts';
 import { ROUTES, type RouteDef, STAFF_TOPICS, type StaffTopic } from '#shared/platform/routes.ts';
 import {
   TIMER_DLQ_ENV,
@@ -204,6 +204,27 @@ describe('the alerts queue', () => {
   });
 });
 
+describe("the alerts queue's dead letters", () => {
+  it('tell the supervisors: an alarm when the dead-letter queue holds a message', () => {
+    const alarm = resources[logicalId(incident, incident.alarms.get('alerts dead letters')!)]!.Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalId(incident, alerts().deadLetters), 'QueueName'] },
+        },
+      ],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmActions).toHaveLength(1);
+    expect(fromParent(alarm.AlarmActions[0])).toEqual(ref(stack, stack.topics.supervisors));
+  });
+});
+
 describe('send-alert', () => {
   const sendAlert = () => incident.queueFunctions.get('alerts')!;
 
@@ -246,10 +267,13 @@ describe('send-alert', () => {
 describe('report-incident', () => {
   const fn = () => routeFunction('functions/incident/report-incident.ts');
 
-  it('may send to the alerts queue only, with the queue key through SQS only', () => {
+  it('may send to the alerts queue (and its dead-letter queue) only, with the queue key through SQS only', () => {
     const statements = statementsOf(fn().role);
     expect(withAction(statements, 'sqs:SendMessage')).toEqual([
-      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: arnOf(incident, alerts().queue) }),
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: [arnOf(incident, alerts().queue), arnOf(incident, alerts().deadLetters)],
+      }),
     ]);
     expect([...actionsOf(statements)].filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     const onQueueKey = statements.filter(
@@ -262,6 +286,7 @@ describe('report-incident', () => {
       }),
     ]);
     expect(envOf(fn())[queueEnvVar('alerts')]).toEqual(ref(incident, alerts().queue));
+    expect(envOf(fn())[deadLetterEnvVar('alerts')]).toEqual(ref(incident, alerts().deadLetters));
   });
 
   it('may create and delete ack-timeout-* schedules in the timer group only', () => {
@@ -415,6 +440,7 @@ describe('wiring the stack refuses', () => {
       schedules: [],
       queues: [],
       timers: [],
+      logSubscriptions: [],
       ...props,
     });
   const registryRoute = ROUTES.find((r) => r.handler === 'functions/registry/get-uhc.ts')!;

@@ -7,8 +7,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
+import { smsOptOutsOf } from '#infra/constructs/capability-stack.ts';
 import { capabilityOf, SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
+import { LOG_SUBSCRIPTIONS } from '#shared/platform/log-subscriptions.ts';
 import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
@@ -106,15 +108,29 @@ describe('cdk-nag AwsSolutions', () => {
     );
   });
 
-  it('acknowledges wildcard resources only on functions granted SMS, an upload bucket or a timer', () => {
-    const granted = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS]
+  it('acknowledges wildcard resources only on functions granted SMS, the opt-out list, an upload bucket or a timer', () => {
+    const granted = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS, ...LOG_SUBSCRIPTIONS]
       .map(
         ({ grants: g }) =>
-          Number(!!g.notify) + Number(!!g.imports) + Number(!!g.receipts) + (g.timers?.length ?? 0),
+          Number(!!g.notify) +
+          Number(smsOptOutsOf(g).length > 0) +
+          Number(!!g.imports) +
+          Number(!!g.receipts) +
+          (g.timers?.length ?? 0),
       )
       .reduce((a, b) => a + b, 0);
     const wildcards = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
-    expect(wildcards).toHaveLength(granted);
+    // And the one call that sets the account's SMS attributes (SetSMSAttributes has no resource ARN).
+    expect(wildcards).toHaveLength(granted + 1);
+  });
+
+  it("acknowledges SetSMSAttributes' wildcard on that custom resource only, and nothing else on it", () => {
+    const smsAccount = [...stack.capabilities.values()].find((c) => c.smsAccount)!.smsAccount!;
+    const acks = acknowledgments(smsAccount);
+    expect(acks.map((a) => [a.id, a.path])).toEqual([
+      ['AwsSolutions-IAM5[Resource::*]', smsAccount.resource.node.path],
+    ]);
+    expect(acks[0]!.reason).toMatch(/sns:SetSMSAttributes/);
   });
 
   it('acknowledges SQS3 on dead-letter queues only, one per work queue and one per timer', () => {

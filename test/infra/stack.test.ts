@@ -1,16 +1,17 @@
-// The CDK stack against its contracts: one function per route, event rule, schedule, queue and timer, authorizer
-// on every non-public route, tables, user pool, logs and least-privilege grants. Synthesizes the real app once,
-// without bundling.
+// The CDK stack against its contracts: one function per route, event rule, schedule, queue, timer and log
+// subscription, authorizer on every non-public route, tables, user pool, logs and least-privilege grants.
+// Synthesizes the real app once, without bundling.
 import type { CfnElement } from 'aws-cdk-lib';
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
 import type { AppFunction } from '#infra/constructs/app-function.ts';
-import type { CapabilityStack } from '#infra/constructs/capability-stack.ts';
+import { type CapabilityStack, smsOptOutsOf } from '#infra/constructs/capability-stack.ts';
 import { capabilityOf, DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
-import { QUEUES, queueEnvVar } from '#shared/platform/queues.ts';
+import { LOG_SUBSCRIPTIONS } from '#shared/platform/log-subscriptions.ts';
+import { deadLetterEnvVar, QUEUES, queueEnvVar } from '#shared/platform/queues.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import { ROUTES, routeKey, STAFF_TOPICS } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
@@ -50,14 +51,21 @@ function nestedResources(type: string): [string, Resource][] {
   );
 }
 
+/** The Lambda AwsCustomResource brings along (the account's SMS attributes): AWS's code, not ours. */
+const CUSTOM_RESOURCE_PROVIDER = /^AWS679f53fac002430cb0da5b7982bd2287/;
+/** Our functions: one per contract entry. */
+const appFunctions = () =>
+  nestedResources('AWS::Lambda::Function').filter(([id]) => !CUSTOM_RESOURCE_PROVIDER.test(id));
+
 type Def =
   | (typeof ROUTES)[number]
   | (typeof EVENT_RULES)[number]
   | (typeof SCHEDULES)[number]
   | (typeof QUEUES)[number]
-  | (typeof TIMERS)[number];
-type Kind = 'route' | 'rule' | 'schedule' | 'queue' | 'timer';
-const ALL_DEFS: Def[] = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS];
+  | (typeof TIMERS)[number]
+  | (typeof LOG_SUBSCRIPTIONS)[number];
+type Kind = 'route' | 'rule' | 'schedule' | 'queue' | 'timer' | 'logSubscription';
+const ALL_DEFS: Def[] = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS, ...LOG_SUBSCRIPTIONS];
 
 /** Every function with its contract entry, its CloudFormation resource and the IAM statements of its role. */
 function functions() {
@@ -67,6 +75,7 @@ function functions() {
     ...SCHEDULES.map((def) => ({ key: def.name, def, kind: 'schedule' as const })),
     ...QUEUES.map((def) => ({ key: def.name, def, kind: 'queue' as const })),
     ...TIMERS.map((def) => ({ key: def.name, def, kind: 'timer' as const })),
+    ...LOG_SUBSCRIPTIONS.map((def) => ({ key: def.name, def, kind: 'logSubscription' as const })),
   ];
   return defs.map(({ key, def, kind }) => {
     const [capability, capabilityStack, fn] = findFunction(kind, key);
@@ -93,6 +102,7 @@ function findFunction(kind: Kind, key: string): [string, CapabilityStack, AppFun
       schedule: capabilityStack.scheduleFunctions,
       queue: capabilityStack.queueFunctions,
       timer: capabilityStack.timerFunctions,
+      logSubscription: capabilityStack.logSubscriptionFunctions,
     };
     const fn = byKind[kind].get(key);
     if (fn) return [capability, capabilityStack, fn];
@@ -108,14 +118,25 @@ function nestedParameters(capability: string): Record<string, unknown> {
 }
 
 describe('functions', () => {
-  it('one function per route, event rule, schedule, queue and timer, in nested stacks only', () => {
-    expect(nestedResources('AWS::Lambda::Function')).toHaveLength(ALL_DEFS.length);
+  it('one function per route, event rule, schedule, queue, timer and log subscription, in nested stacks only', () => {
+    expect(appFunctions()).toHaveLength(ALL_DEFS.length);
     // Nothing in the parent: no custom-resource Lambdas sneak in.
     parent.resourceCountIs('AWS::Lambda::Function', 0);
   });
 
+  it("besides them, only the SMS attributes' custom-resource provider, once, beside the SMS delivery logs", () => {
+    const providers = [...stack.capabilities].flatMap(([capability]) =>
+      Object.keys(nested.get(capability)!.findResources('AWS::Lambda::Function'))
+        .filter((id) => CUSTOM_RESOURCE_PROVIDER.test(id))
+        .map(() => capability),
+    );
+    const withLogs = [...stack.capabilities].filter(([, c]) => c.smsAccount).map(([name]) => name);
+    expect(withLogs).toEqual([capabilityOf(LOG_SUBSCRIPTIONS[0]!.handler)]);
+    expect(providers).toEqual(withLogs);
+  });
+
   it('all run nodejs22.x on arm64 with the handler module as its entry', () => {
-    for (const [, fn] of nestedResources('AWS::Lambda::Function')) {
+    for (const [, fn] of appFunctions()) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -300,21 +321,27 @@ describe('user pool', () => {
 });
 
 describe('logs', () => {
+  // One per function, the API's access logs, SNS's SMS delivery-status groups, the SMS attributes' provider's.
+  const snsSmsLogGroups = LOG_SUBSCRIPTIONS.flatMap((def) => def.snsSmsLogGroups).length;
+
   it('every log group has a retention', () => {
     const groups = [
       ...nestedResources('AWS::Logs::LogGroup'),
       ...Object.entries(parent.findResources('AWS::Logs::LogGroup')),
     ];
-    expect(groups.length).toBe(ALL_DEFS.length + 1);
+    expect(groups.length).toBe(ALL_DEFS.length + 1 + snsSmsLogGroups + 1);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
-  it('every function logs to its own log group', () => {
-    const groups = new Set(nestedResources('AWS::Logs::LogGroup').map(([id]) => id));
-    const used = nestedResources('AWS::Lambda::Function').map(
-      ([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref,
-    );
-    expect(new Set(used)).toEqual(groups);
+  it('every function logs to its own log group; the others are the SNS SMS delivery-status groups', () => {
+    const functions = nestedResources('AWS::Lambda::Function');
+    const used = functions.map(([, fn]) => fn.Properties.LoggingConfig.LogGroup.Ref);
+    expect(new Set(used).size).toBe(functions.length);
+    const rest = nestedResources('AWS::Logs::LogGroup').filter(([id]) => !used.includes(id));
+    expect(rest).toHaveLength(snsSmsLogGroups);
+    for (const [, group] of rest) {
+      expect(JSON.stringify(group.Properties.LogGroupName)).toMatch(/"sns\/ap-southeast-3\/"/);
+    }
   });
 });
 
@@ -353,7 +380,8 @@ describe('IAM: exactly the declared grants', () => {
         fn.grants.registry === 'readWrite' ||
         fn.grants.attestations === 'readWrite' ||
         fn.grants.funds === 'readWrite' ||
-        fn.grants.incidents === 'readWrite';
+        fn.grants.incidents === 'readWrite' ||
+        fn.grants.reminders === 'readWrite';
       if (!tableWrites)
         expect(
           WRITES.filter((a) => fn.actions.has(a)),
@@ -407,13 +435,15 @@ describe('IAM: exactly the declared grants', () => {
     }
   });
 
-  it('queues: sqs:SendMessage only where declared, on the declared queue only, with its URL', () => {
+  it('queues: sqs:SendMessage only where declared, on the declared queue and its DLQ only, with their URLs', () => {
     for (const fn of functions()) {
       const sends = fn.statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
       const granted = fn.grants.queues ?? [];
       const queueArns = granted.map((q) => {
-        const queue = fn.capabilityStack.queues.get(q)!.queue;
-        return { 'Fn::GetAtt': [logicalId(fn.capabilityStack, queue), 'Arn'] };
+        const { queue, deadLetters } = fn.capabilityStack.queues.get(q)!;
+        return [queue, deadLetters].map((x) => ({
+          'Fn::GetAtt': [logicalId(fn.capabilityStack, x), 'Arn'],
+        }));
       });
       expect(
         sends.map((s) => s.Resource),
@@ -421,6 +451,7 @@ describe('IAM: exactly the declared grants', () => {
       ).toEqual(queueArns);
       for (const q of QUEUES) {
         expect(queueEnvVar(q.name) in fn.env, fn.key).toBe(granted.includes(q.name));
+        expect(deadLetterEnvVar(q.name) in fn.env, fn.key).toBe(granted.includes(q.name));
       }
       // Only a queue's consumer receives from it.
       expect(fn.actions.has('sqs:ReceiveMessage'), fn.key).toBe(fn.kind === 'queue');
@@ -445,7 +476,12 @@ describe('IAM: exactly the declared grants', () => {
     for (const fn of functions()) {
       expect(has(fn.actions, 'events:'), fn.key).toBe(!!fn.grants.bus);
       expect('EVENT_BUS_NAME' in fn.env, fn.key).toBe(!!fn.grants.bus);
-      expect(has(fn.actions, 'sns:'), fn.key).toBe(!!fn.grants.notify || !!fn.grants.topics?.length);
+      const optOuts = smsOptOutsOf(fn.grants);
+      expect(has(fn.actions, 'sns:'), fn.key).toBe(
+        !!fn.grants.notify || !!fn.grants.topics?.length || optOuts.length > 0,
+      );
+      expect(fn.actions.has('sns:ListPhoneNumbersOptedOut'), fn.key).toBe(optOuts.includes('list'));
+      expect(fn.actions.has('sns:OptInPhoneNumber'), fn.key).toBe(optOuts.includes('optIn'));
       expect(fn.env.SMS_TYPE, fn.key).toBe(fn.grants.notify ? 'Transactional' : undefined);
       expect('IMPORTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.imports);
       expect('RECEIPTS_BUCKET' in fn.env, fn.key).toBe(!!fn.grants.receipts);
@@ -541,7 +577,11 @@ describe('schedules', () => {
         string,
         Resource
       >;
-      const [schedule] = Object.values(resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+      const schedule = Object.values(resources).find(
+        (r) =>
+          r.Type === 'AWS::Scheduler::Schedule' &&
+          r.Properties.Description === (fn.def as (typeof SCHEDULES)[number]).description,
+      );
       const roleId = schedule!.Properties.Target.RoleArn['Fn::GetAtt'][0];
       const statements = Object.values(resources)
         .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId))

@@ -1,0 +1,149 @@
+// Section: the reminder sender against a simulated SNS — 2,000 queued reminders through the real send-sms handler
+// (claim, budget, the account's rate limiter, the send, the record) in SQS-sized batches of 10, one invocation at
+// a time as the queue's reserved concurrency of 1 allows, with SNS answering after 20–80 ms. Figure: the rate
+// achieved between the first and the last publish (target within 5% of SMS_RATE_PER_SECOND), and the most
+// publishes seen in any one second (SNS's quota is per second). Runs on the bench's own tables (reminders.ts).
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { config, resetConfig } from '#shared/platform/config.ts';
+import { ddb } from '#shared/platform/dynamo.ts';
+import { type Notifier, setNotifier } from '#shared/platform/notifier.ts';
+import { fireKey, type SmsJob, T } from '#shared/reminder/keys.ts';
+import { resetSender } from '#shared/reminder/sender.ts';
+import { handler } from '../functions/reminder/send-sms.ts';
+import { round } from './stats.ts';
+
+export const MAX_RATE_DEVIATION = 0.05;
+
+export interface SmsSenderSection {
+  messages: number;
+  configuredPerSecond: number;
+  achievedPerSecond: number;
+  deviation: number;
+  /** The most publishes that started within any one second. */
+  maxInOneSecond: number;
+  seconds: number;
+  invocations: number;
+  pass: boolean;
+}
+
+function record(job: SmsJob, i: number): SQSEvent['Records'][number] {
+  return {
+    messageId: `m-${i}`,
+    receiptHandle: `r-${i}-${randomUUID()}`,
+    body: JSON.stringify(job),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:ap-southeast-3:000000000000:sms',
+    awsRegion: 'ap-southeast-3',
+  };
+}
+
+/** Needs the bench's reminders table in place (TABLE_REMINDERS set) and restores the notifier it is given. */
+export async function benchSmsSender(messages: number, restoreNotifier: Notifier): Promise<SmsSenderSection> {
+  const saved = {
+    SMS_QUIET_HOURS_WIB: process.env.SMS_QUIET_HOURS_WIB,
+    SMS_MONTHLY_BUDGET_USD: process.env.SMS_MONTHLY_BUDGET_USD,
+  };
+  // Whatever the hour the bench runs at; and a budget that does not stop it.
+  process.env.SMS_QUIET_HOURS_WIB = 'off';
+  process.env.SMS_MONTHLY_BUDGET_USD = '100000';
+  resetConfig();
+  resetSender();
+  const starts: number[] = [];
+  const sns: Notifier = {
+    ...restoreNotifier,
+    async sendSms() {
+      starts.push(performance.now());
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 60));
+      return { messageId: randomUUID() };
+    },
+  };
+  setNotifier(sns);
+  try {
+    const now = new Date().toISOString();
+    const jobs: SmsJob[] = Array.from({ length: messages }, (_, i) => ({
+      nik: `1571014101909${String(i).padStart(3, '0')}`,
+      fireId: `bench-sender#v1#0#2027-02-28#${i}`,
+      phone: `+6281200${String(i).padStart(6, '0')}`,
+      text: 'Halo Warga, ultah Anda 28 Feb 2027. Ayo Cek Kesehatan Gratis di Puskesmas Jelutung.',
+      parts: 1,
+      date: '2027-02-28',
+      sendAt: now,
+      campaignId: 'bench-sender',
+      version: 1,
+    }));
+    for (let i = 0; i < jobs.length; i += 25) {
+      await ddb().send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [T()]: jobs.slice(i, i + 25).map((j) => ({
+              PutRequest: {
+                Item: {
+                  ...fireKey(j.nik, j.fireId),
+                  status: 'QUEUED',
+                  phone: j.phone,
+                  text: j.text,
+                  parts: 1,
+                  date: j.date,
+                  sendAt: j.sendAt,
+                  campaignId: j.campaignId,
+                  version: 1,
+                  offset: 0,
+                  eventDate: j.date,
+                  attempts: 0,
+                  queuedAt: now,
+                },
+              },
+            })),
+          },
+        }),
+      );
+    }
+    let pending = jobs.map((j, i) => record(j, i));
+    let invocations = 0;
+    while (pending.length) {
+      const batch = pending.slice(0, 10);
+      pending = pending.slice(10);
+      const out = (await handler({ Records: batch })) as SQSBatchResponse;
+      invocations++;
+      const again = new Set(out.batchItemFailures.map((f) => f.itemIdentifier));
+      pending.push(...batch.filter((r) => again.has(r.messageId)));
+    }
+    const seconds = (starts.at(-1)! - starts[0]!) / 1000;
+    const achieved = (starts.length - 1) / seconds;
+    let maxInOneSecond = 0;
+    for (let i = 0, j = 0; i < starts.length; i++) {
+      while (starts[i]! - starts[j]! >= 1000) j++;
+      maxInOneSecond = Math.max(maxInOneSecond, i - j + 1);
+    }
+    const configured = config().SMS_RATE_PER_SECOND / config().SMS_SENDER_CONCURRENCY;
+    const deviation = Math.abs(achieved - configured) / configured;
+    return {
+      messages: starts.length,
+      configuredPerSecond: configured,
+      achievedPerSecond: round(achieved, 3),
+      deviation: round(deviation, 4),
+      maxInOneSecond,
+      seconds: round(seconds, 1),
+      invocations,
+      pass: starts.length === messages && deviation <= MAX_RATE_DEVIATION && maxInOneSecond <= configured,
+    };
+  } finally {
+    setNotifier(restoreNotifier);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+    resetSender();
+  }
+}

@@ -1,0 +1,15 @@
+// POST /jobs/reminders/run?date=YYYY-MM-DD (city_admin): runs the daily reminders job for a day (default today,
+// WIB) and answers its stored result {date, due, queued, skipped: {…}}. Running it again queues nothing twice.
+// Another day than today sends at once (a missed day caught up), still never in quiet hours.
+import * as z from 'zod/mini';
+import { httpHandler } from '#shared/platform/http.ts';
+import { todayWib } from '#shared/platform/wib.ts';
+import { isoDate } from '#shared/registry/fields.ts';
+import { runReminders } from '#shared/reminder/job.ts';
+
+const query = z.object({ date: z.optional(isoDate()) });
+
+export const handler = httpHandler({ query }, async ({ query: q }) => ({
+  status: 200,
+  body: await runReminders(q.date ?? todayWib()),
+}));

@@ -1,0 +1,36 @@
+// One log subscription of shared/platform/log-subscriptions.ts: the log groups an AWS service reports to (SNS's SMS
+// delivery status: sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure]), made here so they have a retention,
+// and a subscription filter on each that hands every record to the handler.
+import { Stack } from 'aws-cdk-lib';
+import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { Construct } from 'constructs';
+import type { LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
+import { type AppFunction, LOG_RETENTION } from './app-function.ts';
+
+/** Where SNS writes SMS delivery records of this account and region: sns/<region>/<account>/<name>. */
+export const snsSmsLogGroupName = (scope: Construct, name: string) =>
+  `sns/${Stack.of(scope).region}/${Stack.of(scope).account}/${name}`;
+
+export class LogSubscription extends Construct {
+  /** The SNS SMS delivery-status log groups, by the name after sns/<region>/<account>/. */
+  readonly snsSmsLogGroups = new Map<string, LogGroup>();
+
+  constructor(scope: Construct, id: string, def: LogSubscriptionDef, target: AppFunction) {
+    super(scope, id);
+    const destination = new LambdaDestination(target.function);
+    def.snsSmsLogGroups.forEach((name, i) => {
+      // SNS would make the group itself on its first record, without a retention; this one keeps 90 days.
+      const group = new LogGroup(this, `SnsSmsLogs${i}`, {
+        logGroupName: snsSmsLogGroupName(this, name),
+        retention: LOG_RETENTION,
+      });
+      new SubscriptionFilter(this, `SnsSmsSubscription${i}`, {
+        logGroup: group,
+        destination,
+        filterPattern: FilterPattern.allEvents(),
+      });
+      this.snsSmsLogGroups.set(name, group);
+    });
+  }
+}

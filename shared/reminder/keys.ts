@@ -1,0 +1,59 @@
+// The reminders table's items beyond campaigns (shared/platform/tables.ts lists the access patterns): fires, the
+// sent messages' ids, opt-outs, the days' results and counters, the month's spend; and the SQS message a fire
+// becomes.
+import { tableName } from '#shared/platform/tables.ts';
+
+export const T = () => tableName('reminders');
+
+export interface FireRef {
+  campaignId: string;
+  version: number;
+  /** Days from the event date (−30: thirty days before). */
+  offset: number;
+  /** The day the reminder is about: this year's birthday, the milestone, the broadcast day (YYYY-MM-DD). */
+  eventDate: string;
+}
+
+/** One per resident, campaign version, offset and event date (the event date carries the year). */
+export const fireId = (f: FireRef) => `${f.campaignId}#v${f.version}#${f.offset}#${f.eventDate}`;
+export const fireKey = (nik: string, id: string) => ({ pk: `FIRE#${nik}`, sk: id });
+export const messageKey = (messageId: string) => ({ pk: `MSG#${messageId}`, sk: 'MSG' });
+export const OPTOUT_PK = 'OPTOUT';
+export const optOutKey = (phone: string) => ({ pk: OPTOUT_PK, sk: phone });
+export const DAYS_PK = 'DAYS';
+/** The day's job result (the latest run's), written by the job. */
+export const dayRunKey = (date: string) => ({ pk: DAYS_PK, sk: `${date}#RUN` });
+/** The day's sending counters (ADD): sent, delivered, failed, parts, costMicroUsd, optedOut, overBudget. */
+export const daySendKey = (date: string) => ({ pk: DAYS_PK, sk: `${date}#SEND` });
+export const budgetKey = (month: string) => ({ pk: 'BUDGET', sk: month });
+
+export type FireStatus =
+  | 'QUEUED'
+  | 'SENDING'
+  | 'SENT'
+  | 'DELIVERED'
+  | 'FAILED'
+  /** The number opted out between the job and the send. */
+  | 'OPTED_OUT'
+  /** The month's budget was reached; the message waits in the dead-letter queue. */
+  | 'OVER_BUDGET';
+
+/** What the job queues for each fire: the SQS message the sender gets. */
+export interface SmsJob {
+  nik: string;
+  fireId: string;
+  /** E.164 */
+  phone: string;
+  text: string;
+  /** SMS parts the text takes (billing). */
+  parts: number;
+  /** The job's date (YYYY-MM-DD WIB) the fire counts under in the stats. */
+  date: string;
+  /** ISO instant before which it is not sent (the campaign's hour WIB). */
+  sendAt: string;
+  campaignId: string;
+  version: number;
+}
+
+/** Fires are kept a little over a year past their event: long enough to guard every re-run. */
+export const fireExpiry = (eventDate: string) => Math.floor(Date.parse(eventDate) / 1000) + 400 * 86_400;
