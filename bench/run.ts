@@ -214,7 +214,7 @@ function printReminders({ selection: s, sender }: RemindersSection): void {
     `  selection ${s.selectSeconds} s; whole job (fires put, messages queued) ${s.jobSeconds} s; same day again ${s.rerunSeconds} s, queued ${s.rerunQueued} → ${passFail(s.pass)}`,
   );
   printTable(
-    `Reminder sender: ${sender.messages.toLocaleString('en-US')} SMS through send-sms against a simulated SNS (20–80 ms), batches of 10, reserved concurrency 1 (target within ${MAX_RATE_DEVIATION * 100}% of the configured rate)`,
+    `Reminder sender: ${sender.messages.toLocaleString('en-US')} SMS through send-sms against a simulated SNS (20–80 ms), batches of 10, ${sender.instances} instances (target within ${MAX_RATE_DEVIATION * 100}% of the configured rate)`,
     ['configured /s', 'achieved /s', 'deviation', 'most in 1 s', 'seconds', 'invocations', 'result'],
     [
       [

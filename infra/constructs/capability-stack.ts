@@ -278,14 +278,17 @@ export class CapabilityStack extends NestedStack {
     }
 
     for (const def of queues) {
+      const concurrency = def.concurrencySetting
+        ? Number(props.shared.settings[def.concurrencySetting])
+        : undefined;
       const fn = new AppFunction(this, idOf(def.handler), {
         ...runtimeOf(def),
         description: def.description,
         environment: envFor(def.handler),
-        reservedConcurrency: def.reservedConcurrency,
+        ...(concurrency ? { reservedConcurrency: concurrency } : {}),
       });
       this.bind(fn, def.grants, def.handler);
-      this.queues.get(def.name)!.consumeWith(fn);
+      this.queues.get(def.name)!.consumeWith(fn, concurrency);
       this.queueFunctions.set(def.name, fn);
     }
 
@@ -313,9 +316,19 @@ export class CapabilityStack extends NestedStack {
       ...s.snsSmsLogGroups.values(),
     ]);
     if (deliveryLogGroups.length) {
+      // The account's limit covers every SMS; it stays above the reminders' budget, so that reminders spending
+      // theirs never leaves the 112 alerts without.
+      const accountLimit = Number(props.shared.settings.SMS_ACCOUNT_SPEND_LIMIT_USD);
+      const reminderBudget = Number(props.shared.settings.SMS_MONTHLY_BUDGET_USD);
+      if (!(accountLimit > reminderBudget)) {
+        throw new Error(
+          `settings: SMS_ACCOUNT_SPEND_LIMIT_USD (${accountLimit}) must be above SMS_MONTHLY_BUDGET_USD ` +
+            `(${reminderBudget}): the account's limit covers 112 alerts too`,
+        );
+      }
       this.smsAccount = new SmsAccountSettings(this, 'SmsAccount', {
         deliveryLogGroups,
-        monthlySpendLimitUsd: Number(props.shared.settings.SMS_MONTHLY_BUDGET_USD),
+        monthlySpendLimitUsd: accountLimit,
       });
     }
 
@@ -332,7 +345,9 @@ export class CapabilityStack extends NestedStack {
       const to = alarms.deadLetters?.[name];
       if (!to) continue;
       const alarm = new Alarm(this, `${pascalCase(name)}DeadLettersAlarm`, {
-        alarmDescription: `The ${name} queue's dead-letter queue holds messages that were never done: see why, then send them again`,
+        alarmDescription:
+          `The ${name} queue's dead-letter queue holds messages that were never done: ` +
+          'see why, then send them again',
         metric: queue.deadLetters.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
           statistic: 'Maximum',

@@ -44,10 +44,17 @@ export class WorkQueue extends Construct {
     });
   }
 
-  /** The consumer: batches of the queue's messages; failed records (batchItemFailures) alone are retried. */
-  consumeWith(consumer: AppFunction): void {
+  /**
+   * The consumer: batches of the queue's messages; failed records (batchItemFailures) alone are retried. With a
+   * concurrency (the consumer's reserved concurrency), SQS is polled by no more than that many at once.
+   */
+  consumeWith(consumer: AppFunction, concurrency?: number): void {
     consumer.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: this.def.batchSize, reportBatchItemFailures: true }),
+      new SqsEventSource(this.queue, {
+        batchSize: this.def.batchSize,
+        reportBatchItemFailures: true,
+        ...(concurrency ? { maxConcurrency: concurrency } : {}),
+      }),
     );
   }
 }

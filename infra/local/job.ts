@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
+import { maskPhone } from '#shared/registry/phone.ts';
 import { JavaMissing } from './dynamodb-local.ts';
 import { ROOT, SERVER_FILE, startLocalSystem } from './system.ts';
 
@@ -48,7 +49,26 @@ try {
     quiet: true,
     ...(values['in-memory'] ? {} : { dataDir: join(ROOT, '.data') }),
   });
+  const before = system.outbox.list(100_000).length;
   const code = await run(system.url);
+  // What the job queued goes out now (the in-process queue, the sender at the account's rate).
+  await system.queue.drain();
+  await system.deliveries.drain();
+  const all = system.outbox.list(100_000);
+  const sms = all
+    .slice(0, all.length - before)
+    .filter((e) => e.channel === 'sms')
+    .reverse();
+  for (const entry of sms.slice(0, 10))
+    console.error(`[outbox] SMS to ${maskPhone(entry.phone)}: ${entry.text}`);
+  if (sms.length) console.error(`(${sms.length} SMS in the outbox, .data/outbox.jsonl)`);
+  const waiting = system.queue.deferred().length;
+  if (waiting) {
+    console.error(
+      `(${waiting} SMS wait for their hour or for the end of quiet hours. Run the job while \`npm start\` runs ` +
+        'and they go out then; SMS_QUIET_HOURS_WIB=off npm start to try them at night)',
+    );
+  }
   for (const entry of system.outbox
     .list(20)
     .filter((e) => e.channel === 'topic')

@@ -4,14 +4,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { setEventBus } from '#shared/platform/bus.ts';
-import { setDdb } from '#shared/platform/dynamo.ts';
+import { ddb, setDdb } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { localMacKey, setMacKey } from '#shared/platform/mac.ts';
 import { setNotifier } from '#shared/platform/notifier.ts';
 import { setObjectStore } from '#shared/platform/object-store.ts';
 import { setQueue } from '#shared/platform/queues.ts';
+import { tableName } from '#shared/platform/tables.ts';
 import { setTimers } from '#shared/platform/timers.ts';
+import { fireKey, type SmsJob } from '#shared/reminder/keys.ts';
 import { InProcessBus } from './bus.ts';
 import { DevTokens } from './dev-token.ts';
 import { createTables, type DynamoLocal, startDynamoLocal } from './dynamodb-local.ts';
@@ -73,6 +76,28 @@ function secret(dataDir: string | undefined): string {
   const file = join(dataDir, 'dev-secret');
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return readFileSync(file, 'utf8').trim();
+}
+
+/** Deletes the fire of every reminder still waiting in the in-process queue (if it is still only queued). */
+async function takeBackWaitingFires(queue: InProcessQueue, log: (line: string) => void): Promise<void> {
+  const waiting = queue.deferred().filter((d) => d.queue === 'sms');
+  for (const { body } of waiting) {
+    const job = body as SmsJob;
+    await ddb()
+      .send(
+        new DeleteCommand({
+          TableName: tableName('reminders'),
+          Key: fireKey(job.nik, job.fireId),
+          ConditionExpression: '#s = :queued',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':queued': 'QUEUED' },
+        }),
+      )
+      .catch(() => undefined);
+  }
+  if (waiting.length) {
+    log(`[queue] ${waiting.length} SMS were waiting for their hour; taken back, the next job run sends them`);
+  }
 }
 
 export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<LocalSystem> {
@@ -144,8 +169,9 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
         await server?.close();
         await timers.stop();
         await queue.drain();
-        // Messages deferred for hours (quiet hours, a campaign's hour) go with the process, as they would
-        // with a queue nobody reads; their fires stay QUEUED.
+        // Reminders still waiting for their hour (or the end of quiet hours) go with the process: their fires
+        // are taken back, so the next run of the job sends them.
+        await takeBackWaitingFires(queue, log);
         queue.stop();
         await deliveries.stop();
         await bus.drain();

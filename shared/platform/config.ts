@@ -34,10 +34,15 @@ const schema = z.object({
   INCIDENT_LINK_METERS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(10_000)), 300),
   /** SMS the account may send per second (SNS's SMS rate quota); the reminder sender keeps to it. */
   SMS_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 20),
-  /** Reminder sender instances at most (Lambda reserved concurrency); each keeps to its share of the rate. */
-  SMS_SENDER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 1),
+  /**
+   * Reminder sender instances at most (reserved concurrency, and the SQS event source's maximum concurrency, which
+   * is at least 2); each keeps to its share of the rate.
+   */
+  SMS_SENDER_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(20)), 2),
   /** What the city may spend on reminder SMS in a WIB month, in US dollars (SNS bills in USD); 0 stops them. */
   SMS_MONTHLY_BUDGET_USD: z._default(z.coerce.number().check(z.minimum(0)), 200),
+  /** The account's SNS spend limit per month in USD: every SMS (reminders, 112 alerts, confirmations); above the reminders' budget, so reminders never use up what 112 alerts need. */
+  SMS_ACCOUNT_SPEND_LIMIT_USD: z._default(z.coerce.number().check(z.positive()), 300),
   /** SNS's price of one SMS part to an Indonesian number, in US dollars (see the SNS SMS pricing page). */
   SMS_PRICE_USD_PER_PART: z._default(z.coerce.number().check(z.positive()), 0.0414),
   /** Hours (WIB) no reminder is sent: "21-6" = from 21:00 until 06:00; "off" = none (local trials at night). */

@@ -20,7 +20,8 @@ export interface LogSubscriptionDef {
 export const LOG_SUBSCRIPTIONS: readonly LogSubscriptionDef[] = [
   {
     name: 'sms-delivery-status',
-    description: "Record each reminder SMS's delivery status; a failed delivery is tried again, then dead-lettered",
+    description:
+      "Record each reminder SMS's delivery status; a failed delivery is tried again, then dead-lettered",
     snsSmsLogGroups: ['DirectPublishToPhoneNumber', 'DirectPublishToPhoneNumber/Failure'],
     handler: 'functions/reminder/sms-delivery-status.ts',
     grants: { reminders: 'readWrite', queues: ['sms'] },

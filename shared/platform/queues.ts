@@ -23,8 +23,12 @@ export interface QueueDef {
   /** Seconds a failed message waits before it is delivered again (SQS: the visibility timeout). */
   retryAfterSeconds: number;
   batchSize: number;
-  /** Consumer instances at most (Lambda reserved concurrency); unset = no reservation. */
-  reservedConcurrency?: number;
+  /**
+   * The setting (shared/platform/config.ts) that says how many consumer instances may run at most: the function's
+   * reserved concurrency and the event source's maximum concurrency (so SQS never hands a throttled function
+   * messages, which would count as receives). Unset = the account's unreserved pool.
+   */
+  concurrencySetting?: 'SMS_SENDER_CONCURRENCY';
   timeoutSeconds?: number;
   memoryMb?: number;
 }
@@ -65,8 +69,8 @@ export const QUEUES: readonly QueueDef[] = [
     maxReceiveCount: 20,
     retryAfterSeconds: 120,
     batchSize: 10,
-    // One instance keeps the account's SMS rate on its own (config SMS_SENDER_CONCURRENCY).
-    reservedConcurrency: 1,
+    // Each instance keeps to its share of the account's SMS rate (SMS_RATE_PER_SECOND / SMS_SENDER_CONCURRENCY).
+    concurrencySetting: 'SMS_SENDER_CONCURRENCY',
     timeoutSeconds: 20,
   },
 ];

@@ -33,6 +33,8 @@ export interface Grants {
   queues?: readonly QueueName[];
   /** Start and cancel these one-time timers (shared/platform/timers.ts). */
   timers?: readonly TimerName[];
+  /** SNS's SMS opt-out list (the account's): 'list' reads it (ListPhoneNumbersOptedOut), 'optIn' takes a number off it (OptInPhoneNumber). */
+  smsOptOuts?: readonly ('list' | 'optIn')[];
   /** Static files copied beside the bundle (folder relative to the repository root). */
   assets?: string;
 }
@@ -380,7 +382,7 @@ export const ROUTES: readonly RouteDef[] = [
     path: '/sms/inbound',
     handler: 'functions/reminder/sms-inbound.ts',
     roles: 'public',
-    grants: { reminders: 'readWrite', audit: 'write', notify: true },
+    grants: { reminders: 'readWrite', audit: 'write', notify: true, smsOptOuts: ['optIn'] },
   },
   {
     // A clinic records a resident's free health check (CKG); the year's CKG reminders then stop.

@@ -43,7 +43,7 @@ export const SCHEDULES: readonly ScheduleDef[] = [
     description: 'Copy the numbers SNS reports opted out (ListPhoneNumbersOptedOut) into the opt-out list',
     cronWib: '0 5 * * ? *',
     handler: 'functions/reminder/sync-opt-outs.ts',
-    grants: { reminders: 'readWrite', notify: true },
+    grants: { reminders: 'readWrite', audit: 'write', smsOptOuts: ['list'] },
     timeoutSeconds: 300,
   },
 ];

@@ -84,9 +84,21 @@ describe('the sms queue', () => {
     expect(SMS.handler).toBe('functions/reminder/send-sms.ts');
   });
 
-  it('has one sender at a time: reserved concurrency 1, as the contract says', () => {
-    expect(SMS.reservedConcurrency).toBe(1);
-    expect(resourceOf(sendSms().function).Properties.ReservedConcurrentExecutions).toBe(1);
+  it('has at most SMS_SENDER_CONCURRENCY senders (2): reserved concurrency, and SQS polls for no more', () => {
+    expect(SMS.concurrencySetting).toBe('SMS_SENDER_CONCURRENCY');
+    expect(resourceOf(sendSms().function).Properties.ReservedConcurrentExecutions).toBe(2);
+    const { stack: other } = createApp({
+      ...QUICK,
+      context: { ...QUICK.context, settings: { SMS_SENDER_CONCURRENCY: 4 } },
+    });
+    const fn = other.capabilities.get('reminder')!.queueFunctions.get('sms')!;
+    const template = Template.fromStack(other.capabilities.get('reminder')!);
+    expect(
+      template.toJSON().Resources[logicalId(other.capabilities.get('reminder')!, fn.function)].Properties,
+    ).toMatchObject({ ReservedConcurrentExecutions: 4 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
   });
 
   it('no other function reserves concurrency', () => {
@@ -119,6 +131,7 @@ describe('the sms queue', () => {
         FunctionName: ref(reminder, sendSms().function),
         BatchSize: SMS.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
       },
     ]);
   });
@@ -265,7 +278,7 @@ describe("the account's SMS attributes", () => {
         parameters: {
           attributes: {
             DefaultSMSType: 'Transactional',
-            MonthlySpendLimit: '200',
+            MonthlySpendLimit: '300',
             DeliveryStatusIAMRole: '<token>',
             DeliveryStatusSuccessSamplingRate: '100',
           },
@@ -278,12 +291,24 @@ describe("the account's SMS attributes", () => {
     expect(Properties.InstallLatestAwsSdk).toBe(false);
   });
 
-  it('the spend limit is SMS_MONTHLY_BUDGET_USD rounded up to whole dollars', () => {
+  it("the account's spend limit is SMS_ACCOUNT_SPEND_LIMIT_USD rounded up, and must stay above the reminders' budget", () => {
     const { stack: other } = createApp({
       ...QUICK,
-      context: { ...QUICK.context, settings: { SMS_MONTHLY_BUDGET_USD: 150.2 } },
+      context: {
+        ...QUICK.context,
+        settings: { SMS_ACCOUNT_SPEND_LIMIT_USD: 150.2, SMS_MONTHLY_BUDGET_USD: 100 },
+      },
     });
     expect(other.capabilities.get('reminder')!.smsAccount!.attributes.MonthlySpendLimit).toBe('151');
+    expect(() =>
+      createApp({
+        ...QUICK,
+        context: {
+          ...QUICK.context,
+          settings: { SMS_ACCOUNT_SPEND_LIMIT_USD: 100, SMS_MONTHLY_BUDGET_USD: 100 },
+        },
+      }),
+    ).toThrow(/SMS_ACCOUNT_SPEND_LIMIT_USD \(100\) must be above SMS_MONTHLY_BUDGET_USD/);
   });
 
   it('SNS assumes the delivery-status role, which may write to the two log groups only', () => {
