@@ -6,6 +6,7 @@ import { areaAllocationSchema, yearSchema } from '#shared/fund/schemas.ts';
 import { config } from '#shared/platform/config.ts';
 import { Conflict } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
+import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { listRts } from '#shared/registry/repository.ts';
 
 const IN_FLIGHT = 16;
@@ -16,27 +17,22 @@ export const handler = httpHandler(
     const area = body.area ?? config().CITY_CODE;
     const rts = await listRts(area.replaceAll('.', ''));
     const outcome = { allocated: 0, skipped: 0, amount: 0 };
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < rts.length; i = next++) {
-        const rt = rts[i]!;
-        try {
-          const written = await allocate(
-            rt.rt,
-            params.year,
-            { households: rt.households, note: body.note },
-            { actor: principal!, requestId, now: new Date().toISOString() },
-          );
-          outcome.allocated++;
-          outcome.amount += written.entry.amount;
-        } catch (error) {
-          // Already allocated this year (an earlier run, or by hand): once is the rule.
-          if (!(error instanceof Conflict)) throw error;
-          outcome.skipped++;
-        }
+    await mapInFlight(rts, IN_FLIGHT, async (rt) => {
+      try {
+        const written = await allocate(
+          rt.rt,
+          params.year,
+          { households: rt.households, note: body.note },
+          { actor: principal!, requestId, now: new Date().toISOString() },
+        );
+        outcome.allocated++;
+        outcome.amount += written.entry.amount;
+      } catch (error) {
+        // Already allocated this year (an earlier run, or by hand): once is the rule.
+        if (!(error instanceof Conflict)) throw error;
+        outcome.skipped++;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, rts.length) }, worker));
+    });
     return { status: 200, body: { year: params.year, area, rts: rts.length, ...outcome } };
   },
 );

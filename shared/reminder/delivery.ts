@@ -12,7 +12,7 @@ import { config } from '#shared/platform/config.ts';
 import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { deadLetter, enqueue } from '#shared/platform/queues.ts';
-import { daySendKey, fireKey, messageKey, type SmsJob, T } from './keys.ts';
+import { dayCounts, fireKey, messageKey, type SmsJob, T } from './keys.ts';
 import { safeError } from './sender.ts';
 
 /** One SMS delivery record as SNS logs it (the fields read here; SNS writes a few more). */
@@ -225,15 +225,7 @@ async function settle(
           ExpressionAttributeNames: { '#s': 'status' },
         },
       },
-      {
-        Update: {
-          TableName: T(),
-          Key: daySendKey(date),
-          UpdateExpression: 'ADD #c :one',
-          ExpressionAttributeNames: { '#c': counter },
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      },
+      dayCounts(date, { [counter]: 1 }),
     ]);
     return true;
   } catch (error) {

@@ -4,6 +4,7 @@
 // campaign version, offset, event date), so a second run finds it and sends nothing twice — and one SQS message.
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb } from '#shared/platform/dynamo.ts';
+import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import { smsLength } from '#shared/platform/sms-text.ts';
@@ -111,29 +112,16 @@ async function putFire(job: SmsJob, d: Due, now: string): Promise<boolean> {
   }
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** Fires and queues one chunk; if SQS refuses, the chunk's new fires are taken back so a re-run sends them. */
 async function fireChunk(chunk: { job: SmsJob; due: Due }[], now: string): Promise<SmsJob[]> {
-  const fired = await mapLimit(chunk, PARALLEL_PUTS, async (x) =>
+  const fired = await mapInFlight(chunk, PARALLEL_PUTS, async (x) =>
     (await putFire(x.job, x.due, now)) ? x.job : undefined,
   );
   const fresh = fired.filter((j): j is SmsJob => !!j);
   try {
     await enqueue('sms', fresh);
   } catch (error) {
-    await mapLimit(fresh, PARALLEL_PUTS, (j) =>
+    await mapInFlight(fresh, PARALLEL_PUTS, (j) =>
       ddb().send(new DeleteCommand({ TableName: T(), Key: fireKey(j.nik, j.fireId) })),
     );
     throw error;

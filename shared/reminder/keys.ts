@@ -55,5 +55,27 @@ export interface SmsJob {
   version: number;
 }
 
+/** The transaction item that adds to a day's sending counters. */
+export const dayCounts = (date: string, counts: Partial<Record<DaySendCounter, number>>) => {
+  const names = Object.keys(counts) as DaySendCounter[];
+  return {
+    Update: {
+      TableName: T(),
+      Key: daySendKey(date),
+      UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :v${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#c${i}`, n])),
+      ExpressionAttributeValues: Object.fromEntries(names.map((n, i) => [`:v${i}`, counts[n]])),
+    },
+  };
+};
+export type DaySendCounter =
+  | 'sent'
+  | 'delivered'
+  | 'failed'
+  | 'parts'
+  | 'costMicroUsd'
+  | 'optedOut'
+  | 'overBudget';
+
 /** Fires are kept a little over a year past their event: long enough to guard every re-run. */
 export const fireExpiry = (eventDate: string) => Math.floor(Date.parse(eventDate) / 1000) + 400 * 86_400;

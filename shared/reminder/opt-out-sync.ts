@@ -3,6 +3,7 @@
 // taken off. A number the citizen opted out by SMS stays whatever SNS says: only MULAI takes it off.
 import { auditPut } from '#shared/platform/audit.ts';
 import { conditionFailed, queryAll, transact } from '#shared/platform/dynamo.ts';
+import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { notifier } from '#shared/platform/notifier.ts';
 import { normalisePhone } from '#shared/registry/phone.ts';
@@ -45,12 +46,7 @@ async function snsOptedOut(): Promise<{ listed: number; skipped: number; phones:
 }
 
 async function inBatches<T>(items: T[], fn: (item: T) => Promise<boolean>): Promise<number> {
-  let done = 0;
-  for (let i = 0; i < items.length; i += PARALLEL) {
-    const results = await Promise.all(items.slice(i, i + PARALLEL).map(fn));
-    done += results.filter(Boolean).length;
-  }
-  return done;
+  return (await mapInFlight(items, PARALLEL, fn)).filter(Boolean).length;
 }
 
 export async function syncOptOuts(ctx: { requestId: string; now: string }): Promise<OptOutSyncResult> {

@@ -4,6 +4,7 @@
 // Everything read is counted, so the job can show that it reads little more than what is due.
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '#shared/platform/dynamo.ts';
+import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { RT_CODE } from '#shared/registry/regions.ts';
 import { listRts } from '#shared/registry/repository.ts';
@@ -95,18 +96,9 @@ export class SelectionReader {
   }
 }
 
-async function inParallel<T, R>(items: readonly T[], fn: (item: T) => Promise<R[]>): Promise<R[]> {
-  const out: R[][] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
-  return out.flat();
-}
+/** Queries in flight at once, their rows in one list. */
+const inParallel = async <T>(items: readonly T[], fn: (item: T) => Promise<Recipient[]>) =>
+  (await mapInFlight(items, PARALLEL, fn)).flat();
 
 const yearsRange = (eventYear: number, b: Band) => ({
   from: `${String(b.max === undefined ? 0 : eventYear - b.max).padStart(4, '0')}-01-01`,

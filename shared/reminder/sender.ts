@@ -18,7 +18,7 @@ import {
   smsRateLimiter,
 } from '#shared/platform/rate-limit.ts';
 import { monthWib } from '#shared/platform/wib.ts';
-import { budgetKey, daySendKey, fireKey, messageKey, type SmsJob, T } from './keys.ts';
+import { budgetKey, dayCounts, fireKey, messageKey, type SmsJob, T } from './keys.ts';
 import { isOptedOut } from './opt-outs.ts';
 
 /** A SENDING claim older than this was left by an invocation that died mid-send (the function times out at 20 s). */
@@ -238,19 +238,7 @@ async function settle(
           },
         },
       },
-      ...(counter
-        ? [
-            {
-              Update: {
-                TableName: T(),
-                Key: daySendKey(job.date),
-                UpdateExpression: 'ADD #c :one',
-                ExpressionAttributeNames: { '#c': counter },
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ]
-        : []),
+      ...(counter ? [dayCounts(job.date, { [counter]: 1 })] : []),
     ]);
     return true;
   } catch (error) {
@@ -420,13 +408,6 @@ async function recordSent(job: SmsJob, messageId: string, cost: number): Promise
           },
         ]
       : []),
-    {
-      Update: {
-        TableName: T(),
-        Key: daySendKey(job.date),
-        UpdateExpression: 'ADD sent :one, parts :parts, costMicroUsd :cost',
-        ExpressionAttributeValues: { ':one': 1, ':parts': job.parts, ':cost': cost },
-      },
-    },
+    dayCounts(job.date, { sent: 1, parts: job.parts, costMicroUsd: cost }),
   ]);
 }
