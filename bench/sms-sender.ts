@@ -9,7 +9,12 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config, resetConfig } from '#shared/platform/config.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { type Notifier, setNotifier } from '#shared/platform/notifier.ts';
-import { perSecondLimiter, setSmsRateLimiter } from '#shared/platform/rate-limit.ts';
+import {
+  perSecondLimiter,
+  realClock,
+  SMS_WINDOW_MARGIN_MS,
+  setSmsRateLimiter,
+} from '#shared/platform/rate-limit.ts';
 import { fireKey, type SmsJob, T } from '#shared/reminder/keys.ts';
 import { resetSender } from '#shared/reminder/sender.ts';
 import { handler } from '../functions/reminder/send-sms.ts';
@@ -65,7 +70,7 @@ export async function benchSmsSender(messages: number, restoreNotifier: Notifier
   // process holds one module, so here the instances (as many loops, each sending its batches one after another)
   // share one limiter at the whole rate: the same sum, through the same handler.
   const instances = config().SMS_SENDER_CONCURRENCY;
-  setSmsRateLimiter(perSecondLimiter(config().SMS_RATE_PER_SECOND));
+  setSmsRateLimiter(perSecondLimiter(config().SMS_RATE_PER_SECOND, realClock, SMS_WINDOW_MARGIN_MS));
   const starts: number[] = [];
   const sns: Notifier = {
     ...restoreNotifier,

@@ -58,19 +58,25 @@ export class RateLimiter {
  * instances): the whole part per second, or one per 1/rate seconds below one a second. Rounding down keeps the
  * instances together within the account's rate.
  */
-export function perSecondLimiter(perSecond: number, clock: Clock = realClock): RateLimiter {
+export function perSecondLimiter(perSecond: number, clock: Clock = realClock, marginMs = 0): RateLimiter {
   if (!(perSecond > 0)) throw new Error(`rate must be positive: ${perSecond}`);
   return perSecond >= 1
-    ? new RateLimiter(Math.floor(perSecond), 1000, clock)
-    : new RateLimiter(1, Math.ceil(1000 / perSecond), clock);
+    ? new RateLimiter(Math.floor(perSecond), 1000 + marginMs, clock)
+    : new RateLimiter(1, Math.ceil(1000 / perSecond) + marginMs, clock);
 }
+
+/**
+ * Added to the SMS limiter's window: a grant is counted when it is made, the publish reaches SNS a few
+ * milliseconds later and not always as quickly, so SNS's own one-second count never sees one more than the rate.
+ */
+export const SMS_WINDOW_MARGIN_MS = 20;
 
 let sms: RateLimiter | undefined;
 
 /** The reminder sender's limiter: this instance's share of the account's SMS rate. */
 export function smsRateLimiter(): RateLimiter {
   const { SMS_RATE_PER_SECOND, SMS_SENDER_CONCURRENCY } = config();
-  sms ??= perSecondLimiter(SMS_RATE_PER_SECOND / SMS_SENDER_CONCURRENCY);
+  sms ??= perSecondLimiter(SMS_RATE_PER_SECOND / SMS_SENDER_CONCURRENCY, realClock, SMS_WINDOW_MARGIN_MS);
   return sms;
 }
 

@@ -14,6 +14,7 @@ import { quietUntil } from '#shared/platform/quiet-hours.ts';
 import {
   type Clock,
   perSecondLimiter,
+  SMS_WINDOW_MARGIN_MS,
   setSmsRateLimiter,
   smsRateLimiter,
 } from '#shared/platform/rate-limit.ts';
@@ -85,7 +86,9 @@ export function sendableAt(sendAt: string, now: string, quietHours = config().SM
 export function resetSender(opts: { clock?: Clock } = {}): void {
   const { SMS_RATE_PER_SECOND, SMS_SENDER_CONCURRENCY } = config();
   setSmsRateLimiter(
-    opts.clock ? perSecondLimiter(SMS_RATE_PER_SECOND / SMS_SENDER_CONCURRENCY, opts.clock) : undefined,
+    opts.clock
+      ? perSecondLimiter(SMS_RATE_PER_SECOND / SMS_SENDER_CONCURRENCY, opts.clock, SMS_WINDOW_MARGIN_MS)
+      : undefined,
   );
 }
 
