@@ -1,6 +1,7 @@
-// Opted-out numbers: an inbound STOP or BERHENTI (or SNS's own list, synced daily) puts the number here, MULAI
-// takes it out. The daily job reads the whole list once; the sender checks each number again right before sending.
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+// Opted-out numbers: an inbound STOP or BERHENTI (inbound.ts) or SNS's own list (opt-out-sync.ts, daily) puts the
+// number here, MULAI takes it out, each with its audit record. The daily job reads the whole list once; the sender
+// checks each number again right before sending.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, queryAll } from '#shared/platform/dynamo.ts';
 import { OPTOUT_PK, optOutKey, T } from './keys.ts';
 
@@ -36,34 +37,4 @@ export async function optedOutNumbers(): Promise<Set<string>> {
     ConsistentRead: true,
   });
   return new Set(items.map((i) => String(i.sk)));
-}
-
-/** Marks a number opted out; true when it was not already. */
-export async function optOut(o: OptOut): Promise<boolean> {
-  try {
-    await ddb().send(
-      new PutCommand({
-        TableName: T(),
-        Item: {
-          ...optOutKey(o.phone),
-          at: o.at,
-          source: o.source,
-          ...(o.keyword ? { keyword: o.keyword } : {}),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-}
-
-/** Takes a number off the list; true when it was on it. */
-export async function optIn(phone: string): Promise<boolean> {
-  const out = await ddb().send(
-    new DeleteCommand({ TableName: T(), Key: optOutKey(phone), ReturnValues: 'ALL_OLD' }),
-  );
-  return !!out.Attributes;
 }

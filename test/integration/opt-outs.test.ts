@@ -17,8 +17,9 @@ import { type SnsEnvelope, setSnsFetch, stringToSign } from '../../shared/platfo
 import { tableName } from '../../shared/platform/tables.ts';
 import { intentOf, optInConfirmationSms, optOutEntity } from '../../shared/reminder/inbound.ts';
 import { optOutKey } from '../../shared/reminder/keys.ts';
-import { isOptedOut, optedOutNumbers, optOut } from '../../shared/reminder/opt-outs.ts';
+import { isOptedOut, optedOutNumbers } from '../../shared/reminder/opt-outs.ts';
 import { context, httpEvent, json } from '../support/events.ts';
+import { givenOptedOut } from '../support/opt-outs.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const TOPIC = 'arn:aws:sns:ap-southeast-3:111122223333:sehatkota-sms-inbound';
@@ -361,11 +362,11 @@ describe('the daily sync with SNS’s opt-out list', () => {
   it('adds SNS’s numbers page by page, takes off those SNS dropped, keeps those opted out by SMS', async () => {
     const [a, b, c, d, e, f] = Array.from({ length: 6 }, () => phone().e164) as [string, ...string[]];
     // b: SNS-sourced and still listed; c: SNS-sourced, no longer listed; d: opted out by SMS, not listed.
-    await optOut({ phone: b!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
-    await optOut({ phone: c!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
+    await givenOptedOut({ phone: b!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
+    await givenOptedOut({ phone: c!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
     await post(delivery({ from: d!, body: 'STOP' }));
     // e: SNS-sourced, then the citizen sent STOP as well: now their own, so it stays.
-    await optOut({ phone: e!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
+    await givenOptedOut({ phone: e!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
     await post(delivery({ from: e!, body: 'BERHENTI' }));
     outbox.carrierOptOut(a, b!, f!, '+14255550182');
     outbox.optOutPageSize = 2;
@@ -404,7 +405,7 @@ describe('the daily sync with SNS’s opt-out list', () => {
           }),
         );
       }
-      await optOut({ phone: p5!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
+      await givenOptedOut({ phone: p5!, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
       sns
         .on(ListPhoneNumbersOptedOutCommand, {})
         .resolves({ phoneNumbers: [p1!, '+447700900123'], nextToken: 'page-2' })
@@ -429,7 +430,7 @@ describe('the daily sync with SNS’s opt-out list', () => {
 
   it('a listing that fails part way changes nothing', async () => {
     const who = phone().e164;
-    await optOut({ phone: who, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
+    await givenOptedOut({ phone: who, at: '2026-01-01T00:00:00.000Z', source: 'SNS' });
     outbox.carrierOptOut(phone().e164, phone().e164, phone().e164);
     outbox.optOutPageSize = 1;
     const real = outbox.listOptedOut.bind(outbox);

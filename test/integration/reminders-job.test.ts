@@ -15,9 +15,9 @@ import { saveCampaign } from '../../shared/reminder/campaigns.ts';
 import { addDays } from '../../shared/reminder/dates.ts';
 import { runReminders, sendAtFor } from '../../shared/reminder/job.ts';
 import { fireKey, type SmsJob } from '../../shared/reminder/keys.ts';
-import { optOut } from '../../shared/reminder/opt-outs.ts';
 import { type CampaignInput, campaignSchema } from '../../shared/reminder/schemas.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
+import { givenOptedOut } from '../support/opt-outs.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RT_A = '1571011012-001-005';
@@ -161,7 +161,7 @@ describe('CKG birthday reminders', () => {
       resident('1984-06-10', { lastCheckDate: '2026-02-01' }),
       resident('1985-06-10', { lastCheckDate: '2025-07-01' }), // checked last year: reminded
     );
-    await optOut({ phone: '+6281299990001', at: NOW, source: 'SMS', keyword: 'STOP' });
+    await givenOptedOut({ phone: '+6281299990001', at: NOW, source: 'SMS', keyword: 'STOP' });
     const run = await runReminders(day, NOW);
     expect(run).toMatchObject({
       due: 6,

@@ -28,8 +28,8 @@ import {
   type SmsJob,
   T,
 } from '../../shared/reminder/keys.ts';
-import { optOut } from '../../shared/reminder/opt-outs.ts';
 import { resetSender } from '../../shared/reminder/sender.ts';
+import { givenOptedOut } from '../support/opt-outs.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -194,7 +194,12 @@ describe('sending', () => {
 
   it('never texts a number that opted out after the job picked it, and counts it once', async () => {
     const job = await queueFire({ date: '2026-02-02' });
-    await optOut({ phone: job.phone, at: new Date().toISOString(), source: 'SMS', keyword: 'BERHENTI' });
+    await givenOptedOut({
+      phone: job.phone,
+      at: new Date().toISOString(),
+      source: 'SMS',
+      keyword: 'BERHENTI',
+    });
     await sendSms(sqsEvent([job]));
     await sendSms(sqsEvent([job]));
     expect(smsTo(job.phone)).toEqual([]);
