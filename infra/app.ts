@@ -1,11 +1,14 @@
-// The CDK app: the SehatKota stack in its region, checked against cdk-nag's AwsSolutions pack on every synth.
+// The CDK app: the SehatKota stack in its region and, with a deploy config (context `deploy`), the pipeline that
+// deploys it to dev and prod; all checked against cdk-nag's packs on every synth.
 // `npx cdk synth` runs this file; tests call createApp() to get the very same app.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, type AppProps, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import * as z from 'zod/mini';
 import { DEFAULT_SETTINGS, settingsSchema } from '#shared/platform/config.ts';
+import { AUTH_DOMAIN_PREFIX_RULE, isAuthDomainPrefix, readDeployConfig } from './pipeline/config.ts';
+import { PIPELINE_STACK_ID, SehatKotaPipelineStack } from './pipeline/pipeline-stack.ts';
 import { SehatKotaStack, type Settings } from './stack.ts';
 
 export const DEFAULT_REGION = 'ap-southeast-3';
@@ -21,8 +24,16 @@ export function createApp(options: Pick<AppProps, 'context' | 'builtinCloudForma
     settings: readSettings(app.node.tryGetContext('settings')),
     authDomainPrefix: readDomainPrefix(app.node.tryGetContext('authDomainPrefix')),
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack };
+  // The pipeline only with a deploy config: without one, `cdk synth` builds the one stack above, as ever.
+  const deploy = readDeployConfig(app.node.tryGetContext('deploy'));
+  const pipeline = deploy && new SehatKotaPipelineStack(app, PIPELINE_STACK_ID, { config: deploy });
+  // Three packs, every finding fixed or acknowledged with its reason: AWS Solutions, HIPAA Security, Serverless.
+  Validations.of(app).addPlugins(
+    new AwsSolutionsChecks(app),
+    new HIPAASecurityChecks(app),
+    new ServerlessChecks(app),
+  );
+  return { app, stack, pipeline };
 }
 
 /** Settings from context `settings` (an object in cdk.json, or JSON with -c), checked as the functions check them. */
@@ -42,15 +53,7 @@ function readSettings(raw: unknown): Partial<Settings> {
 /** The Cognito sign-in domain's prefix (context `authDomainPrefix`): lower-case letters, digits and hyphens. */
 function readDomainPrefix(raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
-  if (
-    typeof raw !== 'string' ||
-    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(raw) ||
-    /aws|amazon|cognito/.test(raw)
-  ) {
-    throw new Error(
-      'context authDomainPrefix: use 1-63 lower-case letters, digits and hyphens, without aws, amazon or cognito',
-    );
-  }
+  if (!isAuthDomainPrefix(raw)) throw new Error(`context authDomainPrefix: ${AUTH_DOMAIN_PREFIX_RULE}`);
   return raw;
 }
 

@@ -1,24 +1,29 @@
-// The SehatKota stack: what every capability shares (tables, event bus, user pool, HTTP API, upload buckets, staff
-// topics, the inbound SMS topic), and one nested stack per capability with its functions, routes, event rules,
-// schedules, queues, timers, log subscriptions and alarms, all built from the contracts in shared/platform (ROUTES,
-// EVENT_RULES, SCHEDULES, QUEUES, TIMERS, LOG_SUBSCRIPTIONS, TABLES, ROLES).
+// The SehatKota stack: what every capability shares (tables and their backups, event bus, user pool, HTTP API and
+// the CloudFront distribution with the web ACL in front of it, upload buckets, staff topics, the inbound SMS topic),
+// and one nested stack per capability with its functions, routes, event rules, schedules, queues, timers, log
+// subscriptions and alarms, all built from the contracts in shared/platform (ROUTES, EVENT_RULES, SCHEDULES, QUEUES,
+// TIMERS, LOG_SUBSCRIPTIONS, TABLES, ROLES). The API's web ACL lives in a small us-east-1 stack beside this one.
 import {
   ArnFormat,
   CfnOutput,
+  CrossStackReferences,
   Duration,
+  ReferenceStrength,
   RemovalPolicy,
   Stack,
   type StackProps,
+  Token,
   Validations,
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, type HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
   type CfnUserPoolClient,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   OAuthScope,
   StandardThreatProtectionMode,
@@ -26,22 +31,26 @@ import {
   UserPool,
   type UserPoolClient,
   type UserPoolDomain,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type BucketProps,
   type CfnBucket,
   HttpMethods,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
@@ -49,23 +58,29 @@ import { LOG_SUBSCRIPTIONS, type LogSubscriptionDef } from '#shared/platform/log
 import { QUEUES, type QueueDef } from '#shared/platform/queues.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import {
+  DEFAULT_ROUTE_THROTTLE,
   type Grants,
   ROUTES,
   type RouteDef,
   routeKey,
   STAFF_TOPICS,
   type StaffTopic,
+  type Throttle,
 } from '#shared/platform/routes.ts';
 import { SCHEDULES, type ScheduleDef } from '#shared/platform/schedules.ts';
 import { type KeyDef, TABLES, type TableDef, type TableName } from '#shared/platform/tables.ts';
 import { TIMERS, type TimerDef } from '#shared/platform/timers.ts';
-import { LOG_RETENTION } from './constructs/app-function.ts';
+import { AppFunction, LOG_RETENTION } from './constructs/app-function.ts';
 import {
   type AlarmDefs,
   CapabilityStack,
   IMPORTS_PREFIX,
   pascalCase,
 } from './constructs/capability-stack.ts';
+import { ApiDistribution, EdgeStack } from './constructs/edge.ts';
+import { Observability } from './constructs/observability.ts';
+import { TableBackups } from './constructs/table-backups.ts';
+import { allowLogsToUse, WebAcl } from './constructs/web-acl.ts';
 
 /** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
 export type Settings = Config;
@@ -85,6 +100,9 @@ export interface SehatKotaStackProps extends StackProps {
   /** Prefix of the Cognito sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
   authDomainPrefix?: string;
 }
+
+/** Cognito's pre token generation trigger: the `mfa` claim city_admin and social_verifier are admitted by. */
+export const MFA_TRIGGER_HANDLER = 'functions/auth/pre-token-generation.ts';
 
 /** The web form's sign-in settings go to the functions that serve it (functions/web/). */
 const WEB_HANDLERS = ['functions/web/rt-index.ts', 'functions/web/rt-assets.ts'];
@@ -112,12 +130,19 @@ export const ALARMS: AlarmDefs = {
 };
 
 export class SehatKotaStack extends Stack {
+  /** Encrypts every log group of the stack and its nested stacks. */
+  readonly logsKey: Key;
   readonly tables: Record<TableName, Table>;
+  readonly backups: TableBackups;
   readonly bus: EventBus;
   readonly importsBucket: Bucket;
-  /** Receipts of RT fund expenses: private, versioned, TLS only; the web form PUTs to it from the API's origin. */
+  /** Receipts of RT fund expenses: private, versioned, TLS only, its own key; the form PUTs to it from its origin. */
   readonly receiptsBucket: Bucket;
   readonly userPool: UserPool;
+  /** Adds the `mfa` claim to the tokens of users with an authenticator app (shared/platform/auth.ts reads it). */
+  readonly mfaTrigger: AppFunction;
+  /** The user pool's own web ACL (regional): a per-IP limit on sign-in attempts, and AWS's IP reputation list. */
+  readonly userPoolWebAcl: WebAcl;
   readonly userPoolClient: UserPoolClient;
   /** The RT chair's web form's client: authorization code with PKCE through the Cognito domain. */
   readonly webFormClient: UserPoolClient;
@@ -129,15 +154,34 @@ export class SehatKotaStack extends Stack {
   readonly verifyMacKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
+  /**
+   * The us-east-1 stack holding the API's web ACL, and CloudFront in front of the API with it; absent when the
+   * stack has no explicit region (a region-agnostic stack cannot name one in another region).
+   */
+  readonly edge?: EdgeStack;
+  readonly distribution?: ApiDistribution;
+  /** Where people reach the API, without a trailing slash: CloudFront's address, or the API's own without it. */
+  readonly publicUrl: string;
+  /** Where SNS puts an inbound SMS it could not deliver to /sms/inbound after its retries. */
+  readonly inboundSmsDeadLetters?: Queue;
   /** One nested stack per capability, by capability name ('registry'). */
   readonly capabilities = new Map<string, CapabilityStack>();
 
   constructor(scope: Construct, id: string, props: SehatKotaStackProps = {}) {
     super(scope, id, props);
+    // The one reference into this stack from another top-level stack is the edge stack's web ACL ARN, read with
+    // Fn::GetStackOutput: no export, no custom resource (and CDK's warning about an unset default answered).
+    CrossStackReferences.of(this).consume(ReferenceStrength.WEAK);
     // Access logs delivered by bucket policy, not ACL: ACLs are off (BUCKET_OWNER_ENFORCED) on every bucket here.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const settings: Settings = { ...DEFAULT_SETTINGS, ...props.settings };
 
+    this.logsKey = new Key(this, 'LogsKey', {
+      description: 'Encrypts the SehatKota log groups (functions, API access logs, SMS delivery status, WAF)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    allowLogsToUse(this.logsKey);
     const dataKey = new Key(this, 'DataKey', {
       description: 'Encrypts the SehatKota DynamoDB tables (residents, audit trail, idempotency records)',
       enableKeyRotation: true,
@@ -147,13 +191,45 @@ export class SehatKotaStack extends Stack {
     this.tables = Object.fromEntries(
       tableDefs.map(([name, def]) => [name, this.table(name, def, dataKey)]),
     ) as Record<TableName, Table>;
+    this.backups = new TableBackups(this, 'Backups', Object.values(this.tables));
 
     this.bus = new EventBus(this, 'Bus', {
       eventBusName: EVENT_BUS_NAME,
       description: 'SehatKota application events between capabilities',
     });
     [this.userPool, this.userPoolClient, this.webFormClient] = this.users();
+    this.mfaTrigger = this.mfaClaim(this.userPool);
+    this.userPoolWebAcl = new WebAcl(this, 'UsersWebAcl', {
+      scope: 'REGIONAL',
+      name: 'Users',
+      // Sign-in bodies are Cognito's own; the rate limit and the reputation list are what a sign-in page needs.
+      commonRuleSet: false,
+      logsKey: this.logsKey,
+    });
+    new CfnWebACLAssociation(this, 'UsersWebAclAssociation', {
+      resourceArn: this.userPool.userPoolArn,
+      webAclArn: this.userPoolWebAcl.acl.attrArn,
+    });
     [this.api, this.apiStage] = this.httpApi();
+    if (Token.isUnresolved(this.region)) {
+      Validations.of(this).addWarning(
+        'SehatKota::NoEdge',
+        'No region: the stack is built without CloudFront and its web ACL, which need the region to name theirs ' +
+          'in us-east-1. Deploy with an explicit region (infra/app.ts does).',
+      );
+      this.publicUrl = this.apiStage.url.replace(/\/$/, '');
+    } else {
+      this.edge = new EdgeStack(scope, `${id}Edge`, {
+        description:
+          "SehatKota's edge: the web ACL in front of the API (CloudFront's web ACLs live in us-east-1)",
+        ...(props.env?.account ? { env: { account: props.env.account } } : {}),
+      });
+      this.distribution = new ApiDistribution(this, 'PublicEndpoint', {
+        api: this.api,
+        webAclArn: this.edge.webAcl.acl.attrArn,
+      });
+      this.publicUrl = this.distribution.url;
+    }
     [this.importsBucket, this.receiptsBucket] = this.uploadBuckets();
     this.authDomain = this.webSignIn(props.authDomainPrefix ?? `sehatkota-${this.account}`);
     this.topicsKey = new Key(this, 'TopicsKey', {
@@ -221,30 +297,51 @@ export class SehatKotaStack extends Stack {
           bus: this.bus,
           buckets: { imports: this.importsBucket, receipts: this.receiptsBucket },
           tables: this.tables,
+          logsKey: this.logsKey,
           topics: this.topics,
           topicsKey: this.topicsKey,
           verifyMacKey: this.verifyMacKey,
           settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
           handlerEnvironment,
+          ...(this.distribution ? { publicBaseUrl: this.distribution.url } : {}),
         },
       });
       this.capabilities.set(capability, nested);
     }
+    this.throttleRoutes(routes);
     if (inboundRoute && this.inboundSmsTopic) {
-      // Subscribed once the route is there: SNS sends the confirmation request the moment it subscribes.
+      this.inboundSmsDeadLetters = this.inboundSmsDeadLetterQueue(this.inboundSmsTopic);
+      // Subscribed once the route is there: SNS sends the confirmation request the moment it subscribes. Straight
+      // to the API's endpoint, not through CloudFront: SNS's few addresses would meet the web ACL's per-IP limit
+      // after a broadcast; the route checks each message's signature and has its own throttling.
       const subscription = this.inboundSmsTopic.addSubscription(
         new UrlSubscription(`${this.apiStage.url}${inboundRoute.path.slice(1)}`, {
           protocol: SubscriptionProtocol.HTTPS,
+          deadLetterQueue: this.inboundSmsDeadLetters,
         }),
       );
       subscription.node.addDependency(this.capabilities.get(capabilityOf(inboundRoute.handler))!);
     }
+    // Last: it watches every function, queue and timer made above.
+    new Observability(this, 'Observability', {
+      api: this.api,
+      capabilities: this.capabilities,
+      topic: this.topics.operations,
+    });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.apiStage.url,
+      description:
+        "The HTTP API's own endpoint (SNS delivers inbound SMS here); people and clients use PublicUrl",
+    });
+    new CfnOutput(this, 'PublicUrl', {
+      value: this.publicUrl,
+      description: 'Where people and clients reach the API: CloudFront, behind the AWS WAF web ACL',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'RtWebFormUrl', {
-      value: `${this.apiStage.url}rt/`,
+      value: `${this.publicUrl}/rt/`,
       description: "The RT chairs' web form",
     });
     for (const topic of STAFF_TOPICS) {
@@ -260,6 +357,90 @@ export class SehatKotaStack extends Stack {
           "Set as the two-way SMS destination of the city's origination number (AWS End User Messaging SMS)",
       });
     }
+  }
+
+  /**
+   * Per-route throttling on the stage: each route's own limit (shared/platform/routes.ts), the default for the
+   * rest. The stage names route keys, so it is deployed once the capability stacks have made the routes.
+   */
+  private throttleRoutes(routes: readonly RouteDef[]): void {
+    const stage = this.apiStage.node.defaultChild as CfnStage;
+    const settings = (t: Throttle) => ({ ThrottlingRateLimit: t.rate, ThrottlingBurstLimit: t.burst });
+    stage.routeSettings = Object.fromEntries(
+      routes.filter((r) => r.throttle).map((r) => [routeKey(r), settings(r.throttle!)]),
+    );
+    for (const nested of this.capabilities.values()) this.apiStage.node.addDependency(nested);
+  }
+
+  /**
+   * The pre token generation trigger (event V2_0, so the access token gets the claim too: the feature plan is
+   * PLUS) and the one call it makes, AdminGetUser on this pool. The grant is a policy of its own, not the role's
+   * default one, which the function depends on: the pool names the function, so the function cannot wait for a
+   * policy that names the pool.
+   */
+  private mfaClaim(pool: UserPool): AppFunction {
+    const fn = new AppFunction(this, 'PreTokenGeneration', {
+      handler: MFA_TRIGGER_HANDLER,
+      description: 'Adds the mfa claim to the tokens of users with an authenticator app',
+      invocation: 'request',
+      logsKey: this.logsKey,
+      // Cognito waits 5 s for a trigger, then fails the sign-in.
+      timeoutSeconds: 5,
+      environment: { POWERTOOLS_SERVICE_NAME: 'sehatkota-auth', POWERTOOLS_LOG_LEVEL: 'INFO' },
+    });
+    pool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, fn.function, LambdaVersion.V2_0);
+    const policy = new Policy(this, 'PreTokenGenerationPolicy', {
+      roles: [fn.role],
+      statements: [
+        new PolicyStatement({ actions: ['cognito-idp:AdminGetUser'], resources: [pool.userPoolArn] }),
+      ],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        "The trigger's one grant (cognito-idp:AdminGetUser on this pool), apart from its role's default policy " +
+        'only to break the pool → function → policy → pool cycle; no other role would share it.',
+    });
+    return fn;
+  }
+
+  /**
+   * Where SNS puts an inbound SMS (a STOP among them) it could not deliver to /sms/inbound after its retries,
+   * rather than dropping it: encrypted with a key SNS may use for this topic only.
+   */
+  private inboundSmsDeadLetterQueue(topic: Topic): Queue {
+    const key = new Key(this, 'InboundSmsDeadLettersKey', {
+      description: 'Encrypts the dead-letter queue of inbound SMS SNS could not deliver to the API',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { ArnEquals: { 'aws:SourceArn': topic.topicArn } },
+      }),
+    );
+    const queue = new Queue(this, 'InboundSmsDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          'This is the dead-letter queue of the inbound SMS subscription; its messages are kept, not consumed.',
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          'This is the dead-letter queue of the inbound SMS subscription: the end of the line, it redrives nowhere.',
+      },
+    );
+    return queue;
   }
 
   /**
@@ -307,10 +488,11 @@ export class SehatKotaStack extends Stack {
    */
   private allowAlarms(alarms: AlarmDefs): void {
     const told = new Set<StaffTopic>([
+      // The operations view's alarms (infra/constructs/observability.ts) tell the engineers who run the system.
+      'operations',
       ...Object.values(alarms.deadLetters ?? {}),
       ...(alarms.logs ?? []).map((a) => a.topic),
     ]);
-    if (!told.size) return;
     const fromAlarms = {
       StringEquals: { 'aws:SourceAccount': this.account },
       ArnLike: {
@@ -362,7 +544,9 @@ export class SehatKotaStack extends Stack {
    */
   private webSignIn(prefix: string): UserPoolDomain {
     const domain = this.userPool.addDomain('SignInDomain', { cognitoDomain: { domainPrefix: prefix } });
-    const formUrl = `${this.apiStage.url}rt/`;
+    // Only the public address: the form served from the API's own endpoint cannot sign in, so people use the one
+    // behind the web ACL.
+    const formUrl = `${this.publicUrl}/rt/`;
     const client = this.webFormClient.node.defaultChild as CfnUserPoolClient;
     client.callbackUrLs = [formUrl];
     client.logoutUrLs = [formUrl];
@@ -394,51 +578,94 @@ export class SehatKotaStack extends Stack {
 
   /**
    * The upload buckets, with server access logs kept beside them: resident lists for import (they carry NIKs)
-   * and receipts of RT fund expenses (kept as financial records: versioned, retained).
+   * and receipts of RT fund expenses (kept as financial records). Each is private, TLS only, versioned and
+   * encrypted with its own customer-managed key, which the functions presigning for it may use through S3 only.
    */
   private uploadBuckets(): [Bucket, Bucket] {
     const locked = {
-      encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    } satisfies BucketProps;
+    const withKey = (name: string, description: string) => {
+      const encryptionKey = new Key(this, `${name}Key`, {
+        description,
+        enableKeyRotation: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      // A bucket key: S3 asks KMS once per bucket and period, not once per object.
+      return { encryption: BucketEncryption.KMS, encryptionKey, bucketKeyEnabled: true };
     };
+    const notReplicated = (what: string) => ({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason:
+        `${what}; a second copy in another region would be one more place a resident's data lives. S3 is ` +
+        'already durable across availability zones, and versioning keeps every overwritten or deleted object.',
+    });
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {
       ...locked,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      // S3 delivers server access logs only to a bucket encrypted with S3-managed keys.
+      encryption: BucketEncryption.S3_MANAGED,
+      lifecycleRules: [
+        { expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+        { expiredObjectDeleteMarker: true },
+      ],
     });
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket is the server access log destination itself; logging it would only log its own log writes.',
-    });
+    Validations.of(accessLogs).acknowledge(
+      {
+        id: 'AwsSolutions-S1',
+        reason:
+          'This bucket is the server access log destination itself; logging it would only log its own log writes.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'S3 delivers server access logs only to a bucket with S3-managed encryption (SSE-S3), not SSE-KMS; ' +
+          'the logs hold request metadata, not the uploaded files.',
+      },
+      notReplicated('Server access logs, kept a year for investigations'),
+    );
     const imports = new Bucket(this, 'ImportsBucket', {
       ...locked,
+      ...withKey('ImportsBucket', 'Encrypts the resident lists uploaded for import (they carry NIKs)'),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'imports-bucket/',
       lifecycleRules: [
-        // An upload is read once by its import job; keeping NIK lists longer than a re-run needs is only a risk.
-        { prefix: IMPORTS_PREFIX, expiration: Duration.days(30) },
+        // An upload is read once by its import job; keeping NIK lists longer than a re-run needs is only a risk,
+        // and an overwritten or expired version goes a day later.
+        {
+          prefix: IMPORTS_PREFIX,
+          expiration: Duration.days(30),
+          noncurrentVersionExpiration: Duration.days(1),
+        },
+        { expiredObjectDeleteMarker: true },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
+    Validations.of(imports).acknowledge(
+      notReplicated('Resident lists live here only until their import job has run (30 days at most)'),
+    );
     const receipts = new Bucket(this, 'ReceiptsBucket', {
       ...locked,
-      versioned: true,
+      ...withKey('ReceiptsBucket', 'Encrypts the receipts of RT fund expenses'),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'receipts-bucket/',
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      // The chair's phone PUTs the photo straight to S3 from the web form, which the API itself serves.
+      // The chair's phone PUTs the photo straight to S3 from the web form, served at the public address.
       cors: [
         {
           allowedMethods: [HttpMethods.PUT],
-          allowedOrigins: [this.api.apiEndpoint],
+          allowedOrigins: [this.publicUrl],
           allowedHeaders: ['content-type'],
           maxAge: 3600,
         },
       ],
     });
+    Validations.of(receipts).acknowledge(
+      notReplicated('Receipts of RT fund expenses, kept as financial records with every version'),
+    );
     // Set on the template directly: Bucket's eventBridgeEnabled would add a custom-resource Lambda for it.
     for (const bucket of [imports, receipts]) {
       (bucket.node.defaultChild as CfnBucket).notificationConfiguration = {
@@ -482,8 +709,9 @@ export class SehatKotaStack extends Stack {
     Validations.of(pool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'MFA is optional (TOTP) for this first release so RT chairs on basic phones can sign in; a later ' +
-        'issue makes MFA mandatory for city_admin.',
+        'MFA is optional in the pool (TOTP) so RT chairs, clinics and responders on basic phones can sign in; ' +
+        'city_admin and social_verifier are required to use it: the pre token generation trigger marks tokens ' +
+        'of users with an authenticator app (mfa claim), and the API refuses those roles without it.',
     });
     for (const role of ROLES) pool.addGroup(`${pascalCase(role)}Group`, { groupName: role });
 
@@ -530,10 +758,15 @@ export class SehatKotaStack extends Stack {
         userPoolClients: [this.userPoolClient, this.webFormClient],
       }),
     });
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: LOG_RETENTION });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: LOG_RETENTION,
+      encryptionKey: this.logsKey,
+    });
     const stage = api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
+      // Every route's limit unless it names its own (throttleRoutes); the account's 10,000 per second otherwise.
+      throttle: { rateLimit: DEFAULT_ROUTE_THROTTLE.rate, burstLimit: DEFAULT_ROUTE_THROTTLE.burst },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // routeKey, not path: paths carry NIKs (/residents/{nik}), which must never reach a log.
@@ -569,6 +802,8 @@ const TOPIC_SUBSCRIBERS: Record<StaffTopic, string> = {
   responders_rescue: 'Subscribe the rescue teams to their 112 alerts',
   city_admins:
     "Subscribe the city health office's reminder administrators: the SMS budget spent, reminders dead-lettered",
+  operations:
+    'Subscribe the engineers who run SehatKota: its alarms (API errors, function errors, dead letters, SMS spend)',
 };
 
 /**

@@ -1,6 +1,7 @@
 // Runs an import job when its CSV lands in the imports bucket (EventBridge: S3 Object Created).
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { Conflict, ValidationError } from '#shared/platform/errors.ts';
+import { eventHandler } from '#shared/platform/event-handler.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { objectStore } from '#shared/platform/object-store.ts';
 import { runImportJob } from '#shared/registry/import.ts';
@@ -10,7 +11,9 @@ type ObjectCreated = EventBridgeEvent<
   { bucket: { name: string }; object: { key: string } }
 >;
 
-export async function handler(event: ObjectCreated, context: Context): Promise<void> {
+// Wrapped as every event function is: the logger knows the invocation, and the job's metrics (coverage activated)
+// are written when it ends.
+export const handler = eventHandler(async (event: ObjectCreated, context: Context): Promise<void> => {
   const key = event.detail.object.key;
   const jobId = /^imports\/([0-9a-f-]{36})\.csv$/.exec(key)?.[1];
   if (!jobId) {
@@ -34,4 +37,4 @@ export async function handler(event: ObjectCreated, context: Context): Promise<v
     }
     throw error;
   }
-}
+});

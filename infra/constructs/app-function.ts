@@ -1,12 +1,13 @@
-// One Lambda function with the project's defaults — runtime, architecture, bundling, its own log group and its
-// own role — and the grants a function may ask for. A function gets nothing it did not ask for.
+// One Lambda function with the project's defaults — runtime, architecture, bundling, active tracing, its own
+// encrypted log group and its own role — and the grants a function may ask for. A function gets nothing it did not
+// ask for. The cdk-nag findings every function shares are acknowledged here, once, each with its reason.
 import { join } from 'node:path';
 import { ArnFormat, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { type IRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -19,10 +20,22 @@ import { cdkBundling, REPO_ROOT } from '../bundling.ts';
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
 export const DEFAULT_TIMEOUT_SECONDS = 10;
 
+/**
+ * How a function is invoked, which decides where a failed invocation ends up:
+ * - 'request': synchronously (an HTTP route, a Cognito trigger): the caller gets the error and decides;
+ * - 'queue': by an SQS event source: the queue retries and its redrive policy dead-letters;
+ * - 'event': asynchronously (an event rule, a schedule, a timer, a log subscription): nobody waits, so what still
+ *   fails after Lambda's two retries must go to a dead-letter queue (deadLetterFailedEvents) or be lost.
+ */
+export type Invocation = 'request' | 'queue' | 'event';
+
 export interface AppFunctionProps {
   /** Handler module relative to the repository root; it exports `handler`. */
   handler: string;
   description: string;
+  invocation: Invocation;
+  /** The customer-managed key every log group is encrypted with (its logs hold request ids, errors, routes). */
+  logsKey: IKey;
   timeoutSeconds?: number;
   memoryMb?: number;
   environment: Record<string, string>;
@@ -93,11 +106,17 @@ export class AppFunction extends Construct {
   readonly logGroup: LogGroup;
   /** The function's ARN; for a named function, built from its name rather than referring to the function. */
   readonly functionArn: string;
+  readonly invocation: Invocation;
+  /** Where its failed asynchronous invocations go ('event' functions, once deadLetterFailedEvents is called). */
+  deadLetters?: IQueue;
+  /** The queues it may send to already (ARN tokens), so a dead-letter queue among them is not granted twice. */
+  private readonly sendsTo = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     super(scope, id);
     this.handler = props.handler;
-    this.logGroup = new LogGroup(this, 'Logs', { retention: LOG_RETENTION });
+    this.invocation = props.invocation;
+    this.logGroup = new LogGroup(this, 'Logs', { retention: LOG_RETENTION, encryptionKey: props.logsKey });
     // An own role instead of AWSLambdaBasicExecutionRole: it may write to this log group and nowhere else.
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -115,6 +134,8 @@ export class AppFunction extends Construct {
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
+      // One trace per request across API Gateway, Lambda and the AWS calls: where the time of a 112 report goes.
+      tracing: Tracing.ACTIVE,
       // More memory also buys CPU, which shortens cold starts; the bill difference is negligible at this volume.
       memorySize: props.memoryMb ?? 512,
       timeout: Duration.seconds(props.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
@@ -136,12 +157,106 @@ export class AppFunction extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         })
       : this.function.functionArn;
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the platform is pinned to (bundles target node22); moving every function ' +
-        'to nodejs24.x is a deliberate upgrade of its own, not a side effect of adding a route.',
-    });
+    this.acknowledgeShared(props);
+    if (props.invocation === 'event') {
+      this.node.addValidation({
+        validate: () =>
+          this.deadLetters
+            ? []
+            : [
+                `${props.handler} is invoked asynchronously but has no dead-letter queue (deadLetterFailedEvents)`,
+              ],
+      });
+    }
+  }
+
+  /** What every function shares and cdk-nag reports, acknowledged where the function is made. */
+  private acknowledgeShared(props: AppFunctionProps): void {
+    const runtime =
+      'nodejs22.x is the runtime the platform is pinned to (bundles target node22); moving every function ' +
+      'to nodejs24.x is a deliberate upgrade of its own, not a side effect of adding a route.';
+    Validations.of(this.function).acknowledge(
+      { id: 'AwsSolutions-L1', reason: runtime },
+      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason:
+          'The functions reach only AWS APIs (DynamoDB, SNS, SQS, EventBridge, KMS, S3), over TLS and signed with ' +
+          'their own least-privilege role; a VPC would add NAT gateways or endpoints and cold-start time without ' +
+          'narrowing what any function can reach.',
+      },
+    );
+    if (props.reservedConcurrency === undefined) {
+      Validations.of(this.function).acknowledge({
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason:
+          "Reserving concurrency for every function would carve up the account's pool and starve the 112 " +
+          'functions in a burst; only a function that must be held to a rate (the SMS sender) reserves it, and ' +
+          "API Gateway's stage and route throttling bound the rest.",
+      });
+    }
+    if (props.invocation !== 'event') {
+      const reason =
+        props.invocation === 'request'
+          ? 'Invoked synchronously (an HTTP route or a Cognito trigger): the caller receives the error and ' +
+            'retries or reports it; a Lambda dead-letter queue only ever receives asynchronous invocations.'
+          : "Invoked by an SQS event source: the queue's redrive policy moves a message that keeps failing to " +
+            'its dead-letter queue; a Lambda dead-letter queue only ever receives asynchronous invocations.';
+      Validations.of(this.function).acknowledge(
+        { id: 'HIPAA.Security-LambdaDLQ', reason },
+        { id: 'Serverless-LambdaDLQ', reason },
+      );
+    }
+    Validations.of(this.role).acknowledge(
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason:
+          "The role's inline policy is this one function's least-privilege grants (its tables, topics, queues, " +
+          'keys), made from its declared grants; a managed policy would hold the same statements for this one ' +
+          'role, adding a resource without narrowing anything.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level ' +
+          'permissions, so IAM only accepts Resource "*" for them.',
+      },
+    );
+  }
+
+  /**
+   * Where an asynchronous invocation that still fails after Lambda's two retries goes, with the error, instead of
+   * being dropped: sqs:SendMessage on that queue (and its key, through SQS only) unless the function may already.
+   */
+  deadLetterFailedEvents(queue: IQueue): void {
+    if (this.invocation !== 'event') {
+      throw new Error(
+        `${this.handler}: only an asynchronously invoked function has failed events to dead-letter`,
+      );
+    }
+    (this.function.node.defaultChild as CfnFunction).deadLetterConfig = { targetArn: queue.queueArn };
+    this.grantSend([queue]);
+    this.deadLetters = queue;
+  }
+
+  /** sqs:SendMessage on queues it may not send to yet, and the KMS actions sending needs, through SQS only. */
+  private grantSend(queues: readonly IQueue[]): void {
+    const fresh = queues.filter((q) => !this.sendsTo.has(q.queueArn));
+    if (!fresh.length) return;
+    for (const q of fresh) this.sendsTo.add(q.queueArn);
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: fresh.map((q) => q.queueArn) }),
+    );
+    const keys = new Set(fresh.flatMap((q) => (q.encryptionMasterKey ? [q.encryptionMasterKey.keyArn] : [])));
+    if (keys.size) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [...keys],
+          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
   }
 
   /** Table access, on the table and its named indexes (never `index/*`), plus its KMS key via DynamoDB only. */
@@ -219,26 +334,7 @@ export class AppFunction extends Construct {
    * never be done is put there with its reason), and the KMS actions sending to them needs, through SQS only.
    */
   allowSend(queue: QueueAccess): void {
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['sqs:SendMessage'],
-        resources: [queue.queue.queueArn, queue.deadLetters.queueArn],
-      }),
-    );
-    const keys = new Set(
-      [queue.queue, queue.deadLetters].flatMap((q) =>
-        q.encryptionMasterKey ? [q.encryptionMasterKey.keyArn] : [],
-      ),
-    );
-    if (keys.size) {
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [...keys],
-          conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.amazonaws.com` } },
-        }),
-      );
-    }
+    this.grantSend([queue.queue, queue.deadLetters]);
     this.function.addEnvironment(queue.env.queue, queue.queue.queueUrl);
     this.function.addEnvironment(queue.env.deadLetters, queue.deadLetters.queueUrl);
   }
@@ -280,9 +376,11 @@ export class AppFunction extends Construct {
   }
 
   /**
-   * One object action under one key prefix of a bucket, e.g. s3:PutObject on imports/*. The bucket must belong
-   * to this function's stack (imported by name is fine): cdk-nag names the finding after the resource exactly
-   * as the template writes it, which a token from another stack only settles at synthesis.
+   * One object action under one key prefix of a bucket, e.g. s3:PutObject on imports/*, and the bucket key's one
+   * action that object action needs (a data key to encrypt a PUT, Decrypt for a GET), through S3 only. A presigned
+   * URL carries the function's own credentials, so the uploading phone needs exactly this. The bucket must belong
+   * to this function's stack (imported by name is fine): cdk-nag names the finding after the resource exactly as
+   * the template writes it, which a token from another stack only settles at synthesis.
    */
   bindObjects(
     bucket: IBucket,
@@ -292,6 +390,15 @@ export class AppFunction extends Construct {
   ): void {
     const objects = bucket.arnForObjects(`${prefix}*`);
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [action], resources: [objects] }));
+    if (bucket.encryptionKey) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [action === 's3:PutObject' ? 'kms:GenerateDataKey' : 'kms:Decrypt'],
+          resources: [bucket.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        }),
+      );
+    }
     this.function.addEnvironment(envVar, bucket.bucketName);
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${flattenCfnReference(Stack.of(this).resolve(objects))}]`,

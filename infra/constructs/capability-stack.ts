@@ -3,7 +3,15 @@
 // CloudFormation's 500-resource limit as routes are added. A queue or timer lives with its handler; whoever uses it
 // must live there too. The alarms on its functions and queues live here as well.
 import { basename, extname } from 'node:path';
-import { CfnParameter, Duration, NestedStack, Stack, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnParameter,
+  Duration,
+  NestedStack,
+  RemovalPolicy,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   HttpMethod,
   HttpNoneAuthorizer,
@@ -18,11 +26,12 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
 import type { LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
@@ -36,6 +45,7 @@ import { TIMER_GROUP_ENV, TIMER_ROLE_ENV, type TimerDef, type TimerName } from '
 import {
   AppFunction,
   DEFAULT_TIMEOUT_SECONDS,
+  type Invocation,
   type SmsOptOutAction,
   type TableAccess,
 } from './app-function.ts';
@@ -59,8 +69,11 @@ const BUCKETS: Record<BucketName, { parameter: string; envVar: string; prefix: s
 export interface SharedResources {
   api: IHttpApi;
   bus: IEventBus;
+  /** The upload buckets, with the customer-managed key each is encrypted with. */
   buckets: Record<BucketName, IBucket>;
   tables: Record<TableName, ITable>;
+  /** The key every log group is encrypted with. */
+  logsKey: IKey;
   /** Staff topics (e-mail/HTTPS subscribers), by name. */
   topics: Record<StaffTopic, ITopic>;
   /** The key the staff topics are encrypted with. */
@@ -71,6 +84,11 @@ export interface SharedResources {
   settings: Record<string, string>;
   /** Extra environment for particular handlers (the web form's sign-in settings), by handler file. */
   handlerEnvironment?: Record<string, Record<string, string>>;
+  /**
+   * The address people reach the API at (the CloudFront distribution with the web ACL): links in SMS and the QR
+   * codes on letters point there (PUBLIC_BASE_URL), not at the API's own endpoint.
+   */
+  publicBaseUrl?: string;
 }
 
 /** An alarm on one message a function logs at ERROR (its handler file), told to a staff topic. */
@@ -127,7 +145,14 @@ export class CapabilityStack extends NestedStack {
   readonly smsAccount?: SmsAccountSettings;
   /** The alarms, by the queue (`<queue> dead letters`) or log message they watch. */
   readonly alarms = new Map<string, Alarm>();
+  /**
+   * The key of the dead-letter queues of the asynchronously invoked functions (event rules, schedules, log
+   * subscriptions), made with the first of them.
+   */
+  failedEventsKey?: Key;
   private readonly shared: SharedResources;
+  /** Whether the failed-events key already lets EventBridge put undeliverable events on its queues. */
+  private eventBridgeMayUseKey = false;
   /** The upload buckets this capability uses, imported by name. */
   private readonly buckets: Partial<Record<BucketName, IBucket>> = {};
 
@@ -156,13 +181,21 @@ export class CapabilityStack extends NestedStack {
     this.shared = props.shared;
     for (const b of used) {
       const name = new CfnParameter(this, BUCKETS[b].parameter, { type: 'String' });
-      this.buckets[b] = Bucket.fromBucketName(this, `${pascalCase(b)}Bucket`, name.valueAsString);
+      // With its key, so the functions that presign for it get the key's one action the object action needs.
+      this.buckets[b] = Bucket.fromBucketAttributes(this, `${pascalCase(b)}Bucket`, {
+        bucketName: name.valueAsString,
+        encryptionKey: props.shared.buckets[b].encryptionKey,
+      });
     }
     const service = {
       POWERTOOLS_SERVICE_NAME: `sehatkota-${props.capability}`,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     };
-    const environment = { ...service, ...props.shared.settings };
+    const environment = {
+      ...service,
+      ...props.shared.settings,
+      ...(props.shared.publicBaseUrl ? { PUBLIC_BASE_URL: props.shared.publicBaseUrl } : {}),
+    };
     const envFor = (handler: string) => ({ ...environment, ...props.shared.handlerEnvironment?.[handler] });
     const ids = new Set<string>();
     const idOf = (handler: string) => {
@@ -175,6 +208,13 @@ export class CapabilityStack extends NestedStack {
       ids.add(id);
       return id;
     };
+    const fnProps = (def: Def, invocation: Invocation, description: string) => ({
+      ...runtimeOf(def),
+      description,
+      invocation,
+      logsKey: props.shared.logsKey,
+      environment: envFor(def.handler),
+    });
 
     // Queues and timers first: the functions below may be granted them. A timer's target may start timers
     // itself, so it is bound once every timer exists.
@@ -190,10 +230,9 @@ export class CapabilityStack extends NestedStack {
       this.queues.set(def.name, new WorkQueue(this, `${pascalCase(def.name)}Queue`, def));
     }
     for (const def of timers) {
+      // EventBridge Scheduler invokes a timer's target asynchronously; the timer's dead-letter queue takes what fails.
       const fn = new AppFunction(this, idOf(def.handler), {
-        ...runtimeOf(def),
-        description: def.description,
-        environment: envFor(def.handler),
+        ...fnProps(def, 'event', def.description),
         named: true,
       });
       this.timers.set(def.name, new OneTimeTimer(this, `${pascalCase(def.name)}Timer`, def, fn));
@@ -205,9 +244,7 @@ export class CapabilityStack extends NestedStack {
       const key = routeKey(route);
       const id = idOf(route.handler);
       const fn = new AppFunction(this, id, {
-        ...runtimeOf(route),
-        description: key,
-        environment: envFor(route.handler),
+        ...fnProps(route, 'request', key),
         ...(route.grants.assets ? { assets: route.grants.assets } : {}),
       });
       this.bind(fn, route.grants, route.handler);
@@ -229,30 +266,28 @@ export class CapabilityStack extends NestedStack {
 
     for (const rule of props.eventRules) {
       const id = idOf(rule.handler);
-      const fn = new AppFunction(this, id, {
-        ...runtimeOf(rule),
-        description: rule.description,
-        environment: envFor(rule.handler),
-      });
+      const fn = new AppFunction(this, id, fnProps(rule, 'event', rule.description));
       this.bind(fn, rule.grants, rule.handler);
+      const failed = this.failedEvents(id, fn);
+      this.allowEventBridge(failed);
       new Rule(this, `${id}Rule`, {
         description: rule.description,
         eventBus: rule.bus === 'app' ? props.shared.bus : undefined,
         eventPattern: this.eventPattern(rule),
-        targets: [new LambdaFunction(fn.function)],
+        // An event EventBridge cannot hand to Lambda (throttled past its 24 hours of retries, or refused) lands in
+        // the same queue as one the function failed three times: either way, an event nobody handled.
+        targets: [new LambdaFunction(fn.function, { deadLetterQueue: failed })],
       });
       this.ruleFunctions.set(rule.name, fn);
     }
 
     for (const def of props.schedules) {
       const id = idOf(def.handler);
-      const fn = new AppFunction(this, id, {
-        ...runtimeOf(def),
-        description: def.description,
-        environment: envFor(def.handler),
-      });
+      const fn = new AppFunction(this, id, fnProps(def, 'event', def.description));
       this.bind(fn, def.grants, def.handler);
-      // Its own role, allowed to invoke this function and no version or alias of it (nothing is published).
+      const failed = this.failedEvents(id, fn);
+      // Its own role, allowed to invoke this function and no version or alias of it (nothing is published), and
+      // to put a run it could not start on the function's dead-letter queue.
       const role = new Role(this, `${id}SchedulerRole`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -261,6 +296,21 @@ export class CapabilityStack extends NestedStack {
       role.addToPrincipalPolicy(
         new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }),
       );
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [failed.queueArn] }),
+      );
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [this.failedEventsKey!.keyArn],
+        }),
+      );
+      Validations.of(role).acknowledge({
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason:
+          `The inline policy is this one schedule's least privilege: invoke ${def.handler} and put a run it could ` +
+          'not start on that function’s dead-letter queue; no other role would share it.',
+      });
       new CfnSchedule(this, `${id}Schedule`, {
         description: def.description,
         // The city's clock: cron fields are WIB, whatever UTC says.
@@ -272,6 +322,7 @@ export class CapabilityStack extends NestedStack {
           roleArn: role.roleArn,
           input: JSON.stringify({ job: def.name }),
           retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 3600 },
+          deadLetterConfig: { arn: failed.queueArn },
         },
       });
       this.scheduleFunctions.set(def.name, fn);
@@ -282,9 +333,7 @@ export class CapabilityStack extends NestedStack {
         ? Number(props.shared.settings[def.concurrencySetting])
         : undefined;
       const fn = new AppFunction(this, idOf(def.handler), {
-        ...runtimeOf(def),
-        description: def.description,
-        environment: envFor(def.handler),
+        ...fnProps(def, 'queue', def.description),
         ...(concurrency ? { reservedConcurrency: concurrency } : {}),
       });
       this.bind(fn, def.grants, def.handler);
@@ -302,13 +351,14 @@ export class CapabilityStack extends NestedStack {
         smsLogGroups.set(group, def.handler);
       }
       const id = idOf(def.handler);
-      const fn = new AppFunction(this, id, {
-        ...runtimeOf(def),
-        description: def.description,
-        environment: envFor(def.handler),
-      });
+      // CloudWatch Logs invokes the function asynchronously: records it fails on three times are dead-lettered.
+      const fn = new AppFunction(this, id, fnProps(def, 'event', def.description));
       this.bind(fn, def.grants, def.handler);
-      this.logSubscriptions.set(def.name, new LogSubscription(this, `${id}Subscription`, def, fn));
+      this.failedEvents(id, fn);
+      this.logSubscriptions.set(
+        def.name,
+        new LogSubscription(this, `${id}Subscription`, def, fn, props.shared.logsKey),
+      );
       this.logSubscriptionFunctions.set(def.name, fn);
     }
     // SNS writes SMS delivery records only once the account's SMS attributes name a role for it.
@@ -329,10 +379,69 @@ export class CapabilityStack extends NestedStack {
       this.smsAccount = new SmsAccountSettings(this, 'SmsAccount', {
         deliveryLogGroups,
         monthlySpendLimitUsd: accountLimit,
+        logsKey: props.shared.logsKey,
       });
     }
 
     this.addAlarms(props.alarms ?? {}, [...defs]);
+  }
+
+  /**
+   * The dead-letter queue of an asynchronously invoked function: the events it failed on (after Lambda's two
+   * retries) or that never reached it, kept 14 days with their error, encrypted with the capability's key.
+   */
+  private failedEvents(id: string, fn: AppFunction): Queue {
+    this.failedEventsKey ??= new Key(this, 'FailedEventsKey', {
+      description: `Encrypts the dead-letter queues of the SehatKota ${this.node.id} functions invoked by events`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const queue = new Queue(this, `${id}FailedEvents`, {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.failedEventsKey,
+      enforceSSL: true,
+      // SQS's longest: time to find out why, fix it, and send the events again.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: `This is the dead-letter queue of ${fn.handler}'s failed events; its messages are kept, not consumed.`,
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason: `This is the dead-letter queue of ${fn.handler}'s failed events: the end of the line, it redrives nowhere.`,
+      },
+    );
+    fn.deadLetterFailedEvents(queue);
+    return queue;
+  }
+
+  /**
+   * EventBridge puts an event it could not deliver on the rule's dead-letter queue itself: it needs the queue key
+   * for that (the queue's own policy names the rule). Rules of this account only.
+   */
+  private allowEventBridge(queue: Queue): void {
+    if (this.eventBridgeMayUseKey) return;
+    this.eventBridgeMayUseKey = true;
+    queue.encryptionMasterKey!.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: '*',
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
   }
 
   /**

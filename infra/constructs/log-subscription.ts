@@ -2,6 +2,7 @@
 // delivery status: sns/<region>/<account>/DirectPublishToPhoneNumber[/Failure]), made here so they have a retention,
 // and a subscription filter on each that hands every record to the handler.
 import { Stack } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterPattern, LogGroup, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import { Construct } from 'constructs';
@@ -16,7 +17,8 @@ export class LogSubscription extends Construct {
   /** The SNS SMS delivery-status log groups, by the name after sns/<region>/<account>/. */
   readonly snsSmsLogGroups = new Map<string, LogGroup>();
 
-  constructor(scope: Construct, id: string, def: LogSubscriptionDef, target: AppFunction) {
+  /** `logsKey` encrypts the log groups: CloudWatch Logs encrypts what SNS writes, SNS needs no key access. */
+  constructor(scope: Construct, id: string, def: LogSubscriptionDef, target: AppFunction, logsKey: IKey) {
     super(scope, id);
     const destination = new LambdaDestination(target.function);
     def.snsSmsLogGroups.forEach((name, i) => {
@@ -24,6 +26,7 @@ export class LogSubscription extends Construct {
       const group = new LogGroup(this, `SnsSmsLogs${i}`, {
         logGroupName: snsSmsLogGroupName(this, name),
         retention: LOG_RETENTION,
+        encryptionKey: logsKey,
       });
       new SubscriptionFilter(this, `SnsSmsSubscription${i}`, {
         logGroup: group,

@@ -32,10 +32,18 @@ export class WorkQueue extends Construct {
       // SQS's longest: time to find out why a message failed and send it again.
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This is the dead-letter queue of the ${def.name} queue; its messages are not consumed, only kept.`,
-    });
+    Validations.of(this.deadLetters).acknowledge(
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: `This is the dead-letter queue of the ${def.name} queue; its messages are not consumed, only kept.`,
+      },
+      {
+        id: 'Serverless-SQSRedrivePolicy',
+        reason:
+          `This is the dead-letter queue of the ${def.name} queue: the end of the line, redriven to the queue ` +
+          'by hand once the cause is fixed.',
+      },
+    );
     this.queue = new Queue(this, 'Queue', {
       ...encrypted,
       // A failed message becomes visible again, and is retried, once this has passed.
@@ -49,6 +57,12 @@ export class WorkQueue extends Construct {
    * concurrency (the consumer's reserved concurrency), SQS is polled by no more than that many at once.
    */
   consumeWith(consumer: AppFunction, concurrency?: number): void {
+    Validations.of(consumer.function).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        `Lambda takes no on-failure destination for an SQS event source; the ${this.def.name} queue's redrive ` +
+        `policy moves a message to its dead-letter queue after ${this.def.maxReceiveCount} deliveries instead.`,
+    });
     consumer.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: this.def.batchSize,

@@ -1,8 +1,10 @@
 // Local mode's Cognito: issues dev tokens with the same claims Cognito puts in an ID token
-// (`cognito:groups`, `custom:rt`) and verifies them as API Gateway's JWT authorizer does (issuer,
-// audience, expiry, signature), then flattens the claims the way HTTP API hands them to a function.
+// (`cognito:groups`, `custom:rt`, and `mfa` from the pre token generation trigger) and verifies them as API
+// Gateway's JWT authorizer does (issuer, audience, expiry, signature), then flattens the claims the way HTTP API
+// hands them to a function.
 import { jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod/mini';
+import { MFA_CLAIM, MFA_ROLES } from '#shared/platform/auth.ts';
 import { ROLES } from '#shared/platform/roles.ts';
 import { RT_CODE } from '#shared/registry/regions.ts';
 
@@ -40,6 +42,8 @@ export class DevTokens {
       'cognito:groups': [req.role],
       ...(req.rt ? { 'custom:rt': req.rt } : {}),
       ...(req.unit ? { 'custom:unit': req.unit } : {}),
+      // Local admins and verifiers stand for users who set up an authenticator app, as AWS requires of them.
+      ...(MFA_ROLES.includes(req.role) ? { [MFA_CLAIM]: 'true' } : {}),
       token_use: 'id',
       'cognito:username': sub,
     })

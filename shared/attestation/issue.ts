@@ -10,6 +10,7 @@ import { config } from '#shared/platform/config.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, IdempotencyKeyReused, TooManyRequests } from '#shared/platform/errors.ts';
 import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempotency.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { dayWib } from '#shared/platform/wib.ts';
 import { kelurahanOfRt } from '#shared/registry/regions.ts';
@@ -274,6 +275,9 @@ export async function issueAttestation(
       if (registryCheck.includes('ConditionalCheckFailed') && attempt < ATTEMPTS) continue;
       throw error;
     }
+    // Committed: a letter, and coverage that was not active before it (active coverage is refused above).
+    recordMetric('AttestationIssued', 1);
+    recordMetric('CoverageActivated', 1);
     await announce([
       event<AttestationIssued>(ATTESTATION_ISSUED, {
         id,

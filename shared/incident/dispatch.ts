@@ -5,6 +5,8 @@
 import { config } from '#shared/platform/config.ts';
 import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import { timers } from '#shared/platform/timers.ts';
 import {
@@ -54,6 +56,34 @@ export interface AckTimeout {
 }
 
 export const ackTimerId = (incidentId: string, n: number) => `${incidentId}-${n}`;
+
+/**
+ * A P1 incident's watch: one timer, 2 minutes after the incident became P1 (at its report, or when a repeat call
+ * raised it), on the acknowledgement timer with n = 0 (assignments count from 1). When it fires, an incident still
+ * open and unacknowledged is counted (P1Unacknowledged), which the operations alarm watches. One timer per
+ * incident makes the count exact and catches the P1 no unit could be sent to, which has no window to close.
+ */
+export const P1_WATCH_N = 0;
+export const P1_WATCH_SECONDS = 120;
+export const p1WatchId = (incidentId: string) => `p1-${incidentId}`;
+
+/** Starts the watch of a P1 incident; monitoring only, so a failure is logged and the caller goes on. */
+export async function watchP1(incident: Incident, since: string): Promise<void> {
+  if (incident.priority !== 'P1') return;
+  try {
+    await timers().start(
+      'ack-timeout',
+      p1WatchId(incident.id),
+      new Date(Date.parse(since) + P1_WATCH_SECONDS * 1000),
+      { incidentId: incident.id, n: P1_WATCH_N } satisfies AckTimeout,
+    );
+  } catch (error) {
+    logger.error('P1 watch not started: an unacknowledged P1 would not raise its alarm', {
+      incidentId: incident.id,
+      error,
+    });
+  }
+}
 
 export async function apply(effects: Effects): Promise<void> {
   await Promise.all([
@@ -259,6 +289,11 @@ export async function takeNearest(
     const next = dispatchedIncident(incident, n, ctx.now);
     try {
       await transact([...plan.items, incidentPut(next, isNew ? undefined : incident.version), ...extra]);
+      if (!incident.dispatchedAt) {
+        // The wall clock at the commit, not ctx.now: a unit sent with the report shows the software's own share.
+        const ms = Math.max(0, Date.now() - Date.parse(incident.reportedAt));
+        recordMetric('ReportToDispatchMs', ms, { priority: next.priority });
+      }
       return { incident: next, assignment: plan.assignment, effects: plan.effects, committed: true };
     } catch (error) {
       if (conditionFailed(error, UNIT_ITEM)) continue;

@@ -4,6 +4,8 @@
 import { config } from '#shared/platform/config.ts';
 import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, Forbidden, NotFound } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import {
   type AckTimeout,
@@ -21,6 +23,7 @@ import {
 import {
   assignmentItem,
   assignmentSk,
+  getIncident,
   getIncidentRecord,
   getUnit,
   type IncidentRecord,
@@ -29,7 +32,7 @@ import {
   timelinePut,
   unitKey,
 } from './repository.ts';
-import { allowedMoves, STATUS_TIME } from './rules.ts';
+import { allowedMoves, isOpen, STATUS_TIME } from './rules.ts';
 import type { Assignment, Incident, IncidentStatus } from './schemas.ts';
 
 // ---------- acknowledgement
@@ -101,10 +104,38 @@ export async function acknowledge(
       if (attempt < 3 && (conditionFailed(error, 0) || conditionFailed(error, 1))) continue;
       throw error;
     }
+    // Once per assignment: a second tap answers above, before anything is written or counted.
+    const ms = Math.max(0, Date.parse(ctx.now) - Date.parse(a.dispatchedAt));
+    recordMetric('DispatchToAckMs', ms, { priority: incident.priority });
     // The window's timer is left to fire: it finds the assignment acknowledged and does nothing, which spares
     // the crew's tap a call to the scheduler (and its client in this function).
     return { incident: next, assignment: acked };
   }
+}
+
+// ---------- a P1 incident's watch (the timer, n = 0: dispatch.ts watchP1)
+
+export type WatchOutcome = 'unacknowledged' | 'acknowledged' | 'closed' | 'not-p1' | 'nothing';
+
+/**
+ * Two minutes after an incident became P1: still open and nobody acknowledged → counted (P1Unacknowledged, which
+ * the operations alarm watches). The one read is the timer's, never the report's or the dispatch's.
+ */
+export async function checkP1Watch(incidentId: string): Promise<WatchOutcome> {
+  const incident = await getIncident(incidentId);
+  if (!incident) return 'nothing';
+  if (incident.acknowledgedAt) return 'acknowledged';
+  if (!isOpen(incident.status)) return 'closed';
+  if (incident.priority !== 'P1') return 'not-p1';
+  recordMetric('P1Unacknowledged', 1);
+  logger.warn('P1 incident unacknowledged 2 minutes after it became P1', {
+    incidentId,
+    number: incident.number,
+    status: incident.status,
+    assignments: incident.assignments,
+    misses: incident.misses,
+  });
+  return 'unacknowledged';
 }
 
 // ---------- a missed acknowledgement (the timer)

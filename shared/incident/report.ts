@@ -7,6 +7,7 @@ import { IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
 import { idempotencyPut, readIdempotencyRecord } from '#shared/platform/idempotency.ts';
 import { timeOrderedId } from '#shared/platform/ids.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { dayWib } from '#shared/platform/wib.ts';
 import { getCurrentCoverage } from '#shared/registry/repository.ts';
 import {
@@ -20,6 +21,7 @@ import {
   type OpContext,
   SYSTEM,
   takeNearest,
+  watchP1,
 } from './dispatch.ts';
 import {
   availableUnits,
@@ -148,7 +150,9 @@ export async function reportIncident(
       idemAt = INCIDENT_ITEM + own.length;
       const sent = await takeNearest(incident, units, ctx, own, true);
       if (sent.committed) {
-        await apply(sent.effects);
+        reported(incident);
+        // The watch's timer goes beside the alerts and the window's timer, never before them.
+        await Promise.all([apply(sent.effects), watchP1(incident, ctx.now)]);
         return {
           incident: sent.incident,
           ...(sent.assignment ? { assignment: sent.assignment } : {}),
@@ -159,11 +163,13 @@ export async function reportIncident(
       const none = noUnitItems(incident, kind, ctx, 'semua unit sedang bertugas atau tidak aktif');
       idemAt = own.length;
       await transact([incidentPut(incident), ...own, ...none.items]);
-      await apply({ messages: none.messages, timers: [] });
+      reported(incident);
+      await Promise.all([apply({ messages: none.messages, timers: [] }), watchP1(incident, ctx.now)]);
       return { incident, linked: false, replayed: false };
     }
     idemAt = own.length;
     await transact([incidentPut(incident), ...own]);
+    reported(incident);
     return { incident, linked: false, replayed: false };
   } catch (error) {
     // The same key committed meanwhile (a retry racing the first request): answer as it was answered.
@@ -174,6 +180,9 @@ export async function reportIncident(
     throw error;
   }
 }
+
+/** A new incident committed (not a replay, not a repeat call linked to an open one). */
+const reported = (incident: Incident) => recordMetric('IncidentReported', 1, { priority: incident.priority });
 
 async function replay(
   record: { requestHash: string; result: StoredReport },
@@ -226,6 +235,8 @@ async function linkReport(
       }
       throw error;
     }
+    // Raised to P1: its watch starts now, beside any dispatch below (it never rejects).
+    const watching = raised === 'P1' && open.priority !== 'P1' ? watchP1(next, ctx.now) : undefined;
     // Now urgent and nobody on it: send a unit as a new P1/P2 report would have.
     if (
       next.status === 'RECEIVED' &&
@@ -236,6 +247,7 @@ async function linkReport(
         if (error instanceof NoUnitAvailable) return undefined;
         throw error;
       });
+      await watching;
       if (sent) {
         return {
           incident: sent.incident,
@@ -245,6 +257,7 @@ async function linkReport(
         };
       }
     }
+    await watching;
     return { incident: next, linked: true, replayed: false };
   }
 }

@@ -1,9 +1,29 @@
 // Who is calling: the principal built from the JWT claims API Gateway's authorizer (or the local
-// server, which verifies the same token the same way) puts on the event.
+// server, which verifies the same token the same way) puts on the event. Roles that see and change every
+// resident's data count only when the token says the user signs in with an authenticator app (MFA).
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { Forbidden, Unauthorized } from './errors.ts';
 import { isRole, type Role } from './roles.ts';
 import { findRoute } from './routes.ts';
+
+/** Roles a user holds only with MFA: city-wide access to residents' data and to coverage decisions. */
+export const MFA_ROLES: readonly Role[] = ['city_admin', 'social_verifier'];
+/**
+ * The claim the user pool's pre token generation trigger (functions/auth/pre-token-generation.ts) adds, as
+ * "true", to the tokens of a user who has an authenticator app (TOTP) set up, so signs in with it.
+ */
+export const MFA_CLAIM = 'mfa';
+export const MFA_REQUIRED = 'city_admin and social_verifier need MFA: set up an authenticator app';
+
+type Claims = Record<string, unknown>;
+
+const claimsOf = (event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer>): Claims | undefined =>
+  event.requestContext?.authorizer?.jwt?.claims;
+
+/** HTTP API hands claims to the function as strings; the local server and tests may pass them as they are. */
+const hasMfa = (claims: Claims) => claims[MFA_CLAIM] === 'true' || claims[MFA_CLAIM] === true;
+
+const claimedRoles = (claims: Claims) => parseGroups(claims['cognito:groups']).filter(isRole);
 
 export interface Principal {
   sub: string;
@@ -35,9 +55,12 @@ export function parseGroups(claim: unknown): string[] {
 export function principalFromEvent(
   event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer>,
 ): Principal | null {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const claims = claimsOf(event);
   if (!claims || typeof claims.sub !== 'string') return null;
-  const roles = parseGroups(claims['cognito:groups']).filter(isRole);
+  // Without MFA a city_admin or social_verifier group grants nothing: no route admits by it, and no handler
+  // that asks hasRole() sees it.
+  const mfa = hasMfa(claims);
+  const roles = claimedRoles(claims).filter((r) => mfa || !MFA_ROLES.includes(r));
   const rt = claims['custom:rt'];
   const unit = claims['custom:unit'];
   return {
@@ -56,6 +79,9 @@ export function authorize(event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer
   const principal = principalFromEvent(event);
   if (!principal) throw new Unauthorized();
   if (!principal.roles.some((r) => route.roles.includes(r))) {
+    // A role that would admit the caller but for MFA: say what to do about it.
+    const withheld = claimedRoles(claimsOf(event) ?? {}).filter((r) => !principal.roles.includes(r));
+    if (withheld.some((r) => route.roles.includes(r))) throw new Forbidden(MFA_REQUIRED);
     throw new Forbidden(`This needs one of the roles: ${route.roles.join(', ')}`);
   }
   return principal;

@@ -9,6 +9,7 @@ import type {
 import * as z from 'zod/mini';
 import { authorize, type Principal } from './auth.ts';
 import { DomainError, type Issue, UnsupportedMediaType, ValidationError } from './errors.ts';
+import { endInvocation } from './invocation.ts';
 import { logger } from './logger.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -115,10 +116,17 @@ export function httpHandler<
       before: (request) => {
         logger.addContext(request.context);
         logger.appendKeys({ route: request.event.routeKey });
+        // API Gateway's request id, which its access log records too: one id finds both sides of a request.
+        const apiRequestId = request.event.requestContext?.requestId;
+        if (apiRequestId) logger.setCorrelationId(apiRequestId);
       },
-      after: () => logger.resetKeys(),
+      after: () => {
+        endInvocation();
+        logger.resetKeys();
+      },
       onError: (request) => {
         request.response = errorReply(request.error, request.context.awsRequestId);
+        endInvocation();
         logger.resetKeys();
       },
     })

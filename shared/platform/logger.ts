@@ -4,7 +4,23 @@ import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertool
 
 // 16-digit identity numbers (NIK, KK) and Indonesian phone numbers in any common spelling.
 const SIXTEEN_DIGITS = /(?<!\d)\d{16}(?!\d)/g;
-const PHONE = /(?<![\d])(?:\+?62|0)8[\d\s-]{7,15}\d(?!\d)/g;
+// (+62 812-…: a space or hyphen after the country code is as common as none.)
+const PHONE = /(?<![\d])(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?!\d)/g;
+
+/**
+ * An error on its way out of a function that failed: Lambda's runtime prints its message and stack as they are, so
+ * the NIKs and phones in them are masked first (in place: its class and fields stay for whoever catches it).
+ */
+export function maskError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const message = maskPersonalData(error.message);
+  if (message !== error.message) error.message = message;
+  if (error.stack) {
+    const stack = maskPersonalData(error.stack);
+    if (stack !== error.stack) error.stack = stack;
+  }
+  return error;
+}
 
 export function maskPersonalData(text: string): string {
   return text
@@ -36,7 +52,11 @@ class MaskingFormatter extends LogFormatter {
       cold_start: attributes.lambdaContext?.coldStart,
       function_name: attributes.lambdaContext?.functionName,
       request_id: attributes.lambdaContext?.awsRequestId,
-      correlation_id: attributes.xRayTraceId,
+      // What ties a request's lines together: the invocation's id, unless the handler wrapper set a wider one
+      // (logger.setCorrelationId: API Gateway's request id, in its access log too), which the keys below replace.
+      correlation_id: attributes.lambdaContext?.awsRequestId,
+      // The X-Ray trace of the invocation (Lambda active tracing): from a log line to its trace, and back.
+      xray_trace_id: attributes.xRayTraceId,
     };
     return new LogItem({ attributes: base }).addAttributes(maskDeep(additional) as LogAttributes);
   }

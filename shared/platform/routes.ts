@@ -50,8 +50,28 @@ export const STAFF_TOPICS = [
   'responders_rescue',
   // The city health office's reminder administrators (the monthly SMS budget reached).
   'city_admins',
+  // Whoever runs the system: alarms (5xx, function errors, dead letters, SMS spend, unacknowledged P1s).
+  'operations',
 ] as const;
 export type StaffTopic = (typeof STAFF_TOPICS)[number];
+
+/** API Gateway route throttling, across all callers: steady requests per second, and the burst above it. */
+export interface Throttle {
+  rate: number;
+  burst: number;
+}
+
+/**
+ * Every route's limit unless it names its own: many times the city's busiest hour (a few hundred clinics and 1,650
+ * RT chairs), yet a flood is turned away with 429 before it runs up Lambda and DynamoDB.
+ */
+export const DEFAULT_ROUTE_THROTTLE: Throttle = { rate: 50, burst: 100 };
+/** Routes anyone may call (no account): a QR scan, a link tap, a public page are a person's pace, not a script's. */
+const PUBLIC_THROTTLE: Throttle = { rate: 10, burst: 20 };
+/** Routes that work for up to 29 s on thousands of items: one caller at a time is all they ever need. */
+const HEAVY_THROTTLE: Throttle = { rate: 1, burst: 2 };
+/** The web form's files (public): a page load fetches a handful, and the phone caches them after. */
+const WEB_FORM_THROTTLE: Throttle = { rate: 20, burst: 50 };
 
 export interface RouteDef {
   method: Method;
@@ -64,6 +84,8 @@ export interface RouteDef {
   grants: Grants;
   timeoutSeconds?: number;
   memoryMb?: number;
+  /** This route's throttling; DEFAULT_ROUTE_THROTTLE when unset. */
+  throttle?: Throttle;
 }
 
 export const ROUTES: readonly RouteDef[] = [
@@ -96,6 +118,7 @@ export const ROUTES: readonly RouteDef[] = [
     grants: { registry: 'readWrite', audit: 'write' },
     timeoutSeconds: 29,
     memoryMb: 1024,
+    throttle: HEAVY_THROTTLE,
   },
   {
     method: 'POST',
@@ -103,6 +126,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/registry/create-import-upload.ts',
     roles: ['city_admin'],
     grants: { registry: 'readWrite', imports: 'presignPut' },
+    throttle: HEAVY_THROTTLE,
   },
   {
     method: 'GET',
@@ -195,6 +219,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/attestation/verify-attestation.ts',
     roles: 'public',
     grants: { attestations: 'read' },
+    throttle: PUBLIC_THROTTLE,
   },
   // The RT fund ledger (Kampung Bahagia): allocations, expenses, reversals; public accounts.
   {
@@ -211,6 +236,7 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ['city_admin'],
     grants: { registry: 'read', funds: 'readWrite', audit: 'write', idempotency: true, bus: true },
     timeoutSeconds: 29,
+    throttle: HEAVY_THROTTLE,
   },
   {
     method: 'POST',
@@ -239,6 +265,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/fund/get-fund.ts',
     roles: 'public',
     grants: { funds: 'read' },
+    throttle: PUBLIC_THROTTLE,
   },
   {
     method: 'GET',
@@ -246,6 +273,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/fund/export-fund.ts',
     roles: 'public',
     grants: { funds: 'read' },
+    throttle: PUBLIC_THROTTLE,
   },
   {
     method: 'GET',
@@ -337,6 +365,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/incident/ack-page.ts',
     roles: 'public',
     grants: { incidents: 'read' },
+    throttle: PUBLIC_THROTTLE,
   },
   {
     method: 'POST',
@@ -344,6 +373,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/incident/ack-by-link.ts',
     roles: 'public',
     grants: { incidents: 'readWrite' },
+    throttle: PUBLIC_THROTTLE,
   },
   // SMS reminders: campaigns relative to a date, each change a new version.
   {
@@ -368,6 +398,7 @@ export const ROUTES: readonly RouteDef[] = [
     grants: { registry: 'read', reminders: 'readWrite', queues: ['sms'] },
     timeoutSeconds: 29,
     memoryMb: 1024,
+    throttle: { rate: 1, burst: 1 },
   },
   {
     method: 'GET',
@@ -383,6 +414,8 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/reminder/sms-inbound.ts',
     roles: 'public',
     grants: { reminders: 'readWrite', audit: 'write', notify: true, smsOptOuts: ['optIn'] },
+    // SNS's deliveries: replies to a broadcast come in waves; SNS retries what is throttled (429).
+    throttle: { rate: 20, burst: 50 },
   },
   {
     // A clinic records a resident's free health check (CKG); the year's CKG reminders then stop.
@@ -399,6 +432,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/web/rt-index.ts',
     roles: 'public',
     grants: { assets: 'functions/web/rt' },
+    throttle: WEB_FORM_THROTTLE,
   },
   {
     method: 'GET',
@@ -406,6 +440,7 @@ export const ROUTES: readonly RouteDef[] = [
     handler: 'functions/web/rt-assets.ts',
     roles: 'public',
     grants: { assets: 'functions/web/rt' },
+    throttle: WEB_FORM_THROTTLE,
   },
 ];
 

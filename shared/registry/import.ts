@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import {
   acquireImportLock,
@@ -28,7 +29,7 @@ import {
   uhcUpdate,
   type WriteContext,
 } from './repository.ts';
-import { premiumDeltas, uhcContribution } from './rules.ts';
+import { isActive, premiumDeltas, uhcContribution } from './rules.ts';
 import {
   birthDateSchema,
   type CurrentCoverage,
@@ -267,6 +268,7 @@ async function importChunk(
     });
   };
   const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0 };
+  let activated = 0;
   for (const { row } of rows) {
     const before = existing.get(row.nik);
     const kelurahan = kelurahanOfRt(row.rt);
@@ -322,6 +324,7 @@ async function importChunk(
       ...(apbdLastEnd ? { apbdLastEnd } : {}),
     };
     writes.push(residentItem(after));
+    if (isActive(after.coverage) && !isActive(before?.coverage)) activated++;
     if (before) {
       outcome.updated++;
       moveUhc(before.kelurahan, before.coverage, -1);
@@ -356,6 +359,8 @@ async function importChunk(
     }
   }
   await batchWrite(writes);
+  // Once written: a retried job finds these rows unchanged, so it does not count them again.
+  if (activated) recordMetric('CoverageActivated', activated);
   return outcome;
 }
 

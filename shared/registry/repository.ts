@@ -9,6 +9,7 @@ import { cancellationReasons, ddb, queryAll, type TransactItem, transact } from 
 
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { kelurahanOfRt } from './regions.ts';
 import { isActive, isEnrolled, premiumDeltas } from './rules.ts';
@@ -353,6 +354,9 @@ export async function changeCoverage(
       if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed' && attempt < 5) continue;
       throw error;
     }
+    // Counted here, after the commit, as the letter (attestation) and the import count theirs: no event sees all
+    // three (an import announces nothing), and an event may be delivered twice.
+    if (isActive(plan.after.coverage) && !isActive(before.coverage)) recordMetric('CoverageActivated', 1);
     await announceCoverageChange(plan.event);
     return { resident: plan.after, changed: true };
   }

@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { config } from '#shared/platform/config.ts';
 import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { deadLetter, enqueue } from '#shared/platform/queues.ts';
 import { dayCounts, fireKey, messageKey, type SmsJob, T } from './keys.ts';
 import { safeError } from './sender.ts';
@@ -168,7 +169,10 @@ export async function recordDelivery(
       UpdateExpression: 'SET #s = :status, deliveredAt = :now, providerResponse = :response',
       ExpressionAttributeValues: { ...values, ':status': 'DELIVERED' },
     });
-    if (ok) logger.info('reminder delivered', fields);
+    if (ok) {
+      recordMetric('SmsDelivered', 1);
+      logger.info('reminder delivered', fields);
+    }
     return ok ? 'DELIVERED' : 'ALREADY_RECORDED';
   }
 
@@ -194,6 +198,7 @@ export async function recordDelivery(
       if ((error as Error).name === 'ConditionalCheckFailedException') return 'ALREADY_RECORDED';
       throw error;
     }
+    recordMetric('SmsFailed', 1);
     logger.warn('reminder SMS not delivered; queued again', { ...fields, attempts, reason });
     return 'RETRIED';
   }
@@ -203,7 +208,10 @@ export async function recordDelivery(
     UpdateExpression: 'SET #s = :status, failedAt = :now, lastError = :reason, providerResponse = :response',
     ExpressionAttributeValues: { ...values, ':status': 'FAILED', ':reason': reason },
   });
-  if (ok) logger.error('reminder SMS not delivered; dead-lettered', { ...fields, attempts, reason });
+  if (ok) {
+    recordMetric('SmsFailed', 1);
+    logger.error('reminder SMS not delivered; dead-lettered', { ...fields, attempts, reason });
+  }
   return ok ? 'FAILED' : 'ALREADY_RECORDED';
 }
 

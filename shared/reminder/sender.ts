@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { config } from '#shared/platform/config.ts';
 import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
+import { recordMetric } from '#shared/platform/metrics.ts';
 import { notifier } from '#shared/platform/notifier.ts';
 import { deadLetter, deferMessage, MAX_DEFER_SECONDS } from '#shared/platform/queues.ts';
 import { quietUntil } from '#shared/platform/quiet-hours.ts';
@@ -161,8 +162,11 @@ export async function sendReminder(
       purpose: `reminder ${job.campaignId}`,
     }));
   } catch (error) {
+    recordMetric('SmsFailed', 1);
     return failedTry(job, claim.attempts + 1, month, cost, safeError(error), now);
   }
+  recordMetric('SmsSent', 1);
+  recordMetric('SmsCostMicroUsd', cost);
 
   try {
     await recordSent(job, messageId, cost);
@@ -263,20 +267,34 @@ async function reserveBudget(
   const limit = Math.round(budgetUsd * MICRO);
   if (cost > limit) return false;
   try {
-    await ddb().send(
+    const out = await ddb().send(
       new UpdateCommand({
         TableName: T(),
         Key: budgetKey(month),
         UpdateExpression: 'ADD costMicroUsd :cost, parts :parts SET budgetMicroUsd = :limit',
         ConditionExpression: 'attribute_not_exists(costMicroUsd) OR costMicroUsd <= :most',
         ExpressionAttributeValues: { ':cost': cost, ':parts': parts, ':limit': limit, ':most': limit - cost },
+        // The month's spend comes back with the write (or with its refusal), so the budget metric costs no read.
+        ReturnValues: 'UPDATED_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
+    budgetUsed(out.Attributes?.costMicroUsd, limit);
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    // Refused: the spend that refused it, from DynamoDB's own form of the item.
+    const item = (error as { Item?: { costMicroUsd?: { N?: string } } }).Item;
+    budgetUsed(item?.costMicroUsd?.N, limit);
+    return false;
   }
+}
+
+/** The month's spend as a share of the budget: the metric the operations alarm watches at 80%. */
+function budgetUsed(spentMicroUsd: unknown, limitMicroUsd: number): void {
+  const spent = Number(spentMicroUsd);
+  if (spentMicroUsd === undefined || !Number.isFinite(spent) || limitMicroUsd <= 0) return;
+  recordMetric('SmsBudgetUsedPercent', Math.round((spent / limitMicroUsd) * 10_000) / 100);
 }
 
 /** Gives back a reservation for an SMS that did not go out. */

@@ -3,6 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +25,15 @@ const bundles = new Map<string, string>();
 beforeAll(() => {
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'BundlingProbe', { env: { region: 'ap-southeast-3' } });
+  const logsKey = new Key(stack, 'LogsKey');
   HANDLERS.forEach((handler, i) => {
-    const fn = new AppFunction(stack, `Fn${i}`, { handler, description: handler, environment: {} });
+    const fn = new AppFunction(stack, `Fn${i}`, {
+      handler,
+      description: handler,
+      invocation: 'request',
+      logsKey,
+      environment: {},
+    });
     bundles.set(handler, join(app.outdir, (fn.function.node.findChild('Code') as Asset).assetPath));
   });
   outdir = app.outdir;

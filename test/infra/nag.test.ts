@@ -1,12 +1,15 @@
-// cdk-nag's AwsSolutions pack over the whole app (parent and nested stacks): no unacknowledged finding, and
-// every acknowledgment deliberate and explained. Bundling is skipped: the checks read templates, not code.
+// cdk-nag's AwsSolutions, HIPAA Security and Serverless packs over the whole app (the main stack, its nested stacks
+// and the us-east-1 edge stack): no unacknowledged finding, and every acknowledgment deliberate and explained.
+// Bundling is skipped: the checks read templates, not code.
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { type CfnFunction, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
+import { AppFunction } from '#infra/constructs/app-function.ts';
 import { smsOptOutsOf } from '#infra/constructs/capability-stack.ts';
 import { capabilityOf, SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
@@ -19,13 +22,18 @@ import { TIMERS } from '#shared/platform/timers.ts';
 // Skip bundling and CDK's own template validation (slow, and it only warns): cdk-nag reads the construct tree.
 const QUICK = { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false };
 
-/** What cdk-nag reports for an app, after synthesis (acknowledged findings are left out). */
+/** The packs infra/app.ts registers. */
+const PACKS = () => [new AwsSolutionsChecks(), new HIPAASecurityChecks(), new ServerlessChecks()];
+
+/** What cdk-nag's three packs report for an app, after synthesis (acknowledged findings are left out). */
 function findings(app: App) {
-  return new AwsSolutionsChecks().validateScope(app).violations.map((v) => ({
-    rule: v.ruleName,
-    severity: v.severity,
-    at: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
-  }));
+  return PACKS().flatMap((pack) =>
+    pack.validateScope(app).violations.map((v) => ({
+      rule: v.ruleName,
+      severity: v.severity,
+      at: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
+    })),
+  );
 }
 
 /** Every acknowledgment in the tree: rule id, the construct it sits on, and its reason. */
@@ -50,15 +58,15 @@ let synthError: unknown;
 beforeAll(() => {
   ({ app, stack } = createApp(QUICK));
   try {
-    // Synthesis runs the AwsSolutions plugin that app.ts registers and fails on any finding.
+    // Synthesis runs the three packs app.ts registers and fails on any finding.
     app.synth();
   } catch (error) {
     synthError = error;
   }
 }, 60_000);
 
-describe('cdk-nag AwsSolutions', () => {
-  it('synthesizes with the plugin registered in app.ts', () => {
+describe('cdk-nag: AwsSolutions, HIPAA Security and Serverless', () => {
+  it('synthesizes with the plugins registered in app.ts', () => {
     expect(synthError).toBeUndefined();
   });
 
@@ -66,11 +74,31 @@ describe('cdk-nag AwsSolutions', () => {
     expect(findings(app)).toEqual([]);
   });
 
-  it('is really checking: an unguarded bucket is reported', () => {
+  it('checks the us-east-1 edge stack too', () => {
+    expect(stack.edge?.region).toBe('us-east-1');
+    expect(stack.edge!.node.root).toBe(app);
+  });
+
+  it('is really checking, with every pack: an unguarded bucket and a bare function are reported', () => {
     const probe = new App(QUICK);
-    new Bucket(new Stack(probe, 'Probe'), 'Open');
+    const probeStack = new Stack(probe, 'Probe');
+    new Bucket(probeStack, 'Open');
+    new LambdaFunction(probeStack, 'Bare', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('exports.handler = async () => {}'),
+    });
     const rules = findings(probe).map((f) => f.rule);
-    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions-S1', 'AwsSolutions-S10']));
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'AwsSolutions-S1',
+        'AwsSolutions-S10',
+        'HIPAA.Security-S3DefaultEncryptionKMS',
+        'HIPAA.Security-LambdaDLQ',
+        'Serverless-LambdaTracing',
+        'Serverless-LambdaDLQ',
+      ]),
+    );
   });
 
   it('every acknowledgment gives a reason of a sentence or more', () => {
@@ -91,9 +119,16 @@ describe('cdk-nag AwsSolutions', () => {
     });
     expect([...ids].sort()).toEqual(
       [
-        // the public routes: /verify/{code}, the web form
+        // the public routes: /verify/{code}, the web form, the public fund pages, ack links, inbound SMS
         'AwsSolutions-APIG4',
+        // CloudFront: no geo restriction, no standard logs (URLs carry NIKs), the default certificate's TLS
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR3',
+        'AwsSolutions-CFR4',
+        // MFA optional in the pool, required of city_admin and social_verifier by the API
         'AwsSolutions-COG2',
+        // AWS Backup's own service-role policy
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
         // the HMAC key of verification codes (KMS does not rotate HMAC keys)
         'AwsSolutions-KMS5',
         'AwsSolutions-IAM5[Resource::*]',
@@ -101,48 +136,115 @@ describe('cdk-nag AwsSolutions', () => {
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ReceiptsBucketName>/receipts/*]',
         'AwsSolutions-L1',
         'AwsSolutions-S1',
-        // the dead-letter queue of each work queue and of each timer
+        // dead-letter queues: of each work queue, timer, event-invoked function, the inbound SMS subscription
         'AwsSolutions-SQS3',
+        'HIPAA.Security-IAMNoInlinePolicy',
+        'HIPAA.Security-LambdaConcurrency',
+        'HIPAA.Security-LambdaDLQ',
+        'HIPAA.Security-LambdaInsideVPC',
+        'HIPAA.Security-S3BucketReplicationEnabled',
+        // the server access log bucket (S3 delivers those logs to SSE-S3 buckets only)
+        'HIPAA.Security-S3DefaultEncryptionKMS',
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaEventSourceMappingDestination',
+        'Serverless-LambdaLatestVersion',
+        // the SMS attributes' custom-resource provider only
+        'Serverless-LambdaTracing',
+        'Serverless-SQSRedrivePolicy',
         ...timerSchedules,
       ].sort(),
     );
   });
 
-  it('acknowledges wildcard resources only on functions granted SMS, the opt-out list, an upload bucket or a timer', () => {
-    const granted = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS, ...LOG_SUBSCRIPTIONS]
-      .map(
-        ({ grants: g }) =>
-          Number(!!g.notify) +
-          Number(smsOptOutsOf(g).length > 0) +
-          Number(!!g.imports) +
-          Number(!!g.receipts) +
-          (g.timers?.length ?? 0),
-      )
+  it('acknowledges Resource "*" once per function (X-Ray), once per SMS or opt-out grant, and SetSMSAttributes', () => {
+    const defs = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS, ...LOG_SUBSCRIPTIONS];
+    const sms = defs
+      .map(({ grants: g }) => Number(!!g.notify) + Number(smsOptOutsOf(g).length > 0))
       .reduce((a, b) => a + b, 0);
-    const wildcards = acknowledgments(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
-    // And the one call that sets the account's SMS attributes (SetSMSAttributes has no resource ARN).
-    expect(wildcards).toHaveLength(granted + 1);
+    const star = acknowledgments(app).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
+    const functions = appFunctions();
+    // Every function (and the MFA trigger) for X-Ray, on its role; security.test.ts checks which actions use "*".
+    const onRoles = star.filter((a) => functions.some((fn) => fn.role.node.path === a.path));
+    expect(onRoles).toHaveLength(functions.length);
+    for (const ack of onRoles) expect(ack.reason).toMatch(/xray:PutTraceSegments/);
+    expect(star).toHaveLength(functions.length + sms + 1);
   });
 
-  it("acknowledges SetSMSAttributes' wildcard on that custom resource only, and nothing else on it", () => {
+  it('acknowledges object prefixes and schedule names once per bucket grant and timer grant', () => {
+    const defs = [...ROUTES, ...EVENT_RULES, ...SCHEDULES, ...QUEUES, ...TIMERS, ...LOG_SUBSCRIPTIONS];
+    const granted = defs
+      .map(({ grants: g }) => Number(!!g.imports) + Number(!!g.receipts) + (g.timers?.length ?? 0))
+      .reduce((a, b) => a + b, 0);
+    const named = acknowledgments(app).filter(
+      (a) => a.id.startsWith('AwsSolutions-IAM5') && a.id !== 'AwsSolutions-IAM5[Resource::*]',
+    );
+    expect(named).toHaveLength(granted);
+  });
+
+  it("acknowledges SetSMSAttributes' wildcard on that custom resource only; inline policies on its roles", () => {
     const smsAccount = [...stack.capabilities.values()].find((c) => c.smsAccount)!.smsAccount!;
     const acks = acknowledgments(smsAccount);
-    expect(acks.map((a) => [a.id, a.path])).toEqual([
+    expect(acks.filter((a) => a.id.startsWith('AwsSolutions-IAM5')).map((a) => [a.id, a.path])).toEqual([
       ['AwsSolutions-IAM5[Resource::*]', smsAccount.resource.node.path],
     ]);
-    expect(acks[0]!.reason).toMatch(/sns:SetSMSAttributes/);
+    expect(acks.find((a) => a.id.startsWith('AwsSolutions-IAM5'))!.reason).toMatch(/sns:SetSMSAttributes/);
+    expect(acks.filter((a) => !a.id.startsWith('AwsSolutions-IAM5')).map((a) => [a.id, a.path])).toEqual(
+      expect.arrayContaining([
+        ['HIPAA.Security-IAMNoInlinePolicy', smsAccount.resource.node.path],
+        ['HIPAA.Security-IAMNoInlinePolicy', smsAccount.deliveryStatusRole.node.path],
+        ['HIPAA.Security-IAMNoInlinePolicy', smsAccount.providerRole.node.path],
+      ]),
+    );
+    expect(acks).toHaveLength(4);
   });
 
-  it('acknowledges SQS3 on dead-letter queues only, one per work queue and one per timer', () => {
-    const sqs3 = acknowledgments(app).filter((a) => a.id === 'AwsSolutions-SQS3');
-    expect(sqs3.map((a) => a.path).sort()).toEqual(
-      [...stack.capabilities.values()]
-        .flatMap((c) => [...c.queues.values(), ...c.timers.values()])
-        .map((q) => q.deadLetters.node.path)
-        .sort(),
+  it('acknowledges SQS3 and SQSRedrivePolicy on dead-letter queues only', () => {
+    const deadLetters = new Set([
+      ...[...stack.capabilities.values()].flatMap((c) =>
+        [...c.queues.values(), ...c.timers.values()].map((q) => q.deadLetters.node.path),
+      ),
+      ...appFunctions().flatMap((fn) => (fn.deadLetters ? [fn.deadLetters.node.path] : [])),
+      stack.inboundSmsDeadLetters!.node.path,
+    ]);
+    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+      const at = acknowledgments(app).filter((a) => a.id === id);
+      expect(at.map((a) => a.path).sort(), id).toEqual([...deadLetters].sort());
+    }
+  });
+
+  it('acknowledges a missing Lambda dead-letter queue only on functions nobody invokes asynchronously', () => {
+    for (const id of ['HIPAA.Security-LambdaDLQ', 'Serverless-LambdaDLQ']) {
+      const at = new Set(
+        acknowledgments(app)
+          .filter((a) => a.id === id)
+          .map((a) => a.path),
+      );
+      for (const fn of appFunctions()) {
+        expect(at.has(fn.function.node.path), `${id} ${fn.handler}`).toBe(fn.invocation !== 'event');
+        // Those invoked by events have one instead.
+        expect(!!fn.deadLetters, fn.handler).toBe(fn.invocation === 'event');
+      }
+    }
+  });
+
+  it('acknowledges unreserved concurrency only on functions without a reserved concurrency', () => {
+    const at = new Set(
+      acknowledgments(app)
+        .filter((a) => a.id === 'HIPAA.Security-LambdaConcurrency')
+        .map((a) => a.path),
     );
+    const resource = (fn: AppFunction) => fn.function.node.defaultChild as CfnFunction;
+    for (const fn of appFunctions()) {
+      const reserved = resource(fn).reservedConcurrentExecutions !== undefined;
+      expect(at.has(fn.function.node.path), fn.handler).toBe(!reserved);
+    }
   });
 });
+
+/** Every AppFunction of the app: the contracts' functions and the user pool's MFA trigger. */
+function appFunctions(): AppFunction[] {
+  return app.node.findAll().filter((c): c is AppFunction => c instanceof AppFunction);
+}
 
 describe('a public route', () => {
   // Make one more route public to check the opt-out follows the contract.

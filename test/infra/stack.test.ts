@@ -120,8 +120,10 @@ function nestedParameters(capability: string): Record<string, unknown> {
 describe('functions', () => {
   it('one function per route, event rule, schedule, queue, timer and log subscription, in nested stacks only', () => {
     expect(appFunctions()).toHaveLength(ALL_DEFS.length);
-    // Nothing in the parent: no custom-resource Lambdas sneak in.
-    parent.resourceCountIs('AWS::Lambda::Function', 0);
+    // In the parent only the user pool's MFA trigger: no custom-resource Lambdas sneak in.
+    expect(Object.keys(parent.findResources('AWS::Lambda::Function'))).toEqual([
+      logicalId(stack, stack.mfaTrigger.function),
+    ]);
   });
 
   it("besides them, only the SMS attributes' custom-resource provider, once, beside the SMS delivery logs", () => {
@@ -298,13 +300,15 @@ describe('user pool', () => {
     }
   });
 
-  it("the web form signs in by authorization code (PKCE, no secret) and returns to the API's /rt/", () => {
+  it("the web form signs in by authorization code (PKCE, no secret) and returns to the public address's /rt/", () => {
     const client = parent.toJSON().Resources[logicalId(stack, stack.webFormClient)].Properties;
     expect(client.AllowedOAuthFlows).toEqual(['code']);
     expect(client.AllowedOAuthFlowsUserPoolClient).toBe(true);
     expect(client.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid']));
     const callback = JSON.stringify(client.CallbackURLs);
-    expect(callback).toContain(logicalId(stack, stack.api));
+    // CloudFront's address, behind the web ACL; not the API's own endpoint.
+    expect(callback).toContain(logicalId(stack, stack.distribution!.distribution));
+    expect(callback).not.toContain(logicalId(stack, stack.api));
     expect(callback).toContain('rt/');
     expect(callback).not.toContain('localhost');
     parent.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: Match.anyValue() });
@@ -321,7 +325,8 @@ describe('user pool', () => {
 });
 
 describe('logs', () => {
-  // One per function, the API's access logs, SNS's SMS delivery-status groups, the SMS attributes' provider's.
+  // One per function, the API's access logs, SNS's SMS delivery-status groups, the SMS attributes' provider's,
+  // the MFA trigger's and the user pool web ACL's (the API's web ACL logs in the us-east-1 stack).
   const snsSmsLogGroups = LOG_SUBSCRIPTIONS.flatMap((def) => def.snsSmsLogGroups).length;
 
   it('every log group has a retention', () => {
@@ -329,7 +334,7 @@ describe('logs', () => {
       ...nestedResources('AWS::Logs::LogGroup'),
       ...Object.entries(parent.findResources('AWS::Logs::LogGroup')),
     ];
-    expect(groups.length).toBe(ALL_DEFS.length + 1 + snsSmsLogGroups + 1);
+    expect(groups.length).toBe(ALL_DEFS.length + 1 + snsSmsLogGroups + 1 + 2);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 
@@ -358,6 +363,9 @@ describe('IAM: exactly the declared grants', () => {
       [
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        // Active tracing.
+        'xray:PutTraceSegments',
+        'xray:PutTelemetryRecords',
         'dynamodb:GetItem',
         'dynamodb:BatchGetItem',
         'dynamodb:Query',
@@ -437,7 +445,13 @@ describe('IAM: exactly the declared grants', () => {
 
   it('queues: sqs:SendMessage only where declared, on the declared queue and its DLQ only, with their URLs', () => {
     for (const fn of functions()) {
-      const sends = fn.statements.filter((s) => [s.Action].flat().includes('sqs:SendMessage'));
+      // Besides an asynchronously invoked function's own dead-letter queue (security.test.ts checks those).
+      const ownDeadLetters = fn.fn.deadLetters
+        ? JSON.stringify({ 'Fn::GetAtt': [logicalId(fn.capabilityStack, fn.fn.deadLetters), 'Arn'] })
+        : undefined;
+      const sends = fn.statements.filter(
+        (s) => [s.Action].flat().includes('sqs:SendMessage') && JSON.stringify(s.Resource) !== ownDeadLetters,
+      );
       const granted = fn.grants.queues ?? [];
       const queueArns = granted.map((q) => {
         const { queue, deadLetters } = fn.capabilityStack.queues.get(q)!;
@@ -500,7 +514,7 @@ describe('IAM: exactly the declared grants', () => {
     }
   });
 
-  it('the receipts bucket is private, versioned, TLS only, retained, and takes PUTs from the API origin only', () => {
+  it('the receipts bucket is private, versioned, TLS only, retained, and takes PUTs from the public origin only', () => {
     const bucket = parent.toJSON().Resources[logicalId(stack, stack.receiptsBucket)] as Resource;
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.Properties).toMatchObject({
@@ -515,7 +529,9 @@ describe('IAM: exactly the declared grants', () => {
     });
     const [rule] = bucket.Properties.CorsConfiguration.CorsRules;
     expect(rule.AllowedMethods).toEqual(['PUT']);
-    expect(JSON.stringify(rule.AllowedOrigins)).toContain(logicalId(stack, stack.api));
+    // The web form's origin: the public address it is served at.
+    expect(rule.AllowedOrigins).toHaveLength(1);
+    expect(JSON.stringify(rule.AllowedOrigins)).toContain(logicalId(stack, stack.distribution!.distribution));
   });
 });
 
@@ -571,7 +587,7 @@ describe('schedules', () => {
     }
   });
 
-  it("the scheduler's role may invoke exactly its function", () => {
+  it("the scheduler's role may invoke exactly its function, and dead-letter a run it could not start", () => {
     for (const fn of functions().filter((f) => SCHEDULES.includes(f.def as (typeof SCHEDULES)[number]))) {
       const resources = nested.get(capabilityOf(fn.def.handler))!.toJSON().Resources as Record<
         string,
@@ -587,10 +603,25 @@ describe('schedules', () => {
         .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes(roleId))
         .flatMap((r) => r.Properties.PolicyDocument.Statement);
       const functionId = logicalId(fn.capabilityStack, fn.fn.function);
+      const deadLetters = fn.fn.deadLetters!;
+      expect(schedule!.Properties.Target.DeadLetterConfig).toEqual({
+        Arn: { 'Fn::GetAtt': [logicalId(fn.capabilityStack, deadLetters), 'Arn'] },
+      });
+      // Invoke the function; put a run it could not start on the function's dead-letter queue (and its key).
       expect(statements).toEqual([
         expect.objectContaining({
           Action: 'lambda:InvokeFunction',
           Resource: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        }),
+        expect.objectContaining({
+          Action: 'sqs:SendMessage',
+          Resource: { 'Fn::GetAtt': [logicalId(fn.capabilityStack, deadLetters), 'Arn'] },
+        }),
+        expect.objectContaining({
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: {
+            'Fn::GetAtt': [logicalId(fn.capabilityStack, fn.capabilityStack.failedEventsKey!), 'Arn'],
+          },
         }),
       ]);
     }

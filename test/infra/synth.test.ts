@@ -1,6 +1,7 @@
 // `npx cdk synth` as the city engineer runs it: offline, no account, no Docker, every function bundled,
-// cdk-nag applied — and the template holds a function for every route, event rule, schedule, queue, timer and log
-// subscription, besides the provider of the custom resource that sets the account's SMS attributes.
+// cdk-nag's three packs applied — and the templates hold a function for every route, event rule, schedule, queue,
+// timer and log subscription and the user pool's MFA trigger, besides the provider of the custom resource that sets
+// the account's SMS attributes; and the us-east-1 edge stack with the API's web ACL.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +14,15 @@ import { ROUTES } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TIMERS } from '#shared/platform/timers.ts';
 
+/** One per contract entry, and Cognito's pre token generation trigger (functions/auth/). */
 const FUNCTIONS =
   ROUTES.length +
   EVENT_RULES.length +
   SCHEDULES.length +
   QUEUES.length +
   TIMERS.length +
-  LOG_SUBSCRIPTIONS.length;
+  LOG_SUBSCRIPTIONS.length +
+  1;
 /** AwsCustomResource's provider (its logical id is fixed): AWS's code, on the runtime AWS picks for it. */
 const CUSTOM_RESOURCE_PROVIDER = /^AWS679f53fac002430cb0da5b7982bd2287/;
 
@@ -33,6 +36,25 @@ describe('npx cdk synth', () => {
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', CDK_CLI_NOTICES: 'false' },
     });
     const templates = readdirSync(out).filter((f) => f.endsWith('.template.json'));
+    // The main stack in its region and the edge stack in us-east-1 (CloudFront's web ACLs live there).
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; environment?: string }>;
+    };
+    const stacks = Object.entries(manifest.artifacts)
+      .filter(([, a]) => a.type === 'aws:cloudformation:stack')
+      .map(([name, a]) => [name, a.environment]);
+    expect(stacks).toEqual(
+      expect.arrayContaining([
+        ['SehatKota', 'aws://unknown-account/ap-southeast-3'],
+        ['SehatKotaEdge', 'aws://unknown-account/us-east-1'],
+      ]),
+    );
+    const edge = JSON.parse(readFileSync(join(out, 'SehatKotaEdge.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { Scope?: string } }>;
+    };
+    expect(Object.values(edge.Resources).filter((r) => r.Type === 'AWS::WAFv2::WebACL')).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ Scope: 'CLOUDFRONT' }) }),
+    ]);
     const functions = templates.flatMap((f) => {
       const t = JSON.parse(readFileSync(join(out, f), 'utf8')) as {
         Resources: Record<

@@ -1,6 +1,7 @@
 // Builds the API Gateway HTTP API (payload 2.0) events and Lambda contexts handlers get in AWS.
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { MFA_CLAIM, MFA_ROLES } from '../../shared/platform/auth.ts';
 
 export function httpEvent(opts: {
   routeKey: string;
@@ -11,6 +12,11 @@ export function httpEvent(opts: {
   rt?: string;
   sub?: string;
   contentType?: string;
+  /**
+   * The `mfa` claim Cognito's trigger adds for a user with an authenticator app; by default present for
+   * city_admin and social_verifier (who must have one), absent for the other roles.
+   */
+  mfa?: boolean;
 }): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [method, path] = opts.routeKey.split(' ') as [string, string];
   const claims = opts.groups
@@ -19,6 +25,9 @@ export function httpEvent(opts: {
         // HTTP API hands array claims to the function flattened like this.
         'cognito:groups': `[${opts.groups.join(' ')}]`,
         ...(opts.rt ? { 'custom:rt': opts.rt } : {}),
+        ...((opts.mfa ?? opts.groups.some((g) => (MFA_ROLES as readonly string[]).includes(g)))
+          ? { [MFA_CLAIM]: 'true' }
+          : {}),
       }
     : undefined;
   return {

@@ -117,13 +117,22 @@ export async function tokenRequest(params) {
   }
 }
 
-/** Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. */
-async function renew() {
-  if (state.cfg.auth !== 'cognito' || !state.session?.refresh) return false;
-  const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: state.session.refresh });
-  if (!tokens?.id_token) return false;
-  saveSession({ ...state.session, token: tokens.id_token });
-  return true;
+/**
+ * Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. Calls that meet
+ * the 401 together share one renewal (a page loads several things at once).
+ */
+let renewing = null;
+function renew() {
+  renewing ??= (async () => {
+    if (state.cfg.auth !== 'cognito' || !state.session?.refresh) return false;
+    const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: state.session.refresh });
+    if (!tokens?.id_token) return false;
+    saveSession({ ...state.session, token: tokens.id_token });
+    return true;
+  })().finally(() => {
+    renewing = null;
+  });
+  return renewing;
 }
 
 export class SignedOut extends Error {}
@@ -137,19 +146,25 @@ export const onSignedOut = (fn) => {
 /** A call with the chair's token; a 401 (after one renewal) means sign in again. Throws on no signal. */
 export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   if (!state.session) throw new SignedOut();
-  const call = () =>
-    fetch(path, {
+  let sent = '';
+  const call = () => {
+    sent = state.session.token;
+    return fetch(path, {
       method,
       cache: 'no-store',
       headers: {
-        authorization: `Bearer ${state.session.token}`,
+        authorization: `Bearer ${sent}`,
         ...(body ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
+  };
   let res = await call();
-  if (res.status === 401 && (await renew())) res = await call();
+  // Renewed by another call meanwhile: try again with the new token rather than renew once more.
+  if (res.status === 401 && state.session && (state.session.token !== sent || (await renew()))) {
+    res = await call();
+  }
   if (res.status === 401) {
     saveSession(null);
     state.loginNote = 'Sesi Anda berakhir. Silakan masuk lagi; kiriman yang tersimpan tidak hilang.';
