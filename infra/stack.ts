@@ -38,15 +38,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type BucketProps,
-  type CfnBucket,
-  HttpMethods,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, type CfnBucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -78,6 +70,7 @@ import {
   pascalCase,
 } from './constructs/capability-stack.ts';
 import { ApiDistribution, EdgeStack } from './constructs/edge.ts';
+import { LOCKED_BUCKET } from './constructs/locked-bucket.ts';
 import { Observability } from './constructs/observability.ts';
 import { TableBackups } from './constructs/table-backups.ts';
 import { allowLogsToUse, WebAcl } from './constructs/web-acl.ts';
@@ -582,13 +575,6 @@ export class SehatKotaStack extends Stack {
    * encrypted with its own customer-managed key, which the functions presigning for it may use through S3 only.
    */
   private uploadBuckets(): [Bucket, Bucket] {
-    const locked = {
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    } satisfies BucketProps;
     const withKey = (name: string, description: string) => {
       const encryptionKey = new Key(this, `${name}Key`, {
         description,
@@ -605,7 +591,7 @@ export class SehatKotaStack extends Stack {
         'already durable across availability zones, and versioning keeps every overwritten or deleted object.',
     });
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {
-      ...locked,
+      ...LOCKED_BUCKET,
       // S3 delivers server access logs only to a bucket encrypted with S3-managed keys.
       encryption: BucketEncryption.S3_MANAGED,
       lifecycleRules: [
@@ -628,7 +614,7 @@ export class SehatKotaStack extends Stack {
       notReplicated('Server access logs, kept a year for investigations'),
     );
     const imports = new Bucket(this, 'ImportsBucket', {
-      ...locked,
+      ...LOCKED_BUCKET,
       ...withKey('ImportsBucket', 'Encrypts the resident lists uploaded for import (they carry NIKs)'),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'imports-bucket/',
@@ -648,7 +634,7 @@ export class SehatKotaStack extends Stack {
       notReplicated('Resident lists live here only until their import job has run (30 days at most)'),
     );
     const receipts = new Bucket(this, 'ReceiptsBucket', {
-      ...locked,
+      ...LOCKED_BUCKET,
       ...withKey('ReceiptsBucket', 'Encrypts the receipts of RT fund expenses'),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'receipts-bucket/',

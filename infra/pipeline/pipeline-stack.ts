@@ -19,15 +19,10 @@ import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type IBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { CodePipeline, CodePipelineSource, ManualApprovalStep, ShellStep } from 'aws-cdk-lib/pipelines';
 import type { Construct, IConstruct } from 'constructs';
+import { LOCKED_BUCKET } from '../constructs/locked-bucket.ts';
 import { type DeployConfig, type StageName, sourceOf } from './config.ts';
 import { SehatKotaStage } from './stage.ts';
 
@@ -277,21 +272,14 @@ export class SehatKotaPipelineStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const locked = {
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-    };
     const accessLogs = new Bucket(this, 'AccessLogsBucket', {
-      ...locked,
+      ...LOCKED_BUCKET,
       // S3 delivers server access logs only to buckets encrypted with S3-managed keys.
       encryption: BucketEncryption.S3_MANAGED,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
     });
     const artifacts = new Bucket(this, 'ArtifactsBucket', {
-      ...locked,
+      ...LOCKED_BUCKET,
       encryption: BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,

@@ -1,12 +1,11 @@
 // cdk-nag's AwsSolutions, HIPAA Security and Serverless packs over the whole app (the main stack, its nested stacks
 // and the us-east-1 edge stack): no unacknowledged finding, and every acknowledgment deliberate and explained.
 // Bundling is skipped: the checks read templates, not code.
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { type CfnFunction, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
-import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
 import { AppFunction } from '#infra/constructs/app-function.ts';
@@ -18,6 +17,7 @@ import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TIMERS } from '#shared/platform/timers.ts';
+import { acknowledgments } from '../support/nag.ts';
 
 // Skip bundling and CDK's own template validation (slow, and it only warns): cdk-nag reads the construct tree.
 const QUICK = { context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false };
@@ -33,21 +33,6 @@ function findings(app: App) {
       severity: v.severity,
       at: v.violatingResources.map((r) => ('constructPath' in r ? r.constructPath : r.resourceLogicalId)),
     })),
-  );
-}
-
-/** Every acknowledgment in the tree: rule id, the construct it sits on, and its reason. */
-function acknowledgments(root: IConstruct) {
-  return root.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) =>
-        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-          id: id.replace(/^annotation::/i, ''),
-          path: c.node.path,
-          reason,
-        })),
-      ),
   );
 }
 

@@ -3,7 +3,7 @@
 // README's tests and `cdk synth`, deploys dev then prod after an approval, carries each stage's settings and people,
 // and comes out of cdk-nag's three packs clean. Bundling is skipped: these tests read templates, not code.
 import { readFileSync } from 'node:fs';
-import { App, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { App, Stack, Stage } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CodePipeline, CodePipelineSource, ShellStep } from 'aws-cdk-lib/pipelines';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
@@ -18,6 +18,7 @@ import {
   SYNTH_IMAGE,
 } from '#infra/pipeline/pipeline-stack.ts';
 import type { SehatKotaStack } from '#infra/stack.ts';
+import { acknowledgments } from '../support/nag.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -538,20 +539,6 @@ describe('the pipeline (a CodeStar connection)', () => {
             ),
           ),
       );
-    /** Every acknowledgment in a subtree: rule id, where, and why. */
-    const acknowledgments = (root: IConstruct) =>
-      root.node.findAll().flatMap((c) =>
-        c.node.metadata
-          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((m) =>
-            Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
-              id: id.replace(/^annotation::/i, ''),
-              path: c.node.path,
-              reason,
-            })),
-          ),
-      );
-
     it('finds nothing unacknowledged on the pipeline stack or its support stacks, in any of the three packs', () => {
       expect(stack.supportStacks.map((s) => s.region)).toEqual(['us-east-1']);
       for (const scope of [stack, ...stack.supportStacks]) expect(findings(scope)).toEqual([]);
