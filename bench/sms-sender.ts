@@ -3,9 +3,11 @@
 // invocations at a time as the queue's concurrency allows, with SNS answering after 20–80 ms. Figure: the rate
 // achieved between the first and the last publish (target within 5% of SMS_RATE_PER_SECOND), and the most
 // publishes seen in any one second (SNS's quota is per second). Runs on the bench's own tables (reminders.ts).
+
 import { randomUUID } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { sqsRecord } from '#infra/local/queue.ts';
 import { config, resetConfig } from '#shared/platform/config.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { type Notifier, setNotifier } from '#shared/platform/notifier.ts';
@@ -34,25 +36,6 @@ export interface SmsSenderSection {
   /** Sender instances (SMS_SENDER_CONCURRENCY), each taking batches of 10 one after another. */
   instances: number;
   pass: boolean;
-}
-
-function record(job: SmsJob, i: number): SQSEvent['Records'][number] {
-  return {
-    messageId: `m-${i}`,
-    receiptHandle: `r-${i}-${randomUUID()}`,
-    body: JSON.stringify(job),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:ap-southeast-3:000000000000:sms',
-    awsRegion: 'ap-southeast-3',
-  };
 }
 
 /** Needs the bench's reminders table in place (TABLE_REMINDERS set) and restores the notifier it is given. */
@@ -121,7 +104,7 @@ export async function benchSmsSender(messages: number, restoreNotifier: Notifier
         }),
       );
     }
-    const pending = jobs.map((j, i) => record(j, i));
+    const pending = jobs.map((j, i) => sqsRecord('sms', { id: `m-${i}`, body: j }, `r-${i}-${randomUUID()}`));
     let invocations = 0;
     const instance = async () => {
       while (pending.length) {

@@ -4,7 +4,7 @@
 // defer a message it received (it comes back after the seconds it asked for, which may be hours: the timer does
 // not keep the process alive) or dead-letter one itself with the reason.
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import {
   findQueue,
   MAX_DEFER_SECONDS,
@@ -91,7 +91,7 @@ export class InProcessQueue implements Queue {
       let failed: boolean;
       try {
         const out = (await handler(
-          sqsEvent(def.name, m, receiptHandle),
+          { Records: [sqsRecord(def.name, m, receiptHandle)] },
           lambdaContext(`local-${def.name}`, def.timeoutSeconds ?? 30),
         )) as SQSBatchResponse | undefined;
         failed = !!out?.batchItemFailures?.some((f) => f.itemIdentifier === m.id);
@@ -166,25 +166,26 @@ export class InProcessQueue implements Queue {
   }
 }
 
-function sqsEvent(queue: string, m: Message, receiptHandle: string): SQSEvent {
+/** One SQS record as Lambda's event source hands it to a consumer (local mode, tests, the bench). */
+export function sqsRecord(
+  queue: string,
+  m: { id: string; body: unknown; receives?: number },
+  receiptHandle = `rh-${m.id}`,
+): SQSRecord {
   return {
-    Records: [
-      {
-        messageId: m.id,
-        receiptHandle,
-        body: JSON.stringify(m.body),
-        attributes: {
-          ApproximateReceiveCount: String(m.receives),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: `arn:aws:sqs:local:000000000000:${queue}`,
-        awsRegion: process.env.AWS_REGION ?? 'local',
-      },
-    ],
+    messageId: m.id,
+    receiptHandle,
+    body: JSON.stringify(m.body),
+    attributes: {
+      ApproximateReceiveCount: String(m.receives ?? 1),
+      SentTimestamp: String(Date.now()),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${queue}`,
+    awsRegion: process.env.AWS_REGION ?? 'local',
   };
 }

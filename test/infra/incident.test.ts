@@ -1,7 +1,8 @@
 // The 112 call centre's infrastructure against its contracts: the incidents table, the alerts work queue with its
 // dead-letter queue and consumer, the ack-timeout timer, the responders' and supervisors' topics and the
 // responder's unit on the user — and the wiring the stack refuses to build. Synthesizes the app once, unbundled.
-import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
@@ -21,6 +22,7 @@ import {
   type TimerName,
   timerTargetEnvVar,
 } from '#shared/platform/timers.ts';
+import { arnOf, logicalId, ref } from '../support/cdk.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -49,15 +51,6 @@ beforeAll(() => {
   incident = stack.capabilities.get('incident')!;
   resources = Template.fromStack(incident).toJSON().Resources;
 }, 120_000);
-
-const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  owner.getLogicalId(construct.node.defaultChild as CfnElement);
-const ref = (owner: Stack, construct: { node: { defaultChild?: unknown } }) => ({
-  Ref: logicalId(owner, construct),
-});
-const arnOf = (owner: Stack, construct: { node: { defaultChild?: unknown } }) => ({
-  'Fn::GetAtt': [logicalId(owner, construct), 'Arn'],
-});
 
 /** The IAM statements of a role in the incident stack. */
 function statementsOf(role: { node: { defaultChild?: unknown } }): Statement[] {

@@ -3,6 +3,7 @@
 // queue of every stack, the dashboard's widgets for the API, the functions, the queues and every business metric of
 // shared/platform/metrics.ts, and the functions that emit those metrics running with the `service` the dashboard
 // reads. Synthesizes the app once, unbundled.
+
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { OBSERVABILITY_THRESHOLDS, Observability } from '#infra/constructs/obser
 import type { SehatKotaStack } from '#infra/stack.ts';
 import { PRIORITIES } from '#shared/incident/schemas.ts';
 import { METRICS, METRICS_NAMESPACE, PRIORITY_VALUES, serviceOf } from '#shared/platform/metrics.ts';
+import { logicalId } from '../support/cdk.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -45,9 +47,6 @@ beforeAll(() => {
     });
   }
 }, 120_000);
-
-const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  owner.getLogicalId(construct.node.defaultChild as CfnElement);
 
 /**
  * Where a value of the parent template points: a nested stack's output becomes `<nested stack id>/<resource id>`

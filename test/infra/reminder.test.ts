@@ -2,7 +2,8 @@
 // queue it may also write to itself), the daily jobs on WIB, SNS's delivery-status log groups feeding the delivery
 // function, the account's SMS attributes (a custom resource), the alarms that tell the city's admins, and the
 // inbound SMS topic delivering to the public /sms/inbound route. Synthesizes the app once, unbundled.
-import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
@@ -13,6 +14,7 @@ import { LOG_SUBSCRIPTIONS, type LogSubscriptionDef } from '#shared/platform/log
 import { deadLetterEnvVar, QUEUES, queueEnvVar } from '#shared/platform/queues.ts';
 import { type Grants, ROUTES, type RouteDef } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
+import { arnOf, logicalId, ref } from '../support/cdk.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -44,14 +46,6 @@ beforeAll(() => {
   resources = Template.fromStack(reminder).toJSON().Resources;
 }, 120_000);
 
-const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  owner.getLogicalId(construct.node.defaultChild as CfnElement);
-const ref = (owner: Stack, construct: { node: { defaultChild?: unknown } }) => ({
-  Ref: logicalId(owner, construct),
-});
-const arnOf = (owner: Stack, construct: { node: { defaultChild?: unknown } }) => ({
-  'Fn::GetAtt': [logicalId(owner, construct), 'Arn'],
-});
 const resourceOf = (construct: { node: { defaultChild?: unknown } }) =>
   resources[logicalId(reminder, construct)]!;
 

@@ -1,8 +1,9 @@
 // The CDK stack against its contracts: one function per route, event rule, schedule, queue, timer and log
 // subscription, authorizer on every non-public route, tables, user pool, logs and least-privilege grants.
 // Synthesizes the real app once, without bundling.
+
 import type { CfnElement } from 'aws-cdk-lib';
-import { type Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
@@ -17,6 +18,7 @@ import { ROUTES, routeKey, STAFF_TOPICS } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TABLES, type TableName } from '#shared/platform/tables.ts';
 import { TIMER_GROUP_ENV, TIMER_ROLE_ENV, TIMERS, timerTargetEnvVar } from '#shared/platform/timers.ts';
+import { logicalId } from '../support/cdk.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON is untyped; the assertions below are the types.
 type Json = any;
@@ -40,9 +42,6 @@ beforeAll(() => {
     nested.set(capability, Template.fromStack(capabilityStack));
   }
 }, 120_000);
-
-const logicalId = (owner: Stack, construct: { node: { defaultChild?: unknown } }) =>
-  owner.getLogicalId(construct.node.defaultChild as CfnElement);
 
 /** Resources of a type across the nested stacks. */
 function nestedResources(type: string): [string, Resource][] {

@@ -3,15 +3,15 @@
 // texted; the month's budget never passed (the rest dead-lettered, the admins told once); delivery reports
 // turning fires DELIVERED, or into another try and at last a dead letter with the carrier's reason; the day's
 // counters matching. Then local mode's queue: a deferred message comes back by itself.
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as sendSms } from '../../functions/reminder/send-sms.ts';
 import { handler as deliveryStatus } from '../../functions/reminder/sms-delivery-status.ts';
 import { Outbox, type SmsEntry } from '../../infra/local/outbox.ts';
-import { InProcessQueue } from '../../infra/local/queue.ts';
+import { InProcessQueue, sqsRecord } from '../../infra/local/queue.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { type SmsMessage, setNotifier } from '../../shared/platform/notifier.ts';
@@ -106,29 +106,9 @@ async function queueFire(
 }
 
 let messageNo = 0;
-function sqsEvent(jobs: SmsJob[]): SQSEvent {
-  return {
-    Records: jobs.map((j) => {
-      const id = `m${++messageNo}`;
-      return {
-        messageId: id,
-        receiptHandle: `rh-${id}`,
-        body: JSON.stringify(j),
-        attributes: {
-          ApproximateReceiveCount: '1',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:ap-southeast-3:000000000000:sms',
-        awsRegion: 'ap-southeast-3',
-      };
-    }),
-  };
-}
+const sqsEvent = (jobs: SmsJob[]) => ({
+  Records: jobs.map((j) => sqsRecord('sms', { id: `m${++messageNo}`, body: j })),
+});
 
 const get = async (key: { pk: string; sk: string }) =>
   (await ddb().send(new GetCommand({ TableName: T(), Key: key, ConsistentRead: true }))).Item;

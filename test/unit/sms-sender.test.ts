@@ -2,6 +2,7 @@
 // more than the rate, callers served in order), quiet hours and the send hour (a message deferred, never dropped),
 // and SNS failures (the real SNS notifier against a mocked client) retried, then dead-lettered with a reason that
 // quotes no number. DynamoDB is a mocked client; the queue a fake that records what it is asked.
+
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DynamoDBDocumentClient,
@@ -9,10 +10,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../functions/reminder/send-sms.ts';
+import { sqsRecord } from '../../infra/local/queue.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { setDdb } from '../../shared/platform/dynamo.ts';
 import { setNotifier } from '../../shared/platform/notifier.ts';
@@ -90,26 +91,9 @@ function job(over: Partial<SmsJob> = {}): SmsJob {
   };
 }
 
-function sqsEvent(jobs: SmsJob[]): SQSEvent {
-  return {
-    Records: jobs.map((j, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `rh${i}`,
-      body: JSON.stringify(j),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:ap-southeast-3:123456789012:sms',
-      awsRegion: 'ap-southeast-3',
-    })),
-  };
-}
+const sqsEvent = (jobs: SmsJob[]) => ({
+  Records: jobs.map((j, i) => sqsRecord('sms', { id: `m${i}`, body: j }, `rh${i}`)),
+});
 
 /** DynamoDB as the sender sees it for one fire: not opted out, claimable, counting its tries. */
 function fakeFire() {
