@@ -5,7 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     // Fails any test during which a citizen's raw NIK or phone reaches a log line (test/support/log-guard.ts).
-    setupFiles: ['test/support/log-guard.ts'],
+    setupFiles: ['test/support/log-guard.ts', 'test/support/city.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -9,11 +9,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTables } from '#infra/local/dynamodb-local.ts';
+import { registerDemoRts } from '#infra/local/seed.ts';
+import { listRts, type Rt } from '#shared/city/rts.ts';
 import { type AppEvent, type EventBus, setEventBus } from '#shared/platform/bus.ts';
 import { resetConfig } from '#shared/platform/config.ts';
 import { TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
 import { makeNik } from '#shared/registry/nik.ts';
-import { listRts, putRt, type RtRecord } from '#shared/registry/repository.ts';
 import { runLoad } from './coverage.ts';
 import { instrument, WRITES } from './dynamo-tally.ts';
 import { chairToken } from './load.ts';
@@ -51,7 +52,7 @@ interface Options {
   dynamoEndpoint: string;
   /** The local system's bus, put back after the single measured request. */
   bus: EventBus & { drain(): Promise<void> };
-  rts: readonly RtRecord[];
+  rts: readonly Pick<Rt, 'rt'>[];
   requests: number;
   concurrency: number;
   warmup: number;
@@ -70,7 +71,10 @@ async function floorCopy(endpoint: string): Promise<Record<string, string>> {
   }
   try {
     await createTables(endpoint);
-    for (const rt of rts) await putRt(rt);
+    await registerDemoRts(
+      rts.map((rt) => ({ ...rt, chairName: rt.chairName ?? 'Ketua RT', chairPhone: '' })),
+      false,
+    );
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];

@@ -4,9 +4,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { demoKelurahan } from '#infra/local/demo-data.ts';
+import { addRt } from '#infra/local/seed.ts';
 import { allocate } from '#shared/fund/ledger.ts';
 import { CATEGORIES } from '#shared/fund/schemas.ts';
-import { putRt, type RtRecord } from '#shared/registry/repository.ts';
 import { runLoad } from './coverage.ts';
 import { instrument, WRITES } from './dynamo-tally.ts';
 import { chairToken } from './load.ts';
@@ -34,19 +35,20 @@ const YEAR = Number(new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 4
 const TODAY = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 const ACTOR = { sub: 'bench', roles: ['city_admin'] };
 
-/** 100 RTs of their own (kelurahan 15.71.04.1002, RW 090–099), each with a fund far larger than the bench spends. */
-function benchRts(): RtRecord[] {
+/** 100 RTs of their own (the fourth demo kelurahan, RW 090–099), each with a fund far larger than the bench spends. */
+function benchRts(): { rt: string }[] {
+  const kelurahan = demoKelurahan()[3]!.code.replaceAll('.', '');
   return Array.from({ length: 100 }, (_, i) => {
     const rw = String(90 + Math.floor(i / 10)).padStart(3, '0');
     const number = String((i % 10) + 1).padStart(3, '0');
-    return { rt: `1571041002-${rw}-${number}`, kelurahan: '15.71.04.1002', rw, number, households: 80 };
+    return { rt: `${kelurahan}-${rw}-${number}` };
   });
 }
 
 export async function benchFunds(o: Options): Promise<FundSection> {
   const rts = benchRts();
   for (const rt of rts) {
-    await putRt(rt);
+    await addRt(rt.rt, 80);
     await allocate(
       rt.rt,
       YEAR,

@@ -11,9 +11,9 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
+import { kelurahanOfRt } from '#shared/city/regions.ts';
 import { TABLES } from '#shared/platform/tables.ts';
 import { CHUNK_ROWS, CHUNKS_IN_FLIGHT, runImport } from '#shared/registry/import.ts';
-import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import { birthdayKey } from '#shared/registry/repository.ts';
 import { round } from './stats.ts';
 

@@ -5,6 +5,7 @@
 // incident is cancelled once its alert is in, freeing its unit.
 import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { demoKelurahan } from '#infra/local/demo-data.ts';
 import type { LocalSystem } from '#infra/local/system.ts';
 import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
@@ -63,7 +64,7 @@ export async function benchIncidents(o: {
         kind: 'AMBULANCE',
         phone: `+62811900${String(10_000 + i).slice(1)}`,
         location: { lat: CENTRE.lat + (i % 10) * 0.004, lon: CENTRE.lon + Math.floor(i / 10) * 0.004 },
-        kelurahan: '15.71.01.1012',
+        kelurahan: demoKelurahan()[0]!.code,
       },
       ctx,
     );

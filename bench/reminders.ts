@@ -8,12 +8,13 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { demoRts, prng } from '#infra/local/demo-data.ts';
 import { createTables } from '#infra/local/dynamodb-local.ts';
+import { registerDemoRts } from '#infra/local/seed.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import type { Notifier } from '#shared/platform/notifier.ts';
 import { type Queue, setQueue } from '#shared/platform/queues.ts';
 import { TABLES, tableName } from '#shared/platform/tables.ts';
 import { makeNik } from '#shared/registry/nik.ts';
-import { putRt, residentItem } from '#shared/registry/repository.ts';
+import { residentItem } from '#shared/registry/repository.ts';
 import type { Resident } from '#shared/registry/schemas.ts';
 import { saveCampaign } from '#shared/reminder/campaigns.ts';
 import { addDays, isLeapYear } from '#shared/reminder/dates.ts';
@@ -163,7 +164,7 @@ async function benchReminderSelection(
   try {
     const t0 = performance.now();
     const rts = demoRts(500);
-    for (const rt of rts) await putRt(rt);
+    await registerDemoRts(rts, false);
     const people = generate(residents, rts, BENCH_DAY);
     await writeAll(tableName('registry'), people.map(residentItem));
     // One number in a hundred opted out.
@@ -175,8 +176,8 @@ async function benchReminderSelection(
     const generateSeconds = (performance.now() - t0) / 1000;
 
     // The city's campaigns, the posyandu falling on the day, and a broadcast to one RT for the next day.
-    const inputs = seededCampaigns(BENCH_DAY).map((c) =>
-      c.id === 'ckg-rt05-minggu' ? { ...c, date: addDays(BENCH_DAY, 1), audience: { area: rts[5]!.rt } } : c,
+    const inputs = seededCampaigns(BENCH_DAY, rts[5]!.rt).map((c) =>
+      c.id === 'ckg-rt-minggu' ? { ...c, date: addDays(BENCH_DAY, 1) } : c,
     );
     const campaigns = [];
     for (const input of inputs) {

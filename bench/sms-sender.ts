@@ -70,7 +70,7 @@ export async function benchSmsSender(messages: number, restoreNotifier: Notifier
       nik: `1571014101909${String(i).padStart(3, '0')}`,
       fireId: `bench-sender#v1#0#2027-02-28#${i}`,
       phone: `+6281200${String(i).padStart(6, '0')}`,
-      text: 'Halo Warga, ultah Anda 28 Feb 2027. Ayo Cek Kesehatan Gratis di Puskesmas Jelutung.',
+      text: 'Halo Warga, ultah Anda 28 Feb 2027. Ayo Cek Kesehatan Gratis di puskesmas terdekat.',
       parts: 1,
       date: '2027-02-28',
       sendAt: now,

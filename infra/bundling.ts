@@ -1,8 +1,10 @@
 // How every Lambda is bundled, defined once: CDK's NodejsFunction and the benchmark's plain esbuild build
-// both derive from BUNDLE, so a benchmarked bundle is byte-for-byte the one that ships.
+// both derive from BUNDLE, so a benchmarked bundle is byte-for-byte the one that ships. The configured city's regions
+// go in as a constant (esbuild's `define`): a function carries its own city's few KB, never the country's list.
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import type { CityRegions } from '#shared/city/regions.ts';
 
 /** The repository root: esbuild's project root, and where the handler paths in ROUTES and EVENT_RULES start. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -20,12 +22,20 @@ const BUNDLE = {
   external: [] as string[],
 };
 
+/** What shared/city/regions.ts reads its data from, replaced by the city's regions in the bundle. */
+export const CITY_GLOBAL = 'globalThis.__SEHATKOTA_CITY__';
+
+/** esbuild's `define` for a city: the regions as a JSON literal wherever the module reads them. */
+export function cityDefine(city: CityRegions | undefined): Record<string, string> {
+  return city ? { [CITY_GLOBAL]: JSON.stringify(city) } : {};
+}
+
 /**
  * NodejsFunction's bundling options (format ESM: CDK writes index.mjs). `assets`, a folder relative to the
  * repository root, is copied beside index.mjs under its own name, where `new URL('./<name>/', import.meta.url)`
  * finds it in Lambda as it does beside the handler's source locally.
  */
-export function cdkBundling(assets?: string): BundlingOptions {
+export function cdkBundling(assets?: string, city?: CityRegions): BundlingOptions {
   const folder = assets?.split('/').at(-1);
   return {
     ...(assets && folder
@@ -46,11 +56,12 @@ export function cdkBundling(assets?: string): BundlingOptions {
     mainFields: [...BUNDLE.mainFields],
     banner: BUNDLE.banner,
     externalModules: [...BUNDLE.external],
+    define: cityDefine(city),
   };
 }
 
 /** The same build as a plain esbuild call: `await build(esbuildOptions('functions/x/y.ts', 'out/y.mjs'))`. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+export function esbuildOptions(entry: string, outfile: string, city?: CityRegions): BuildOptions {
   return {
     absWorkingDir: REPO_ROOT,
     entryPoints: [entry],
@@ -64,5 +75,6 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
     external: [...BUNDLE.external],
+    define: cityDefine(city),
   };
 }

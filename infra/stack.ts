@@ -44,6 +44,7 @@ import { UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import type { Region } from '#shared/city/regions.ts';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
 import { EVENT_RULES, type EventRuleDef } from '#shared/platform/event-rules.ts';
 import { LOG_SUBSCRIPTIONS, type LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
@@ -74,6 +75,7 @@ import { LOCKED_BUCKET } from './constructs/locked-bucket.ts';
 import { Observability } from './constructs/observability.ts';
 import { TableBackups } from './constructs/table-backups.ts';
 import { allowLogsToUse, WebAcl } from './constructs/web-acl.ts';
+import { cityRegionsFromPackage } from './regions.ts';
 
 /** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
 export type Settings = Config;
@@ -159,6 +161,8 @@ export class SehatKotaStack extends Stack {
   readonly inboundSmsDeadLetters?: Queue;
   /** One nested stack per capability, by capability name ('registry'). */
   readonly capabilities = new Map<string, CapabilityStack>();
+  /** The city it is deployed for (CITY_CODE), as idn-area-data names it. */
+  readonly city: Region;
 
   constructor(scope: Construct, id: string, props: SehatKotaStackProps = {}) {
     super(scope, id, props);
@@ -168,6 +172,9 @@ export class SehatKotaStack extends Stack {
     // Access logs delivered by bucket policy, not ACL: ACLs are off (BUCKET_OWNER_ENFORCED) on every bucket here.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const settings: Settings = { ...DEFAULT_SETTINGS, ...props.settings };
+    // The city's regions from idn-area-data, bundled into every function; an unknown CITY_CODE stops the synth here.
+    const city = cityRegionsFromPackage(settings.CITY_CODE);
+    this.city = city.city;
 
     this.logsKey = new Key(this, 'LogsKey', {
       description: 'Encrypts the SehatKota log groups (functions, API access logs, SMS delivery status, WAF)',
@@ -294,6 +301,8 @@ export class SehatKotaStack extends Stack {
           topics: this.topics,
           topicsKey: this.topicsKey,
           verifyMacKey: this.verifyMacKey,
+          userPool: this.userPool,
+          city,
           settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
           handlerEnvironment,
           ...(this.distribution ? { publicBaseUrl: this.distribution.url } : {}),
@@ -674,6 +683,17 @@ export class SehatKotaStack extends Stack {
       customAttributes: {
         rt: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
         unit: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        puskesmas: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      },
+      // POST /staff invites by SMS too (a chair may have no e-mail): Cognito sends it through SNS with this role.
+      enableSmsRole: true,
+      userInvitation: {
+        emailSubject: 'Akun SehatKota Anda',
+        emailBody:
+          'Akun SehatKota Anda sudah dibuat. Nama pengguna: {username}. Kata sandi sementara: {####}. ' +
+          'Masuk dalam 3 hari lalu buat kata sandi baru.',
+        smsMessage:
+          'SehatKota: akun {username}, kata sandi sementara {####}. Masuk dalam 3 hari & ganti sandi.',
       },
       passwordPolicy: {
         minLength: 12,
@@ -699,6 +719,19 @@ export class SehatKotaStack extends Stack {
         'city_admin and social_verifier are required to use it: the pre token generation trigger marks tokens ' +
         'of users with an authenticator app (mfa claim), and the API refuses those roles without it.',
     });
+    // The role Cognito sends invitation SMS with (POST /staff for a chair with a phone only).
+    Validations.of(pool.node.findChild('smsRole')).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Cognito publishes invitation SMS straight to phone numbers, which have no ARN: sns:Publish on "*" is the ' +
+          'only grant that works, and the role is assumable by Cognito for this pool only (external id).',
+      },
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason: "CDK's role for the user pool's SMS, with its one statement (sns:Publish); no other role shares it.",
+      },
+    );
     for (const role of ROLES) pool.addGroup(`${pascalCase(role)}Group`, { groupName: role });
 
     const client = pool.addClient('WebClient', {

@@ -5,12 +5,12 @@ import { requestOrigin, verifyCode, verifyUrl } from '#shared/attestation/codes.
 import { renderLetter } from '#shared/attestation/letter.ts';
 import { getAttestation } from '#shared/attestation/repository.ts';
 import { attestationIdSchema } from '#shared/attestation/schemas.ts';
+import { city, placeOf } from '#shared/city/regions.ts';
+import { getRt } from '#shared/city/rts.ts';
 import { hasRole } from '#shared/platform/auth.ts';
-import { config } from '#shared/platform/config.ts';
+import { pbiApbdCardName } from '#shared/platform/config.ts';
 import { NotFound } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
-import { areaName, kelurahanName } from '#shared/registry/regions.ts';
-import { getRt } from '#shared/registry/repository.ts';
 
 export const handler = httpHandler(
   { params: z.object({ id: attestationIdSchema }) },
@@ -20,9 +20,11 @@ export const handler = httpHandler(
     if (!att || (!staff && att.issuedBy !== principal?.sub))
       throw new NotFound('No attestation with this id');
     const [rt, code] = await Promise.all([getRt(att.rt), verifyCode(att.id)]);
-    const city = config();
+    // Names are looked up by code here, never stored with the letter: a letter always prints the place's real name.
+    const place = placeOf(att.kelurahan);
+    const card = pbiApbdCardName();
     const html = renderLetter({
-      city: { name: city.CITY_NAME, code: city.CITY_CODE },
+      city: { ...city(), ...(card ? { cardName: card } : {}) },
       attestation: {
         id: att.id,
         issuedAt: att.issuedAt,
@@ -33,8 +35,8 @@ export const handler = httpHandler(
       resident: att.resident,
       rt: {
         code: att.rt,
-        kelurahan: kelurahanName(att.kelurahan) ?? att.kelurahan,
-        ...(areaName(att.kelurahan.slice(0, 8)) ? { kecamatan: areaName(att.kelurahan.slice(0, 8))! } : {}),
+        kelurahan: place?.kelurahan.name ?? att.kelurahan,
+        ...(place ? { kecamatan: place.kecamatan.name } : {}),
         ...(rt?.chairName ? { chairName: rt.chairName } : {}),
       },
       chair: { sub: att.issuedBy },

@@ -1,13 +1,13 @@
 // POST /funds/{year}/allocations — the yearly tier allocation for every RT of an area in one go (city_admin):
 // {area?, note}. Each RT's account takes its tier allocation once, so running this twice allocates once.
 import * as z from 'zod/mini';
+import { isActiveRt, listRts } from '#shared/city/rts.ts';
 import { allocate } from '#shared/fund/ledger.ts';
 import { areaAllocationSchema, yearSchema } from '#shared/fund/schemas.ts';
 import { config } from '#shared/platform/config.ts';
 import { Conflict } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
-import { listRts } from '#shared/registry/repository.ts';
 
 const IN_FLIGHT = 16;
 
@@ -15,7 +15,8 @@ export const handler = httpHandler(
   { params: z.object({ year: yearSchema }), body: areaAllocationSchema },
   async ({ params, body, principal, requestId }) => {
     const area = body.area ?? config().CITY_CODE;
-    const rts = await listRts(area.replaceAll('.', ''));
+    // Closed RTs get no new year's money.
+    const rts = (await listRts(area.replaceAll('.', ''))).filter(isActiveRt);
     const outcome = { allocated: 0, skipped: 0, amount: 0 };
     await mapInFlight(rts, IN_FLIGHT, async (rt) => {
       try {

@@ -1,12 +1,13 @@
 // POST /funds/{rt}/{year}/allocations — the city allocates to an RT's fund (city_admin; Idempotency-Key):
 // an amount, or the yearly tier by households (given, or the RT's own count), once a year.
+
+import { getRt } from '#shared/city/rts.ts';
 import { allocate } from '#shared/fund/ledger.ts';
 import { allocationSchema } from '#shared/fund/schemas.ts';
 import { publicEntry } from '#shared/fund/views.ts';
 import { ValidationError } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';
-import { getRt } from '#shared/registry/repository.ts';
 import { fundParams } from './params.ts';
 
 export const handler = httpHandler(

@@ -1,15 +1,12 @@
-// GET /uhc?area= — UHC figures for an area and each kelurahan in it, from the kept aggregates (city_admin).
+// GET /uhc?area= — UHC figures for an area of the city and each kelurahan in it, named, from the kept aggregates
+// (city_admin); an area outside the city is a 400.
 import * as z from 'zod/mini';
+import { cityAreaSchema } from '#shared/city/regions.ts';
 import { config } from '#shared/platform/config.ts';
 import { httpHandler } from '#shared/platform/http.ts';
-import { AREA_CODE } from '#shared/registry/regions.ts';
 import { uhcReport } from '#shared/registry/reports.ts';
 
-const query = z.object({
-  area: z.optional(
-    z.string().check(z.regex(AREA_CODE, 'must be a region code such as 15.71, 15.71.01 or 15.71.01.1012')),
-  ),
-});
+const query = z.object({ area: z.optional(cityAreaSchema()) });
 
 export const handler = httpHandler({ query }, async ({ query }) => ({
   status: 200,

@@ -15,6 +15,8 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import { Construct } from 'constructs';
+import type { CityRegions } from '#shared/city/regions.ts';
+import { USER_POOL_ENV } from '#shared/platform/accounts.ts';
 import { cdkBundling, REPO_ROOT } from '../bundling.ts';
 
 export const LOG_RETENTION = RetentionDays.THREE_MONTHS;
@@ -41,6 +43,8 @@ export interface AppFunctionProps {
   environment: Record<string, string>;
   /** A folder (relative to the repository root) copied beside the bundle under its own name: web assets. */
   assets?: string;
+  /** The configured city's regions, bundled in (shared/city/regions.ts reads them); functions that name no area need none. */
+  city?: CityRegions;
   /** Instances at most (Lambda reserved concurrency); unset = the account's unreserved pool. */
   reservedConcurrency?: number;
   /**
@@ -98,6 +102,13 @@ const SMS_OPT_OUT_ACTIONS: Record<SmsOptOutAction, string> = {
   optIn: 'sns:OptInPhoneNumber',
 };
 
+export type AccountAction = 'create' | 'disable' | 'enable';
+const ACCOUNT_ACTIONS: Record<AccountAction, string[]> = {
+  create: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminGetUser'],
+  disable: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
+  enable: ['cognito-idp:AdminEnableUser'],
+};
+
 export class AppFunction extends Construct {
   /** The handler module it runs, relative to the repository root. */
   readonly handler: string;
@@ -147,7 +158,7 @@ export class AppFunction extends Construct {
       environment: props.environment,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: cdkBundling(props.assets),
+      bundling: cdkBundling(props.assets, props.city),
     });
     this.functionArn = functionName
       ? Stack.of(this).formatArn({
@@ -315,6 +326,16 @@ export class AppFunction extends Construct {
       new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }),
     );
     this.function.addEnvironment(envVar, key.keyArn);
+  }
+
+  /**
+   * Staff accounts in the user pool: create (AdminCreateUser, AdminAddUserToGroup, and AdminGetUser for a retry),
+   * disable (AdminDisableUser, AdminUserGlobalSignOut), enable (AdminEnableUser); on that pool only.
+   */
+  allowAccounts(poolArn: string, poolId: string, uses: readonly AccountAction[]): void {
+    const actions = [...new Set(uses.flatMap((use) => ACCOUNT_ACTIONS[use]))];
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [poolArn] }));
+    this.function.addEnvironment(USER_POOL_ENV, poolId);
   }
 
   /** SNS's SMS opt-out list (the account's, with no resource ARN): list it, or opt a number back in. */

@@ -22,6 +22,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -33,6 +34,7 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import type { CityRegions } from '#shared/city/regions.ts';
 import type { EventRuleDef } from '#shared/platform/event-rules.ts';
 import type { LogSubscriptionDef } from '#shared/platform/log-subscriptions.ts';
 import { topicEnvVar } from '#shared/platform/notifier.ts';
@@ -80,6 +82,10 @@ export interface SharedResources {
   topicsKey: IKey;
   /** The KMS HMAC key verification codes are derived with. */
   verifyMacKey: IKey;
+  /** The staff user pool, for the functions that manage its accounts. */
+  userPool: IUserPool;
+  /** The configured city's regions, bundled into every function. */
+  city: CityRegions;
   /** Runtime settings (shared/platform/config.ts) every function gets. */
   settings: Record<string, string>;
   /** Extra environment for particular handlers (the web form's sign-in settings), by handler file. */
@@ -214,6 +220,7 @@ export class CapabilityStack extends NestedStack {
       invocation,
       logsKey: props.shared.logsKey,
       environment: envFor(def.handler),
+      city: props.shared.city,
     });
 
     // Queues and timers first: the functions below may be granted them. A timer's target may start timers
@@ -538,6 +545,9 @@ export class CapabilityStack extends NestedStack {
       fn.allowPublish(this.shared.topics[topic], this.shared.topicsKey, topicEnvVar(topic));
     }
     if (grants.verifyMac) fn.allowMac(this.shared.verifyMacKey, 'VERIFY_MAC_KEY_ID');
+    if (grants.accounts?.length) {
+      fn.allowAccounts(this.shared.userPool.userPoolArn, this.shared.userPool.userPoolId, grants.accounts);
+    }
     for (const b of Object.keys(BUCKETS) as BucketName[]) {
       const access = grants[b];
       const bucket = this.buckets[b];

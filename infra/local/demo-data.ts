@@ -1,9 +1,11 @@
-// Generated, structurally valid demo data: RTs in the city's kelurahan and residents with NIKs, KK
-// numbers, mixed sex and ages, schemes and statuses. Deterministic for a given seed.
+// Generated, structurally valid demo data: RTs in real kelurahan of the configured city (its region data, never
+// names written here), their chairs, residents with NIKs, KK numbers, mixed sex and ages, schemes and statuses, and
+// the call centre's units. Deterministic for a given seed. People's and units' names are made up and say demo where
+// a reader could take them for real.
+
+import { cityRegions, type Region } from '#shared/city/regions.ts';
 import type { NewUnit } from '#shared/incident/schemas.ts';
 import { makeNik } from '#shared/registry/nik.ts';
-import { KELURAHAN } from '#shared/registry/regions.ts';
-import type { RtRecord } from '#shared/registry/repository.ts';
 
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -68,12 +70,37 @@ const FAMILY = [
   'Daulay',
 ];
 
-/** Twelve or more RTs spread over the kelurahan (codes like 1571011012-003-012). */
-export function demoRts(count = 12, seed = 7): RtRecord[] {
+/**
+ * The demo's kelurahan: the first of each kecamatan, then the second of each, and so on, so the demo spans as many
+ * kecamatan as it can (six kelurahan: the six first kecamatan in Kota Jambi, all three in Kota Magelang).
+ */
+export function demoKelurahan(count = 6): Region[] {
+  const { kecamatan } = cityRegions();
+  const out: Region[] = [];
+  for (let round = 0; out.length < count && kecamatan.some((k) => k.kelurahan[round]); round++) {
+    for (const k of kecamatan) if (k.kelurahan[round] && out.length < count) out.push(k.kelurahan[round]!);
+  }
+  return out;
+}
+
+/** A demo RT: what POST /rts takes, and where it is. */
+export interface DemoRt {
+  rt: string;
+  kelurahan: string;
+  rw: string;
+  number: string;
+  households: number;
+  chairName: string;
+  chairPhone: string;
+}
+
+/** Twelve or more RTs spread over the demo kelurahan (codes like 1571011001-001-001), each with a made-up chair. */
+export function demoRts(count = 12, seed = 7): DemoRt[] {
   const rand = prng(seed);
+  const kelurahan = demoKelurahan();
   return Array.from({ length: count }, (_, i) => {
-    const kel = KELURAHAN[i % KELURAHAN.length]!;
-    const rw = String(1 + Math.floor(i / KELURAHAN.length)).padStart(3, '0');
+    const kel = kelurahan[i % kelurahan.length]!;
+    const rw = String(1 + Math.floor(i / kelurahan.length)).padStart(3, '0');
     const number = String(1 + ((i * 5) % 20)).padStart(3, '0');
     return {
       rt: `${kel.code.replaceAll('.', '')}-${rw}-${number}`,
@@ -82,9 +109,14 @@ export function demoRts(count = 12, seed = 7): RtRecord[] {
       number,
       households: 30 + Math.floor(rand() * 140),
       chairName: `${MEN[i % MEN.length]} ${FAMILY[(i * 3) % FAMILY.length]}`,
+      // Made-up numbers in a block no real subscriber has in the demo.
+      chairPhone: `+62811750${String(1000 + i).padStart(4, '0')}`,
     };
   });
 }
+
+/** The username of a demo RT's chair: ketua-<rt code>. */
+export const demoChairUsername = (rt: string) => `ketua-${rt}`;
 
 export interface DemoResident {
   nik: string;
@@ -121,7 +153,7 @@ function pick<T>(rand: () => number, weights: [T, number][]): T {
 /** Residents in households (one KK each, 1–6 people) spread over the given RTs. */
 export function demoResidents(
   count: number,
-  rts: readonly RtRecord[],
+  rts: readonly Pick<DemoRt, 'rt' | 'kelurahan'>[],
   seed = 42,
   today = new Date(),
 ): DemoResident[] {
@@ -200,8 +232,12 @@ export function toCsv(rows: readonly DemoResident[]): string {
   return `${header}\n${lines.join('\n')}\n`;
 }
 
-/** The call centre's demo units around Kota Jambi (about -1.61, 103.61), with made-up numbers. */
-export function demoUnits(count = 12, seed = 11): NewUnit[] {
+/**
+ * The call centre's demo units, each in a demo kelurahan, placed around `around` (made-up posts with made-up
+ * numbers: register the city's real units with POST /units).
+ */
+export function demoUnits(around: { lat: number; lon: number }, count = 12, seed = 11): NewUnit[] {
+  const kelurahan = demoKelurahan();
   const rand = prng(seed);
   const kinds = ['AMBULANCE', 'AMBULANCE', 'FIRE', 'POLICE', 'RESCUE', 'AMBULANCE'] as const;
   const names = { AMBULANCE: 'Ambulans', FIRE: 'Damkar', POLICE: 'Polisi', RESCUE: 'Basarnas' };
@@ -211,15 +247,15 @@ export function demoUnits(count = 12, seed = 11): NewUnit[] {
     const kind = kinds[i % kinds.length]!;
     const n = (seen[kind] ?? 0) + 1;
     seen[kind] = n;
-    const kel = KELURAHAN[i % KELURAHAN.length]!;
+    const kel = kelurahan[i % kelurahan.length]!;
     return {
       id: `${prefix[kind]}-${String(n).padStart(2, '0')}`,
-      name: `${names[kind]} ${kel.name} ${n}`,
+      name: `${names[kind]} ${n} (demo, Kel. ${kel.name})`.slice(0, 80),
       kind,
       phone: `+62811740${String(1000 + i).padStart(4, '0')}`,
       location: {
-        lat: Math.round((-1.61 + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
-        lon: Math.round((103.61 + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
+        lat: Math.round((around.lat + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
+        lon: Math.round((around.lon + (rand() - 0.5) * 0.08) * 1e6) / 1e6,
       },
       kelurahan: kel.code,
     };

@@ -4,10 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { config } from '#shared/platform/config.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { maskPhone } from '#shared/registry/phone.ts';
 import { JavaMissing } from './dynamodb-local.ts';
-import { ROOT, SERVER_FILE, startLocalSystem } from './system.ts';
+import { dataDirFor, moveUnfolderedData, SERVER_FILE, startLocalSystem } from './system.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -21,7 +22,7 @@ if (!name || !SCHEDULES.some((s) => s.name === name)) {
 const query = values.date ? `?date=${encodeURIComponent(values.date)}` : '';
 
 async function running(): Promise<string | undefined> {
-  const file = join(ROOT, '.data', SERVER_FILE);
+  const file = join(dataDirFor(config().CITY_CODE), SERVER_FILE);
   if (values['in-memory'] || !existsSync(file)) return undefined;
   const { url } = JSON.parse(readFileSync(file, 'utf8')) as { url: string };
   try {
@@ -44,10 +45,11 @@ try {
     console.error(`(running on the local server at ${url})`);
     process.exit(await run(url));
   }
+  if (!values['in-memory']) moveUnfolderedData(console.error);
   const system = await startLocalSystem({
     port: 0,
     quiet: true,
-    ...(values['in-memory'] ? {} : { dataDir: join(ROOT, '.data') }),
+    ...(values['in-memory'] ? {} : { dataDir: dataDirFor(config().CITY_CODE) }),
   });
   const before = system.outbox.list(100_000).length;
   const code = await run(system.url);
@@ -61,7 +63,8 @@ try {
     .reverse();
   for (const entry of sms.slice(0, 10))
     console.error(`[outbox] SMS to ${maskPhone(entry.phone)}: ${entry.text}`);
-  if (sms.length) console.error(`(${sms.length} SMS in the outbox, .data/outbox.jsonl)`);
+  if (sms.length)
+    console.error(`(${sms.length} SMS in the outbox, .data/${config().CITY_CODE}/outbox.jsonl)`);
   const waiting = system.queue.deferred().length;
   if (waiting) {
     console.error(

@@ -1,31 +1,83 @@
-// Seeds local mode's demo data once: the RTs and 500 residents (through the real import), then a few
-// coverage changes through the real domain so histories, the outbox and the aggregates have something; and
-// the 112 call centre's units, available; and the starting SMS campaigns.
+// Seeds local mode's demo data once, all through the real domain, as a city would on day one: its RTs in real
+// kelurahan of the configured city (the directory) and an RT chair's account for each, 500 residents (through the real
+// import), a few coverage changes so histories, the outbox and the aggregates have something; the 112 call centre's
+// units, available; and the starting SMS campaigns.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { city } from '#shared/city/regions.ts';
+import { registerRt } from '#shared/city/rts.ts';
+import { createStaff } from '#shared/city/staff.ts';
 import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { runImport } from '#shared/registry/import.ts';
-import { changeCoverage, putRt } from '#shared/registry/repository.ts';
+import { changeCoverage } from '#shared/registry/repository.ts';
 import { saveCampaign } from '#shared/reminder/campaigns.ts';
 import { campaignSchema } from '#shared/reminder/schemas.ts';
 import { seededCampaigns } from '#shared/reminder/seeded.ts';
-import { demoResidents, demoRts, demoUnits, toCsv } from './demo-data.ts';
+import { islandsCentre } from '../regions.ts';
+import { type DemoRt, demoChairUsername, demoResidents, demoRts, demoUnits, toCsv } from './demo-data.ts';
 
 const MARKER = { pk: 'SEED', sk: 'DEMO' };
 const SEED_ACTOR = { sub: 'seed', roles: ['city_admin'] };
 
-export async function isSeeded(): Promise<boolean> {
+/** The city the demo data was made for (data seeded before cities were configurable was Kota Jambi's). */
+export async function seededCityOf(): Promise<string | undefined> {
   const out = await ddb().send(
     new GetCommand({ TableName: tableName('registry'), Key: MARKER, ConsistentRead: true }),
   );
-  return !!out.Item;
+  return out.Item ? String(out.Item.city ?? '15.71') : undefined;
 }
 
-export async function seedDemoData(residents = 500): Promise<{ rts: number; residents: number }> {
+/** Puts demo RTs in the directory and makes each one's chair an account, as POST /rts and POST /staff do. */
+export async function registerDemoRts(rts: readonly DemoRt[], withChairs = true): Promise<void> {
+  const now = new Date().toISOString();
+  for (const rt of rts) {
+    const ctx = { actor: SEED_ACTOR, requestId: `seed-${rt.rt}`, now };
+    await registerRt(
+      { rt: rt.rt, chairName: rt.chairName, chairPhone: rt.chairPhone, households: rt.households },
+      ctx,
+    );
+    if (withChairs) {
+      await createStaff(
+        {
+          username: demoChairUsername(rt.rt),
+          name: rt.chairName,
+          role: 'rt_chair',
+          rt: rt.rt,
+          phone: rt.chairPhone,
+        },
+        { ...ctx, requestId: `seed-chair-${rt.rt}` },
+      );
+    }
+  }
+}
+
+/** One RT in the directory (the benchmark's own RTs), as POST /rts adds it. */
+export async function addRt(rt: string, households: number): Promise<void> {
+  await registerRt(
+    { rt, chairName: `Ketua RT ${rt.slice(-3)}`, households },
+    { actor: SEED_ACTOR, requestId: `seed-${rt}`, now: new Date().toISOString() },
+  );
+}
+
+/**
+ * Where the demo's units are put: DEMO_UNITS_AROUND ("lat,lon") when set; Kota Jambi's demo point (the README's
+ * example incident is there); else the middle of the city's islands in idn-area-data where it lists some. Otherwise
+ * there is no source here for where the city is, and no units are seeded (POST /units adds the city's own).
+ */
+export function demoUnitsCentre(): { lat: number; lon: number } | undefined {
+  const given = /^\s*(-?\d+(\.\d+)?)\s*,\s*(-?\d+(\.\d+)?)\s*$/.exec(process.env.DEMO_UNITS_AROUND ?? '');
+  if (given) return { lat: Number(given[1]), lon: Number(given[3]) };
+  if (city().code === '15.71') return { lat: -1.61, lon: 103.61 };
+  return islandsCentre(city().code);
+}
+
+export async function seedDemoData(
+  residents = 500,
+): Promise<{ rts: number; residents: number; units: number }> {
   const rts = demoRts(12);
-  for (const rt of rts) await putRt(rt);
+  await registerDemoRts(rts);
   const people = demoResidents(residents + 20, rts).slice(0, residents);
   const now = new Date().toISOString();
   const result = await runImport(toCsv(people), { actor: SEED_ACTOR, requestId: 'seed', now });
@@ -39,15 +91,17 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
     );
   }
   const operator = { sub: 'seed', roles: ['operator'] };
-  for (const unit of demoUnits()) {
+  const centre = demoUnitsCentre();
+  const units = centre ? demoUnits(centre) : [];
+  for (const unit of units) {
     const ctx = { actor: operator, requestId: `seed-${unit.id}`, now };
     await createUnit(unit, ctx);
     await setUnitStatus(unit.id, 'AVAILABLE', undefined, { ...ctx, requestId: `${ctx.requestId}-available` });
   }
-  // The city's starting campaigns; the example broadcast is for the coming Sunday.
+  // The city's starting campaigns; the example broadcast is for the coming Sunday, to one demo RT.
   const sunday = new Date(Date.now() + 7 * 3_600_000);
   sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7 || 7));
-  for (const campaign of seededCampaigns(sunday.toISOString().slice(0, 10))) {
+  for (const campaign of seededCampaigns(sunday.toISOString().slice(0, 10), rts[4]!.rt)) {
     await saveCampaign(z.parse(campaignSchema, campaign), {
       actor: SEED_ACTOR,
       requestId: `seed-${campaign.id}`,
@@ -57,8 +111,8 @@ export async function seedDemoData(residents = 500): Promise<{ rts: number; resi
   await ddb().send(
     new PutCommand({
       TableName: tableName('registry'),
-      Item: { ...MARKER, at: now, residents: result.imported },
+      Item: { ...MARKER, at: now, residents: result.imported, city: city().code },
     }),
   );
-  return { rts: rts.length, residents: result.imported };
+  return { rts: rts.length, residents: result.imported, units: units.length };
 }

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { kelurahanName, kelurahanOfRt } from '#shared/city/regions.ts';
+import { getRt, isActiveRt } from '#shared/city/rts.ts';
+import { getStaff, listStaff, type Staff } from '#shared/city/staff.ts';
 import { toIssues } from '#shared/platform/http.ts';
 import { ROUTES, type RouteDef, routeKey } from '#shared/platform/routes.ts';
 import { findSchedule, type JobInput } from '#shared/platform/schedules.ts';
-import { kelurahanName } from '#shared/registry/regions.ts';
-import { listRts } from '#shared/registry/repository.ts';
 import type { InProcessBus } from './bus.ts';
-import { type DevTokens, devTokenRequest } from './dev-token.ts';
+import { type DevTokenClaims, type DevTokens, devTokenRequest } from './dev-token.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { FolderObjectStore } from './object-store.ts';
 import type { Outbox } from './outbox.ts';
@@ -181,17 +182,45 @@ export class LocalServer {
     }
     const parsed = z.safeParse(devTokenRequest, input);
     if (!parsed.success) return send(res, 400, { error: 'ValidationError', issues: toIssues(parsed.error) });
-    send(res, 200, { token: await this.opts.tokens.issue(parsed.data) });
+    const req = parsed.data;
+    const invalid = (path: string, message: string) =>
+      send(res, 400, { error: 'ValidationError', issues: [{ path, message }] });
+    if (req.username) {
+      // A staff account signs in as Cognito would let it: only while active, only as what it is.
+      const staff = await getStaff(req.username, true);
+      if (!staff || staff.status === 'PENDING')
+        return invalid('username', 'is not a staff account (POST /staff)');
+      if (staff.status === 'DISABLED') {
+        return send(res, 403, { error: 'Forbidden', message: 'This account is disabled; ask the city' });
+      }
+      if (staff.role !== req.role)
+        return invalid('role', `must be ${staff.role}, the role of ${staff.username}`);
+      return send(res, 200, { token: await this.opts.tokens.issue(claimsOf(staff)) });
+    }
+    if (req.role === 'rt_chair') {
+      const rt = await getRt(req.rt!, true);
+      if (!rt) return invalid('rt', `RT ${req.rt} is not in the city's RT directory (POST /rts)`);
+      if (!isActiveRt(rt)) return invalid('rt', `RT ${req.rt} is closed in the city's RT directory`);
+    }
+    send(res, 200, { token: await this.opts.tokens.issue(req) });
   }
 
-  /** The demo RT chairs, for the web form's sign-in picker (local mode's stand-in for Cognito's users). */
+  /** The RT chairs' accounts, for the web form's sign-in picker (local mode's stand-in for Cognito's sign-in). */
   private async devUsers(res: ServerResponse): Promise<void> {
-    const rts = await listRts();
+    const chairs: Staff[] = [];
+    let after: string | undefined;
+    do {
+      const page = await listStaff('rt_chair', 500, after);
+      chairs.push(...page.staff.filter((s) => s.status === 'ACTIVE' && s.rt));
+      after = page.next ?? undefined;
+    } while (after);
+    chairs.sort((a, b) => a.rt!.localeCompare(b.rt!) || a.username.localeCompare(b.username));
     send(res, 200, {
-      chairs: rts.map((rt) => ({
-        rt: rt.rt,
-        name: rt.chairName ?? `Ketua RT ${rt.number}`,
-        kelurahan: kelurahanName(rt.kelurahan) ?? rt.kelurahan,
+      chairs: chairs.map((s) => ({
+        username: s.username,
+        rt: s.rt!,
+        name: s.name,
+        kelurahan: kelurahanName(kelurahanOfRt(s.rt!)) ?? '',
       })),
     });
   }
@@ -360,4 +389,17 @@ function writeResult(
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+}
+
+/** A staff account's dev token: what Cognito's ID token says of that user. */
+function claimsOf(staff: Staff): DevTokenClaims {
+  return {
+    role: staff.role,
+    username: staff.username,
+    name: staff.name,
+    ...(staff.sub ? { sub: staff.sub } : {}),
+    ...(staff.rt ? { rt: staff.rt } : {}),
+    ...(staff.unit ? { unit: staff.unit } : {}),
+    ...(staff.puskesmas ? { puskesmas: staff.puskesmas } : {}),
+  };
 }

@@ -1,17 +1,31 @@
-// `npm start`: the whole system on http://localhost:3000 (PORT to change), data kept in .data/;
-// `npm start -- --in-memory` for a throw-away run. Ctrl-C stops Java too.
-import { join } from 'node:path';
+// `npm start`: the whole system on http://localhost:3000 (PORT to change) for the city CITY_CODE names (default 15.71,
+// Kota Jambi), data kept in .data/<city code>/; `npm start -- --in-memory` for a throw-away run. Ctrl-C stops Java too.
+import { relative } from 'node:path';
+import { city } from '#shared/city/regions.ts';
+import { config } from '#shared/platform/config.ts';
 import { JavaMissing } from './dynamodb-local.ts';
-import { ROOT, startLocalSystem } from './system.ts';
+import { dataDirFor, moveUnfolderedData, ROOT, startLocalSystem } from './system.ts';
 
 const inMemory = process.argv.includes('--in-memory');
 const port = Number(process.env.PORT ?? 3000);
 
 try {
-  const system = await startLocalSystem({ port, ...(inMemory ? {} : { dataDir: join(ROOT, '.data') }) });
-  if (system.seeded)
-    console.log(`Seeded demo data: ${system.seeded.rts} RTs, ${system.seeded.residents} residents`);
-  console.log(`SehatKota is running on ${system.url} (${inMemory ? 'in memory' : 'data in .data/'})`);
+  if (!inMemory) moveUnfolderedData(console.log);
+  const dataDir = inMemory ? undefined : dataDirFor(config().CITY_CODE);
+  const system = await startLocalSystem({ port, ...(dataDir ? { dataDir } : {}) });
+  if (system.seeded) {
+    const { rts, residents, units } = system.seeded;
+    console.log(
+      `Seeded demo data: ${rts} RTs with their chairs' accounts, ${residents} residents, ${units} units`,
+    );
+    if (!units) {
+      console.log(
+        '  no demo units: idn-area-data does not say where this city is; DEMO_UNITS_AROUND=lat,lon sets it',
+      );
+    }
+  }
+  const where = dataDir ? `data in ${relative(ROOT, dataDir)}/` : 'in memory';
+  console.log(`SehatKota for ${city().name} (${city().code}) is running on ${system.url} (${where})`);
   console.log(
     `  token:  curl -s -XPOST ${system.url}/auth/dev-token -H 'content-type: application/json' -d '{"role":"clinic"}'`,
   );

@@ -1,11 +1,15 @@
-// Assembles the whole system on a laptop: DynamoDB Local, the tables, the local adapters (outbox,
-// in-process bus, upload folder) in place of SNS, EventBridge and S3, demo data, and the HTTP server.
+// Assembles the whole system on a laptop: the configured city's regions (CITY_CODE, from idn-area-data), DynamoDB
+// Local, the tables, the local adapters (outbox, in-process bus, upload folder, staff accounts) in place of SNS,
+// EventBridge, S3 and Cognito, demo data, and the HTTP server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { city, setCityRegions } from '#shared/city/regions.ts';
+import { setAccounts } from '#shared/platform/accounts.ts';
 import { setEventBus } from '#shared/platform/bus.ts';
+import { config, resetConfig } from '#shared/platform/config.ts';
 import { ddb, setDdb } from '#shared/platform/dynamo.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { localMacKey, setMacKey } from '#shared/platform/mac.ts';
@@ -15,6 +19,8 @@ import { setQueue } from '#shared/platform/queues.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { setTimers } from '#shared/platform/timers.ts';
 import { fireKey, type SmsJob } from '#shared/reminder/keys.ts';
+import { cityRegionsFromPackage } from '../regions.ts';
+import { localAccounts } from './accounts.ts';
 import { InProcessBus } from './bus.ts';
 import { DevTokens } from './dev-token.ts';
 import { createTables, type DynamoLocal, startDynamoLocal } from './dynamodb-local.ts';
@@ -22,7 +28,7 @@ import { migrateLocalData } from './migrate.ts';
 import { FolderObjectStore } from './object-store.ts';
 import { Outbox } from './outbox.ts';
 import { InProcessQueue } from './queue.ts';
-import { isSeeded, seedDemoData } from './seed.ts';
+import { seedDemoData, seededCityOf } from './seed.ts';
 import { LocalServer } from './server.ts';
 import { LocalSmsDelivery } from './sms-delivery.ts';
 import { LocalTimers } from './timers.ts';
@@ -30,6 +36,33 @@ import { LocalTimers } from './timers.ts';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Written into the data folder while a server runs on it, so `npm run job` can find it. */
 export const SERVER_FILE = 'server.json';
+
+/** Each city's local data has a folder of its own: .data/15.71/, .data/21.72/ … */
+export function dataDirFor(cityCode: string): string {
+  return join(ROOT, '.data', cityCode);
+}
+
+/**
+ * Data kept before cities had folders of their own (.data/dynamodb, .data/outbox.jsonl …) was Kota Jambi's: it moves
+ * into .data/15.71/ the first time, unless that folder exists already.
+ */
+export function moveUnfolderedData(log: (line: string) => void): void {
+  const root = join(ROOT, '.data');
+  const target = dataDirFor('15.71');
+  if (!existsSync(join(root, 'dynamodb')) || existsSync(target)) return;
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(root)) {
+    if (/^\d{2}\.\d{2}$/.test(name) || name === 'tmp') continue;
+    renameSync(join(root, name), join(target, name));
+  }
+  log('[migrate] local data moved to .data/15.71/ (each city now keeps its own folder)');
+}
+
+/** Installs the configured city's regions (CITY_CODE) from idn-area-data, as a function has them bundled. */
+export function installCity(): void {
+  resetConfig();
+  setCityRegions(cityRegionsFromPackage(config().CITY_CODE));
+}
 
 export interface LocalSystemOptions {
   port?: number;
@@ -55,7 +88,7 @@ export interface LocalSystem {
   /** SNS's delivery reports of the outbox's SMS. */
   deliveries: LocalSmsDelivery;
   tokens: DevTokens;
-  seeded?: { rts: number; residents: number };
+  seeded?: { rts: number; residents: number; units: number };
   stop(): Promise<void>;
 }
 
@@ -106,6 +139,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
   const log = opts.quiet ? () => undefined : console.log;
   // Quiet (tests, the benchmark): the functions' own INFO lines go too.
   if (opts.quiet) logger.setLogLevel('WARN');
+  installCity();
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   const dynamo: DynamoLocal | undefined = opts.dynamoEndpoint
     ? undefined
@@ -113,6 +147,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
   const endpoint = opts.dynamoEndpoint ?? dynamo!.endpoint;
   try {
     localEnvironment(endpoint);
+    setAccounts(localAccounts);
     await createTables(endpoint);
     // Data kept from an earlier version gets the indexes (and index keys) added since.
     if (opts.dataDir) await migrateLocalData(endpoint, log);
@@ -137,7 +172,13 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     setObjectStore(uploads);
     const tokens = new DevTokens(key);
     let seeded: LocalSystem['seeded'];
-    if (opts.seed !== false && !(await isSeeded())) {
+    const seededCity = await seededCityOf();
+    if (seededCity && seededCity !== city().code) {
+      throw new Error(
+        `This data is of city ${seededCity}, but CITY_CODE is ${city().code}: each city keeps its own data folder`,
+      );
+    }
+    if (opts.seed !== false && !seededCity) {
       seeded = await seedDemoData();
       await bus.drain();
     }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ATTESTATION_ISSUED, type AttestationIssued } from '#events/attestation.ts';
+import { kelurahanOfRt } from '#shared/city/regions.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { config } from '#shared/platform/config.ts';
@@ -13,7 +14,6 @@ import { type IdempotencyRecord, idempotencyPut } from '#shared/platform/idempot
 import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { dayWib } from '#shared/platform/wib.ts';
-import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import {
   planCoverageChange,
   residentFromItem,

@@ -1,12 +1,13 @@
 // The RT chair's letter (surat keterangan) as one printable HTML document: A5, Bahasa Indonesia, inline CSS
 // and an inline SVG QR code of the verification URL; no script, fonts or other external resources, so it
 // prints the same offline and passes a strict CSP. Every interpolated string is escaped.
-import { RT_CODE } from '#shared/registry/regions.ts';
+import { RT_CODE } from '#shared/city/regions.ts';
 import { qrSvg } from './qr.ts';
 import { type AttestationStatus, escapeHtml, STATUS_LABEL, tanggalWib } from './verify-page.ts';
 
 export interface LetterInput {
-  city: { name: string; code: string };
+  /** The city, from its region data; `cardName`, the local name of its PBI APBD card, where it has one. */
+  city: { name: string; code: string; cardName?: string };
   attestation: {
     id: string;
     /** ISO instant; coverage is active from then. */
@@ -113,7 +114,7 @@ ${rows.map(([k, v]) => `<tr><td>${k}</td><td>:</td><td>${v}</td></tr>`).join('\n
 </table>
 <p>adalah benar warga yang bertempat tinggal di wilayah RT ${rtNo} / RW ${rw} dan tergolong warga kurang mampu yang membutuhkan pelayanan kesehatan.</p>
 <p>Keperluan: ${e(sentence(a.reason))}${a.facility ? `. Fasilitas kesehatan yang dituju: ${e(sentence(a.facility))}` : ''}.</p>
-<p>Atas dasar surat ini, warga tersebut menjadi peserta JKN yang iurannya dibayar Pemerintah ${e(city.name)} (PBI APBD / Kartu Bahagia).</p>
+<p>Atas dasar surat ini, warga tersebut menjadi peserta JKN yang iurannya dibayar Pemerintah ${e(city.name)} (PBI APBD${city.cardName ? ` / ${e(city.cardName)}` : ''}).</p>
 <p class="active">Berlaku sejak ${e(issued)} — JKN PBI APBD aktif</p>
 <p>Demikian surat keterangan ini dibuat untuk dipergunakan sebagaimana mestinya.</p>
 <div class="foot">

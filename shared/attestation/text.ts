@@ -1,6 +1,7 @@
 // Texts about an RT chair's letter (surat keterangan): the masked name shown to anyone who scans its QR code,
 // and the SMS the resident gets when the letter is issued or rejected. Bahasa Indonesia, one GSM-7 SMS each.
-import { config } from '#shared/platform/config.ts';
+import { city } from '#shared/city/regions.ts';
+import { pbiApbdCardName } from '#shared/platform/config.ts';
 import { fitsOneSms } from '#shared/platform/sms-text.ts';
 import { dateWib } from '#shared/registry/sms.ts';
 
@@ -19,13 +20,14 @@ export interface AttestationSmsInput {
   name: string;
   /** When coverage started (issued) or ended (rejected), ISO; shown as a WIB date. */
   at: string;
-  /** Defaults to config().CITY_NAME. */
+  /** Defaults to the configured city's name. */
   city?: string;
 }
 
 /** The resident's coverage is active at once, thanks to the RT letter, paid by the city. */
 export function attestationIssuedSms(p: AttestationSmsInput): string {
-  const head = `JKN Anda AKTIF sejak ${dateWib(p.at)} berkat surat RT, dibayar Pemkot (PBI APBD/Kartu Bahagia).`;
+  const card = pbiApbdCardName();
+  const head = `JKN Anda AKTIF sejak ${dateWib(p.at)} berkat surat RT, dibayar Pemkot (PBI APBD${card ? `/${card}` : ''}).`;
   return firstFitting(p, [
     `${head} Cek/berobat: bawa KTP ke puskesmas/RS.`,
     `${head} Bawa KTP ke puskesmas/RS.`,
@@ -46,11 +48,11 @@ export function attestationRejectedSms(p: AttestationSmsInput): string {
  * candidate (city cut to 24 characters, shortest body, no name) always fits; the tests hold it to that.
  */
 function firstFitting(p: AttestationSmsInput, bodies: readonly string[]): string {
-  const city = cityLabel(p.city ?? config().CITY_NAME);
+  const label = cityLabel(p.city ?? city().name);
   const name = firstName(p.name);
   const candidates = [
-    ...bodies.map((b) => `${city}: Yth. ${name}, ${b}`),
-    ...bodies.map((b) => `${city}: ${b.charAt(0).toUpperCase()}${b.slice(1)}`),
+    ...bodies.map((b) => `${label}: Yth. ${name}, ${b}`),
+    ...bodies.map((b) => `${label}: ${b.charAt(0).toUpperCase()}${b.slice(1)}`),
   ];
   return candidates.find(fitsOneSms) ?? candidates[candidates.length - 1]!;
 }

@@ -2,8 +2,9 @@
 // review status, when and by which RT it was issued, and the resident's masked name; never a NIK.
 // No script, no external resources. It imports only the region table, so the public function stays
 // small; the letter borrows its HTML helpers from here.
+
+import { city, kelurahanOfRt, placeOf, RT_CODE } from '#shared/city/regions.ts';
 import { escapeHtml } from '#shared/platform/html.ts';
-import { kelurahanName, RT_CODE } from '#shared/registry/regions.ts';
 
 export type AttestationStatus = 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED';
 
@@ -54,12 +55,13 @@ export const STATUS_LABEL: Record<AttestationStatus, string> = {
   REJECTED: 'Ditolak Dinas Sosial',
 };
 
-/** "RT 012 / RW 003, Kelurahan Simpang III Sipin" from an RT code; any other label as it is. */
+/** "RT 012 / RW 003, Kelurahan <name>, Kecamatan <name>, <city>" from an RT code; any other label as it is. */
 function rtLabel(rt: string): string {
   const m = RT_CODE.exec(rt);
   if (!m) return rt;
-  const kelurahan = `${m[1]}.${m[2]}.${m[3]}.${m[4]}`;
-  return `RT ${m[6]} / RW ${m[5]}, Kelurahan ${kelurahanName(kelurahan) ?? kelurahan}`;
+  const place = placeOf(kelurahanOfRt(rt));
+  if (!place) return `RT ${m[6]} / RW ${m[5]}, Kelurahan ${kelurahanOfRt(rt)}`;
+  return `RT ${m[6]} / RW ${m[5]}, Kelurahan ${place.kelurahan.name}, Kecamatan ${place.kecamatan.name}, ${city().name}`;
 }
 
 /** Belt and braces on a public page: a run of 16 digits (a NIK or KK number) never shows. */

@@ -3,6 +3,7 @@
 // condition on the account item inside the very transaction that writes the entry — never a read in code.
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { FUND_ENTRY_RECORDED, FUND_SOURCE, type FundEntryRecorded } from '#events/fund.ts';
+import { kelurahanOfRt } from '#shared/city/regions.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
@@ -18,7 +19,6 @@ import { timeOrderedId } from '#shared/platform/ids.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { dayWib } from '#shared/platform/wib.ts';
-import { kelurahanOfRt } from '#shared/registry/regions.ts';
 import type { Category, Entry, EntryKind } from './schemas.ts';
 
 const T = () => tableName('funds');

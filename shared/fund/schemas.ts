@@ -1,6 +1,7 @@
 // The fund ledger's inputs (zod mini) and stored shapes. Money is integer rupiah; a fiscal year is a calendar
 // year; dates are WIB calendar days.
 import * as z from 'zod/mini';
+import { cityAreaSchema } from '#shared/city/regions.ts';
 import { isoDate, text } from '#shared/registry/fields.ts';
 
 export const CATEGORIES = [
@@ -51,9 +52,7 @@ export const allocationSchema = z.object({
 export type AllocationInput = z.infer<typeof allocationSchema>;
 
 export const areaAllocationSchema = z.object({
-  area: z.optional(
-    text().check(z.regex(/^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/, 'must be an area code such as 15.71.01')),
-  ),
+  area: z.optional(cityAreaSchema()),
   note: prose(3, 500),
 });
 

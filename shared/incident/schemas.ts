@@ -1,6 +1,7 @@
 // The 112 call centre's inputs (zod mini) and stored shapes: units, incidents, each unit's assignment to an
 // incident (its own status, apart from the incident's, as TicketsCAD keeps them), the timeline, the alerts.
 import * as z from 'zod/mini';
+import { placeOf } from '#shared/city/regions.ts';
 import { nikSchema, text } from '#shared/registry/fields.ts';
 import { phoneSchema } from '#shared/registry/schemas.ts';
 
@@ -57,7 +58,14 @@ export const newUnitSchema = z.object({
   phone: phoneSchema,
   location: locationSchema,
   kelurahan: text().check(
-    z.regex(/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/, 'must be a kelurahan code such as 15.71.01.1012'),
+    z.superRefine((code, ctx) => {
+      const message = !/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(code)
+        ? 'must be a kelurahan code such as 15.71.01.1012'
+        : placeOf(code)
+          ? undefined
+          : 'is not a kelurahan of the city (GET /regions lists them)';
+      if (message) ctx.addIssue({ code: 'custom', message, input: code });
+    }),
   ),
 });
 export type NewUnit = z.infer<typeof newUnitSchema>;

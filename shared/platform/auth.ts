@@ -4,7 +4,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { Forbidden, Unauthorized } from './errors.ts';
 import { isRole, type Role } from './roles.ts';
-import { findRoute } from './routes.ts';
+import { findRoute, type RouteDef } from './routes.ts';
 
 /** Roles a user holds only with MFA: city-wide access to residents' data and to coverage decisions. */
 export const MFA_ROLES: readonly Role[] = ['city_admin', 'social_verifier'];
@@ -28,10 +28,14 @@ const claimedRoles = (claims: Claims) => parseGroups(claims['cognito:groups']).f
 export interface Principal {
   sub: string;
   roles: Role[];
+  /** The account's user name (`cognito:username`): its staff record's key. */
+  username?: string;
   /** The RT an rt_chair answers for (`custom:rt`). */
   rt?: string;
   /** The unit a responder crews (`custom:unit`). */
   unit?: string;
+  /** The puskesmas a clinic account works at (`custom:puskesmas`). */
+  puskesmas?: string;
 }
 
 /** HTTP API flattens array claims into "[a b]"; Cognito sends them as arrays elsewhere. */
@@ -61,13 +65,23 @@ export function principalFromEvent(
   // that asks hasRole() sees it.
   const mfa = hasMfa(claims);
   const roles = claimedRoles(claims).filter((r) => mfa || !MFA_ROLES.includes(r));
-  const rt = claims['custom:rt'];
-  const unit = claims['custom:unit'];
+  const text = (name: string) => {
+    const v = claims[name];
+    return typeof v === 'string' && v ? v : undefined;
+  };
+  const [username, rt, unit, puskesmas] = [
+    'cognito:username',
+    'custom:rt',
+    'custom:unit',
+    'custom:puskesmas',
+  ].map(text);
   return {
     sub: claims.sub,
     roles,
-    ...(typeof rt === 'string' && rt ? { rt } : {}),
-    ...(typeof unit === 'string' && unit ? { unit } : {}),
+    ...(username ? { username } : {}),
+    ...(rt ? { rt } : {}),
+    ...(unit ? { unit } : {}),
+    ...(puskesmas ? { puskesmas } : {}),
   };
 }
 
@@ -84,7 +98,19 @@ export function authorize(event: Partial<APIGatewayProxyEventV2WithJWTAuthorizer
     if (withheld.some((r) => route.roles.includes(r))) throw new Forbidden(MFA_REQUIRED);
     throw new Forbidden(`This needs one of the roles: ${route.roles.join(', ')}`);
   }
+  // Before anything reads the body: a chair acting on another RT's path is refused whatever it sends.
+  const rt = event.pathParameters?.rt;
+  if (actsAsChair(principal, route) && route.path.includes('{rt}') && rt !== principal.rt) {
+    throw new Forbidden(`An RT chair acts for their own RT only (${principal.rt ?? 'none on this account'})`);
+  }
   return principal;
+}
+
+/** The route admits the caller only as an RT chair (no other role of theirs would do). */
+export function actsAsChair(principal: Principal | null, route: RouteDef): principal is Principal {
+  if (!principal || route.roles === 'public' || !principal.roles.includes('rt_chair')) return false;
+  if (!route.roles.includes('rt_chair')) return false;
+  return !principal.roles.some((r) => r !== 'rt_chair' && route.roles.includes(r));
 }
 
 export function hasRole(principal: Principal | null, role: Role): boolean {

@@ -11,10 +11,19 @@ const schema = z.object({
   PREMIUM_DUE_DAY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(28)), 10),
   /** Rows a synchronous CSV import accepts; larger files go through an upload and a job. */
   IMPORT_SYNC_MAX_ROWS: z._default(z.coerce.number().check(z.int(), z.positive()), 10_000),
-  /** Name of the city shown in messages. */
-  CITY_NAME: z._default(z.string(), 'Kota Jambi'),
-  /** Region code of the city (Kemendagri), e.g. 15.71. */
-  CITY_CODE: z._default(z.string(), '15.71'),
+  /**
+   * The city (Kemendagri code of a kota or kabupaten): 15.71 Kota Jambi, 21.72 Kota Tanjung Pinang, 33.71 Kota
+   * Magelang. Its name, kecamatan and kelurahan come from idn-area-data for this code (shared/city/regions.ts).
+   */
+  CITY_CODE: z._default(
+    z.string().check(z.regex(/^\d{2}\.\d{2}$/, 'must be a city code such as 15.71')),
+    '15.71',
+  ),
+  /**
+   * The local name of the city-paid JKN card (PBI APBD), shown beside "PBI APBD" in letters and SMS; empty: Kota
+   * Jambi's "Kartu Bahagia" when CITY_CODE is 15.71 (the seeds), none elsewhere.
+   */
+  PBI_APBD_CARD_NAME: z._default(z.string().check(z.maxLength(30, 'must be at most 30 characters')), ''),
   /** Attestations one RT chair may issue per WIB day. */
   ATTESTATION_DAILY_LIMIT: z._default(z.coerce.number().check(z.int(), z.positive()), 20),
   /** Kampung Bahagia fund per RT per year, in rupiah, by households: more than 100, 60 to 100, fewer than 60. */
@@ -60,6 +69,12 @@ export const settingsSchema = schema;
 export const DEFAULT_SETTINGS: Config = z.parse(schema, {});
 
 let cached: Config | undefined;
+
+/** The city-paid card's local name (PBI_APBD_CARD_NAME), or undefined where the city has none. */
+export function pbiApbdCardName(): string | undefined {
+  const c = config();
+  return c.PBI_APBD_CARD_NAME || (c.CITY_CODE === '15.71' ? 'Kartu Bahagia' : undefined);
+}
 
 export function config(): Config {
   cached ??= schema.parse(process.env);

@@ -39,8 +39,9 @@ export class Unauthorized extends DomainError {
 }
 
 export class Forbidden extends DomainError {
-  constructor(message = 'Your role may not do this') {
-    super(403, 'Forbidden', message);
+  /** `details` go into the reply beside the message (e.g. a machine-readable `reason`). */
+  constructor(message = 'Your role may not do this', details: Record<string, unknown> = {}) {
+    super(403, 'Forbidden', message, details);
   }
 }
 

@@ -1,4 +1,5 @@
-// The HTTP middleware stack every API function is built with: auth by the route table, JSON/text body,
+// The HTTP middleware stack every API function is built with: auth by the route table (and, for an RT chair, the RT
+// directory and the chair's account), JSON/text body,
 // zod validation into a 400 that names the field, typed errors to status codes, and the JSON reply.
 import middy from '@middy/core';
 import type {
@@ -7,10 +8,12 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { authorize, type Principal } from './auth.ts';
+import { checkChairAccess } from '#shared/city/access.ts';
+import { actsAsChair, authorize, type Principal } from './auth.ts';
 import { DomainError, type Issue, UnsupportedMediaType, ValidationError } from './errors.ts';
 import { endInvocation } from './invocation.ts';
 import { logger } from './logger.ts';
+import { findRoute } from './routes.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
@@ -132,6 +135,8 @@ export function httpHandler<
     })
     .handler(async (event, context) => {
       const principal = authorize(event);
+      // A chair whose RT was closed, or whose account was disabled, is turned away before anything else happens.
+      if (actsAsChair(principal, findRoute(event.routeKey)!)) await checkChairAccess(principal);
       const body =
         spec.body === 'text'
           ? rawBody(event)

@@ -2,7 +2,7 @@
 // The CDK stack builds one function per route from it, the local server serves it, and the auth
 // middleware reads each route's roles from it by routeKey — so the three cannot drift.
 import type { QueueName } from './queues.ts';
-import type { Role } from './roles.ts';
+import { ROLES, type Role } from './roles.ts';
 import type { TimerName } from './timers.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -37,6 +37,8 @@ export interface Grants {
   smsOptOuts?: readonly ('list' | 'optIn')[];
   /** Static files copied beside the bundle (folder relative to the repository root). */
   assets?: string;
+  /** Staff sign-in accounts (the Cognito user pool): create (and group), disable (and sign out), enable. */
+  accounts?: readonly ('create' | 'disable' | 'enable')[];
 }
 
 /** Staff topics: each is an SNS topic in AWS and a channel of the dev outbox locally. */
@@ -88,7 +90,7 @@ export interface RouteDef {
   throttle?: Throttle;
 }
 
-export const ROUTES: readonly RouteDef[] = [
+const DEFINED: readonly RouteDef[] = [
   {
     method: 'POST',
     path: '/residents',
@@ -425,6 +427,80 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ['clinic', 'city_admin'],
     grants: { registry: 'readWrite', audit: 'write' },
   },
+  // City master data, managed by the city itself: its regions (idn-area-data), the RT directory, staff accounts.
+  {
+    method: 'GET',
+    path: '/regions',
+    handler: 'functions/city/get-regions.ts',
+    roles: ROLES,
+    grants: {},
+  },
+  {
+    method: 'POST',
+    path: '/rts',
+    handler: 'functions/city/create-rt.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/rts',
+    handler: 'functions/city/list-rts.ts',
+    roles: ['city_admin', 'social_verifier'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/rts/import',
+    handler: 'functions/city/import-rts.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    throttle: HEAVY_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/rts/{rt}',
+    handler: 'functions/city/get-rt.ts',
+    roles: ['city_admin', 'social_verifier', 'rt_chair'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'PUT',
+    path: '/rts/{rt}',
+    handler: 'functions/city/change-rt.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'POST',
+    path: '/staff',
+    handler: 'functions/city/create-staff.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write', incidents: 'read', accounts: ['create'] },
+  },
+  {
+    method: 'GET',
+    path: '/staff',
+    handler: 'functions/city/list-staff.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/staff/{username}/disable',
+    handler: 'functions/city/disable-staff.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write', accounts: ['disable'] },
+  },
+  {
+    method: 'POST',
+    path: '/staff/{username}/enable',
+    handler: 'functions/city/enable-staff.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write', accounts: ['enable'] },
+  },
   // The RT chair's web form, served from the API's own origin.
   {
     method: 'GET',
@@ -443,6 +519,16 @@ export const ROUTES: readonly RouteDef[] = [
     throttle: WEB_FORM_THROTTLE,
   },
 ];
+
+/**
+ * Every route that admits RT chairs reads the RT directory and the chair's staff record on each of their requests
+ * (shared/city/access.ts), so it may read the registry table.
+ */
+export const ROUTES: readonly RouteDef[] = DEFINED.map((route) =>
+  route.roles !== 'public' && route.roles.includes('rt_chair') && !route.grants.registry
+    ? { ...route, grants: { ...route.grants, registry: 'read' } }
+    : route,
+);
 
 export function routeKey(route: Pick<RouteDef, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

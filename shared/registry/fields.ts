@@ -1,8 +1,8 @@
 // The registry's field schemas (zod mini, to keep bundles small) shared by its handlers.
 import * as z from 'zod/mini';
+import { rtProblem } from '#shared/city/regions.ts';
 import { todayWib } from '#shared/platform/wib.ts';
 import { parseNik } from './nik.ts';
-import { RT_CODE } from './regions.ts';
 
 export const SCHEMES = ['PBI_APBN', 'PBI_APBD', 'PBPU', 'PPU', 'BP'] as const;
 export const COVERAGE_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
@@ -37,8 +37,12 @@ export const birthDateSchema = isoDate().check(
   z.refine((s) => s <= todayWib(), 'is in the future'),
 );
 
+/** An RT code of the city: <kelurahan>-<RW>-<RT>, its kelurahan one of the city's (shared/city/regions.ts). */
 export const rtSchema = text().check(
-  z.regex(RT_CODE, 'must be an RT code <kelurahan>-<RW>-<RT>, e.g. 1571011012-003-012'),
+  z.superRefine((value, ctx) => {
+    const problem = rtProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  }),
 );
 
 export const nameSchema = text().check(

@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { kelurahanOfRt } from '#shared/city/regions.ts';
+import { isActiveRt, listRts, rtResidentsUpdate } from '#shared/city/rts.ts';
 import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
@@ -16,9 +18,7 @@ import {
   releaseImportLock,
   startImportJob,
 } from './import-jobs.ts';
-import { kelurahanOfRt } from './regions.ts';
 import {
-  listRts,
   openPeriod,
   periodItem,
   premiumUpdate,
@@ -186,7 +186,7 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
     }
     const row = parsed.data;
     if (!knownRts.has(row.rt)) {
-      reject([{ line, field: 'rt', reason: `RT ${row.rt} is not registered in this city` }]);
+      reject([{ line, field: 'rt', reason: `RT ${row.rt} is not in the city's RT directory, or is closed` }]);
       continue;
     }
     const first = seen.get(row.nik);
@@ -258,6 +258,9 @@ async function importChunk(
   const writes: Record<string, unknown>[] = [];
   const uhc = new Map<string, { residents: number; covered: number; active: number }>();
   const premium = new Map<string, number>();
+  // Residents counted in each RT of the directory: a new one in, one moved out of one RT and into another.
+  const perRt = new Map<string, number>();
+  const countIn = (rt: string, d: number) => perRt.set(rt, (perRt.get(rt) ?? 0) + d);
   const moveUhc = (kel: string, c: Resident['coverage'], sign: 1 | -1) => {
     const d = uhcContribution(c);
     const t = uhc.get(kel) ?? { residents: 0, covered: 0, active: 0 };
@@ -328,8 +331,13 @@ async function importChunk(
     if (before) {
       outcome.updated++;
       moveUhc(before.kelurahan, before.coverage, -1);
+      if (before.rt !== row.rt) {
+        countIn(before.rt, -1);
+        countIn(row.rt, 1);
+      }
     } else {
       outcome.imported++;
+      countIn(row.rt, 1);
     }
     moveUhc(kelurahan, after.coverage, 1);
   }
@@ -339,6 +347,7 @@ async function importChunk(
     if (u) aggregates.push(u);
   }
   for (const [month, delta] of premium) if (delta !== 0) aggregates.push(premiumUpdate(month, delta));
+  for (const [rt, delta] of perRt) if (delta !== 0) aggregates.push(rtResidentsUpdate(rt, delta, false));
   // The marker makes a retried job apply each chunk's aggregates once; 99 items is the transaction cap.
   for (let part = 0; part * 98 < aggregates.length; part++) {
     const marker: TransactItem = {
@@ -394,7 +403,7 @@ async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext):
 }
 
 export async function loadKnownRts(): Promise<Set<string>> {
-  return new Set((await listRts()).map((r) => r.rt));
+  return new Set((await listRts()).filter(isActiveRt).map((r) => r.rt));
 }
 
 /** Runs a whole import, one at a time, and records it as a finished job with its audit record. */

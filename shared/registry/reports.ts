@@ -1,7 +1,8 @@
 // The city health office's figures: UHC per area from the kept aggregates, and the month's premium bill.
+
+import { areaName, kelurahanIn } from '#shared/city/regions.ts';
 import { config } from '#shared/platform/config.ts';
-import { areaName, kelurahanName } from './regions.ts';
-import { cityPaidCount, uhcRows } from './repository.ts';
+import { cityPaidCount, type UhcRow, uhcRows } from './repository.ts';
 
 function pct(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 10_000) / 100;
@@ -18,9 +19,22 @@ function figures(c: { residents: number; covered: number; active: number }) {
   return { residents: c.residents, covered: c.covered, active: c.active, coveredPct, activePct, uhc };
 }
 
-/** UHC for an area code prefix (city, kecamatan or kelurahan) and each kelurahan in it. */
+/**
+ * UHC for an area of the city (the city, a kecamatan or a kelurahan) and each kelurahan in it — every one the region
+ * data lists, a kelurahan without residents yet with zeros — each named from the region data.
+ */
 export async function uhcReport(area: string) {
-  const rows = await uhcRows(area);
+  const counted = new Map((await uhcRows(area)).map((r) => [r.kelurahan, r]));
+  const none = { residents: 0, covered: 0, active: 0 };
+  const rows: (UhcRow & { name: string | null })[] = kelurahanIn(area).map((k) => ({
+    ...none,
+    ...counted.get(k.code),
+    kelurahan: k.code,
+    name: k.name,
+  }));
+  // Counts under a code the region data does not list (data written before the real regions) still add up.
+  const listed = new Set(rows.map((r) => r.kelurahan));
+  for (const [code, r] of counted) if (!listed.has(code)) rows.push({ ...r, name: null });
   const total = rows.reduce(
     (t, r) => ({
       residents: t.residents + r.residents,
@@ -32,12 +46,12 @@ export async function uhcReport(area: string) {
   const { UHC_COVERED_PCT, UHC_ACTIVE_PCT } = config();
   return {
     area,
-    name: areaName(area) ?? (area === config().CITY_CODE ? config().CITY_NAME : null),
+    name: areaName(area) ?? null,
     thresholds: { coveredPct: UHC_COVERED_PCT, activePct: UHC_ACTIVE_PCT },
     ...figures(total),
     kelurahan: rows.map((r) => ({
       code: r.kelurahan,
-      name: kelurahanName(r.kelurahan) ?? null,
+      name: r.name,
       ...figures(r),
     })),
   };

@@ -1,17 +1,17 @@
 // The registry's DynamoDB access: residents, their coverage timeline, RTs and the UHC/premium aggregates
 // kept in the same transaction as each change (see shared/platform/tables.ts for the key design).
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events/registry.ts';
+import { kelurahanOfRt } from '#shared/city/regions.ts';
+import { rtResidentsUpdate } from '#shared/city/rts.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
 import { publishEvents } from '#shared/platform/bus.ts';
 import { cancellationReasons, ddb, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
-
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { kelurahanOfRt } from './regions.ts';
 import { isActive, isEnrolled, premiumDeltas } from './rules.ts';
 import type { CoverageChange, CoveragePeriod, CurrentCoverage, NewResident, Resident } from './schemas.ts';
 
@@ -29,7 +29,6 @@ const T = () => tableName('registry');
 export const residentKey = (nik: string) => ({ pk: `RES#${nik}`, sk: 'PROFILE' });
 export const UHC_PK = 'AGG#UHC';
 export const PREMIUM_PK = 'AGG#PBI_APBD';
-export const RT_PK = 'RT';
 
 export function residentItem(r: Resident): Record<string, unknown> {
   // Keys last: a resident read back from the table carries its old ones.
@@ -164,13 +163,8 @@ export async function createResident(input: NewResident, ctx: WriteContext): Pro
     {
       Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' },
     },
-    {
-      ConditionCheck: {
-        TableName: T(),
-        Key: { pk: RT_PK, sk: input.rt },
-        ConditionExpression: 'attribute_exists(pk)',
-      },
-    },
+    // Counts the resident in the RT, which must be in the directory and active.
+    rtResidentsUpdate(input.rt, 1, true),
     uhcUpdate(resident.kelurahan, { residents: 1, covered: 0, active: 0 })!,
     auditPut({
       entity: `RES#${input.nik}`,
@@ -188,7 +182,7 @@ export async function createResident(input: NewResident, ctx: WriteContext): Pro
     if (reasons?.[0] === 'ConditionalCheckFailed')
       throw new Conflict('A resident with this NIK is already registered');
     if (reasons?.[1] === 'ConditionalCheckFailed')
-      throw ValidationError.field('rt', `RT ${input.rt} is not registered in this city`);
+      throw ValidationError.field('rt', `RT ${input.rt} is not in the city's RT directory, or is closed`);
     throw error;
   }
   return resident;
@@ -237,13 +231,7 @@ export function planCoverageChange(
         {
           Put: { TableName: T(), Item: residentItem(after), ConditionExpression: 'attribute_not_exists(pk)' },
         },
-        {
-          ConditionCheck: {
-            TableName: T(),
-            Key: { pk: RT_PK, sk: before.rt },
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
+        rtResidentsUpdate(before.rt, 1, true),
       ]
     : [
         {
@@ -362,29 +350,6 @@ export async function changeCoverage(
   }
 }
 
-export interface RtRecord {
-  rt: string;
-  kelurahan: string;
-  rw: string;
-  number: string;
-  households: number;
-  chairName?: string;
-}
-
-export async function putRt(rt: RtRecord): Promise<void> {
-  await ddb().send(new PutCommand({ TableName: T(), Item: { pk: RT_PK, sk: rt.rt, ...rt } }));
-}
-
-/** Every RT of the city (a few thousand small items in one partition), or of one kelurahan. */
-export async function listRts(kelurahanDigits = ''): Promise<RtRecord[]> {
-  const items = await queryAll({
-    TableName: T(),
-    KeyConditionExpression: kelurahanDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': RT_PK, ...(kelurahanDigits ? { ':p': kelurahanDigits } : {}) },
-  });
-  return items as unknown as RtRecord[];
-}
-
 export interface UhcRow {
   kelurahan: string;
   residents: number;
@@ -415,11 +380,6 @@ export async function cityPaidCount(month: string): Promise<number> {
     ConsistentRead: true,
   });
   return items.reduce((total, item) => total + Number(item.delta ?? 0), 0);
-}
-
-export async function getRt(rt: string): Promise<RtRecord | undefined> {
-  const out = await ddb().send(new GetCommand({ TableName: T(), Key: { pk: RT_PK, sk: rt } }));
-  return out.Item as RtRecord | undefined;
 }
 
 /** One RT's residents by name, a page at a time (index gsi1); the cursor is the name key to go on from. */

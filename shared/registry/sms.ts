@@ -1,15 +1,22 @@
 // The registry's SMS texts, in Bahasa Indonesia, each kept to one GSM-7 message (160 characters).
-import { config } from '#shared/platform/config.ts';
+import { city } from '#shared/city/regions.ts';
+import { pbiApbdCardName } from '#shared/platform/config.ts';
 import { fitsOneSms } from '#shared/platform/sms-text.ts';
 import type { Scheme } from './schemas.ts';
 
 const SCHEME_LABEL: Record<Scheme, string> = {
   PBI_APBN: 'PBI APBN',
-  PBI_APBD: 'PBI APBD (Kartu Bahagia)',
+  PBI_APBD: 'PBI APBD',
   PBPU: 'PBPU Mandiri',
   PPU: 'PPU',
   BP: 'BP',
 };
+
+/** PBI APBD with the city's name for its card where it has one: "PBI APBD (Kartu Bahagia)". */
+function schemeLabel(scheme: Scheme): string {
+  const card = scheme === 'PBI_APBD' ? pbiApbdCardName() : undefined;
+  return card ? `${SCHEME_LABEL[scheme]} (${card})` : SCHEME_LABEL[scheme];
+}
 
 /** "23-11-2026" in WIB */
 export function dateWib(iso: string): string {
@@ -25,8 +32,8 @@ function firstName(name: string): string {
 }
 
 export function coverageActivatedSms(p: { name: string; scheme: Scheme; at: string }): string {
-  const city = config().CITY_NAME;
-  const text = `${city}: Yth. ${firstName(p.name)}, JKN Anda AKTIF sejak ${dateWib(p.at)} (${SCHEME_LABEL[p.scheme]}). Berobat cukup bawa KTP ke puskesmas. Info: 112`;
+  const cityName = city().name;
+  const text = `${cityName}: Yth. ${firstName(p.name)}, JKN Anda AKTIF sejak ${dateWib(p.at)} (${schemeLabel(p.scheme)}). Berobat cukup bawa KTP ke puskesmas. Info: 112`;
   if (fitsOneSms(text)) return text;
-  return `${city}: JKN Anda AKTIF sejak ${dateWib(p.at)}. Berobat cukup bawa KTP ke puskesmas. Info: 112`;
+  return `${cityName}: JKN Anda AKTIF sejak ${dateWib(p.at)}. Berobat cukup bawa KTP ke puskesmas. Info: 112`;
 }

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { city } from '#shared/city/regions.ts';
 import { auditPut } from '#shared/platform/audit.ts';
-import { config } from '#shared/platform/config.ts';
 import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { ValidationError } from '#shared/platform/errors.ts';
 import { toIssues } from '#shared/platform/http.ts';
@@ -79,7 +79,7 @@ export const optOutEntity = (phone: string) =>
 
 /** The reply to MULAI: one GSM-7 SMS. */
 export function optInConfirmationSms(): string {
-  const text = `${config().CITY_NAME}: Anda kembali menerima SMS pengingat kesehatan. Balas BERHENTI untuk berhenti.`;
+  const text = `${city().name}: Anda kembali menerima SMS pengingat kesehatan. Balas BERHENTI untuk berhenti.`;
   return fitsOneSms(text)
     ? text
     : 'SehatKota: Anda kembali menerima SMS pengingat kesehatan. Balas BERHENTI untuk berhenti.';

@@ -9,7 +9,6 @@ import { logger } from '#shared/platform/logger.ts';
 import { enqueue } from '#shared/platform/queues.ts';
 import { smsLength } from '#shared/platform/sms-text.ts';
 import { dayWib } from '#shared/platform/wib.ts';
-import { kelurahanName } from '#shared/registry/regions.ts';
 import { listCampaigns } from './campaigns.ts';
 import { dayRunKey, fireExpiry, fireId, fireKey, type SmsJob, T } from './keys.ts';
 import { optedOutNumbers } from './opt-outs.ts';
@@ -65,7 +64,9 @@ function smsJob(d: Due, c: Campaign, date: string, sendAt: string): SmsJob {
   const text = render(c.template, {
     name: r.name,
     date: d.ref.eventDate,
-    puskesmas: `Puskesmas ${kelurahanName(r.kelurahan) ?? 'terdekat'}`,
+    // Not every kelurahan has a puskesmas, and none is named after it by rule: until the city's puskesmas are
+    // registered, the text says the nearest one rather than invent a name.
+    puskesmas: 'puskesmas terdekat',
   });
   return {
     nik: r.nik,

@@ -2,8 +2,8 @@
 // date of theirs, or one broadcast day — each at an offset in days, sent at an hour WIB, to an audience.
 // A campaign is never edited: a change is a new version; fires already made keep the version they were made by.
 import * as z from 'zod/mini';
+import { isCityArea, RT_CODE, rtProblem } from '#shared/city/regions.ts';
 import { text } from '#shared/registry/fields.ts';
-import { AREA_CODE, RT_CODE } from '#shared/registry/regions.ts';
 
 export const CAMPAIGN_KINDS = ['BIRTHDAY', 'DATE_FIELD', 'BROADCAST'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
@@ -17,12 +17,12 @@ const age = () =>
 
 export const audienceSchema = z
   .object({
-    /** Province, city, kecamatan or kelurahan code (15.71.01), or one RT (1571011012-005-005). */
+    /** The city, a kecamatan or kelurahan of it (15.71.01), or one of its RTs (1571011012-005-005). */
     area: z.optional(
       text().check(
         z.refine(
-          (a) => AREA_CODE.test(a) || RT_CODE.test(a),
-          'must be an area code such as 15.71.01, or an RT code such as 1571011012-005-005',
+          (a) => isCityArea(a) || (RT_CODE.test(a) && !rtProblem(a)),
+          'must be an area of the city (GET /regions), such as 15.71.01, or one of its RT codes such as 1571011012-005-005',
         ),
       ),
     ),

@@ -1,12 +1,15 @@
 // The campaigns a city starts with (seeded in local mode; in AWS the city posts them to /campaigns):
 // CKG on the birthday, infant immunisation at the age milestones, the monthly elderly posyandu (a broadcast
-// repeated monthly), and an example broadcast to one kelurahan.
+// repeated monthly), and an example broadcast to one RT.
+import { rtShortLabel } from '#shared/city/regions.ts';
 import type { CampaignInput } from './schemas.ts';
 
 /** Days from birth to the immunisation milestones of 1, 2, 3, 4, 9 and 18 months. */
 const MONTHS = [1, 2, 3, 4, 9, 18].map((m) => Math.round(m * 30.4375));
 
-export function seededCampaigns(broadcastDate: string): CampaignInput[] {
+/** `exampleRt`: the RT the example broadcast goes to (a demo RT of the configured city). */
+export function seededCampaigns(broadcastDate: string, exampleRt: string): CampaignInput[] {
+  const rt = rtShortLabel(exampleRt).replace(' / ', '/');
   return [
     {
       id: 'ckg-ulang-tahun',
@@ -47,14 +50,13 @@ export function seededCampaigns(broadcastDate: string): CampaignInput[] {
       active: true,
     },
     {
-      id: 'ckg-rt05-minggu',
-      name: 'Cek kesehatan gratis di RT 05 hari Minggu',
+      id: 'ckg-rt-minggu',
+      name: `Cek kesehatan gratis di ${rt} hari Minggu (contoh)`,
       kind: 'BROADCAST',
       date: broadcastDate,
       offsetsDays: [-1, 0],
-      audience: { area: '15.71.01.1012' },
-      template:
-        'Warga RT 05: cek kesehatan gratis hari Minggu {date} pukul 08.00 di balai RT. Bawa KTP. Info: {puskesmas}.',
+      audience: { area: exampleRt },
+      template: `Warga ${rt}: cek kesehatan gratis hari Minggu {date} pukul 08.00 di balai RT. Bawa KTP. Info: {puskesmas}.`,
       sendHourWib: 16,
       active: true,
     },

@@ -3,11 +3,11 @@
 // date (gsi2), a broadcast's area (its RTs' residents, gsi1) or its ages across the city (gsi2, every birthday).
 // Everything read is counted, so the job can show that it reads little more than what is due.
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { RT_CODE } from '#shared/city/regions.ts';
+import { listRts } from '#shared/city/rts.ts';
 import { queryAll } from '#shared/platform/dynamo.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { RT_CODE } from '#shared/registry/regions.ts';
-import { listRts } from '#shared/registry/repository.ts';
 import { ageOn } from '#shared/registry/rules.ts';
 import { ALL_BIRTHDAYS, addDays, addYears, birthdaysOn, isOccurrence, parts } from './dates.ts';
 import type { FireRef } from './keys.ts';

@@ -1039,7 +1039,7 @@ describe('logs', () => {
     );
     logger.setLogLevel('DEBUG');
     const who = phone();
-    const body = letter({ phone: who.local, facility: 'Puskesmas Simpang IV Sipin' });
+    const body = letter({ phone: who.local, facility: 'Puskesmas Contoh' });
     try {
       const chair = await devToken({ role: 'rt_chair', rt: RT_B.rt, sub: 'chair-b-logs' });
       const first = await issued(chair, body);

@@ -2,6 +2,7 @@
 // as it was), the same content again answered without a write, templates that could overflow one SMS refused
 // with their worst-case length, every field's problem named, and the city's role required.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { campaignVersions } from '../../shared/reminder/campaigns.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
@@ -10,6 +11,7 @@ import { useFreshTables } from '../support/tables.ts';
 
 let sys: LocalSystem;
 const call = httpClient(() => sys.url);
+const RT = demoRts(1)[0]!.rt;
 const token: Record<string, string> = {};
 
 const ckg = {
@@ -115,7 +117,7 @@ describe('campaigns', () => {
   });
 
   it('takes the seeded campaigns as they are', async () => {
-    for (const c of seededCampaigns('2026-11-29')) {
+    for (const c of seededCampaigns('2026-11-29', RT)) {
       const res = await call('POST', '/campaigns', { as: token.city_admin, json: c });
       expect(res.status, `${c.id}: ${res.text}`).toBe(201);
     }

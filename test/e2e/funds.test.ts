@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { FUND_ENTRY_RECORDED, FUND_SOURCE } from '../../events/fund.ts';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
+import { areaName, placeOf } from '../../shared/city/regions.ts';
 import type { AppEvent } from '../../shared/platform/bus.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
@@ -20,9 +21,9 @@ const RT_A = RTS[0]!; // 31 households
 const RT_B = RTS[1]!;
 const RT_TIER = RTS[2]!; // 166 households
 const RT_PAGES = RTS[3]!;
-const RT_AREA_1 = RTS[4]!; // 1571031001-001-001, 103 households
-const RT_AREA_2 = RTS[10]!; // 1571031001-002-011, 66 households
-const AREA = '15.71.03.1001';
+const RT_AREA_1 = RTS[4]!; // 103 households, in the fifth demo kelurahan
+const RT_AREA_2 = RTS[10]!; // 66 households, the same kelurahan
+const AREA = RT_AREA_1.kelurahan;
 const RT_H100 = RTS[5]!;
 const RT_H59 = RTS[6]!;
 const RT_H101 = RTS[7]!;
@@ -509,7 +510,7 @@ describe('what the public and the city see', () => {
   });
 
   it('lists each RT’s allocated, spent and balance for the city, with area totals equal to the rows', async () => {
-    for (const area of ['15.71', '15.71.03.1001', '15.71.01']) {
+    for (const area of ['15.71', AREA, '15.71.01']) {
       const res = await call('GET', `/funds?year=${YEAR}&area=${area}`, { as: token.admin });
       expect(res.status, res.text).toBe(200);
       const { rts, totals } = res.body;
@@ -517,9 +518,19 @@ describe('what the public and the city see', () => {
         expect(totals[k], `${area} ${k}`).toBe(rts.reduce((s: number, r: Json) => s + r[k], 0));
       for (const r of rts as Json[])
         expect(r.rt.replaceAll('-', '').startsWith(area.replaceAll('.', ''))).toBe(true);
-      if (area === '15.71.03.1001') {
+      // Rolled up per kelurahan, each named from the region data, adding up to the area's totals.
+      expect(res.body.name).toBe(areaName(area));
+      for (const k of ['allocated', 'spent', 'balance'] as const)
+        expect(totals[k]).toBe(res.body.kelurahan.reduce((s: number, r: Json) => s + r[k], 0));
+      for (const k of res.body.kelurahan as Json[]) {
+        expect(k.name).toBe(placeOf(k.code)!.kelurahan.name);
+        expect(k.kecamatan).toEqual(placeOf(k.code)!.kecamatan);
+        expect(k.rts).toBe(rts.filter((r: Json) => r.kelurahan === k.code).length);
+      }
+      if (area === AREA) {
         expect(rts.map((r: Json) => r.rt)).toEqual([RT_AREA_1.rt, RT_AREA_2.rt].sort());
         expect(totals).toMatchObject({ allocated: 170_000_000, balance: 170_000_000 });
+        expect(res.body.kelurahan).toHaveLength(1);
       }
       if (area === '15.71') {
         const a = rts.find((r: Json) => r.rt === RT_A.rt);
@@ -527,6 +538,10 @@ describe('what the public and the city see', () => {
       }
     }
     expect(issuePaths(await call('GET', '/funds?year=abc', { as: token.admin }))).toEqual(['year']);
+    // An area of another city is refused, naming it.
+    const elsewhere = await call('GET', `/funds?year=${YEAR}&area=21.72`, { as: token.admin });
+    expect(issuePaths(elsewhere)).toEqual(['area']);
+    expect(elsewhere.body.issues[0].message).toContain('is not in');
   });
 
   it('leaves an audit record and a FundEntryRecorded event for every entry', async () => {

@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import type { OutboxEntry } from '../../infra/local/outbox.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
+import { cityRegionsFromPackage } from '../../infra/regions.ts';
 import { distanceM } from '../../shared/incident/rules.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { setNotifier, topicEnvVar } from '../../shared/platform/notifier.ts';
 import { STAFF_TOPICS } from '../../shared/platform/routes.ts';
 import { fitsOneSms } from '../../shared/platform/sms-text.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { putRt } from '../../shared/registry/repository.ts';
 import { httpClient, issuePaths, type Json } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
 
@@ -128,6 +128,13 @@ describe('units', () => {
       },
     });
     expect(issuePaths(bad).sort()).toEqual(['id', 'kelurahan', 'kind', 'location.lat', 'name', 'phone']);
+    // A kelurahan of another city is no place for this city's unit.
+    const elsewhere = cityRegionsFromPackage('21.72').kecamatan[0]!.kelurahan[0]!.code;
+    const away = await call('POST', '/units', {
+      as: token.admin,
+      json: { ...unit, id: 'AMB-X9', kelurahan: elsewhere },
+    });
+    expect(issuePaths(away)).toEqual(['kelurahan']);
     expect((await call('POST', '/units', { as: token.operator, json: unit })).status).toBe(403);
   });
 
@@ -166,7 +173,11 @@ describe('a report', () => {
     // Two ambulances in the north of town, far from every other test's units.
     far = await addUnit('AMB-N2', 'AMBULANCE', at(20_000, 0));
     near = await addUnit('AMB-N1', 'AMBULANCE', at(19_000, 0));
-    await putRt(RT);
+    const rt = await call('POST', '/rts', {
+      as: token.admin,
+      json: { rt: RT.rt, chairName: RT.chairName, households: RT.households },
+    });
+    expect(rt.status, rt.text).toBe(201);
     patientNik = makeNik({ regionCode: KEL, birthDate: '1961-03-04', sex: 'M', sequence: 7001 });
     const created = await call('POST', '/residents', {
       as: token.admin,

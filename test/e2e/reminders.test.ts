@@ -7,7 +7,6 @@ import type { SmsEntry } from '../../infra/local/outbox.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { putRt } from '../../shared/registry/repository.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
 import { httpClient, issuePaths } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
@@ -51,12 +50,16 @@ beforeAll(async () => {
   for (const role of ['city_admin', 'clinic']) {
     token[role] = (await call('POST', '/auth/dev-token', { json: { role } })).body.token;
   }
-  await putRt({ rt: RT, kelurahan: '15.71.01.1012', rw: '004', number: '005', households: 90 });
+  const rt = await call('POST', '/rts', {
+    as: token.city_admin,
+    json: { rt: RT, chairName: 'Ketua RT Uji', households: 90 },
+  });
+  expect(rt.status, rt.text).toBe(201);
   for (const p of [ani, budi, citra, dewi]) {
     const res = await call('POST', '/residents', { as: token.city_admin, json: p });
     expect(res.status, res.text).toBe(201);
   }
-  const ckg = seededCampaigns('2026-12-06').find((c) => c.id === 'ckg-ulang-tahun')!;
+  const ckg = seededCampaigns('2026-12-06', RT).find((c) => c.id === 'ckg-ulang-tahun')!;
   expect((await call('POST', '/campaigns', { as: token.city_admin, json: ckg })).status).toBe(201);
 });
 
@@ -80,7 +83,7 @@ describe('the daily reminders job', () => {
     const sms = reminders();
     expect(sms.map((s) => s.phone).sort()).toEqual(['+6281291000001', '+6281291000002']);
     expect(sms.find((s) => s.phone === '+6281291000001')!.text).toBe(
-      'Halo Ani, ultah Anda 15 Jun 2026. Ayo Cek Kesehatan Gratis di Puskesmas Simpang III Sipin, bawa KTP. Balas STOP utk berhenti.',
+      'Halo Ani, ultah Anda 15 Jun 2026. Ayo Cek Kesehatan Gratis di puskesmas terdekat, bawa KTP. Balas STOP utk berhenti.',
     );
 
     const again = await run(DAY);
@@ -100,7 +103,7 @@ describe('the daily reminders job', () => {
     expect(stop.body).toEqual({ action: 'OPTED_OUT' });
     const check = await call('POST', `/residents/${ani.nik}/checks`, {
       as: token.clinic,
-      json: { date: '2026-06-10', place: 'Puskesmas Simpang III Sipin' },
+      json: { date: '2026-06-10', place: 'Puskesmas uji' },
     });
     expect(check.status, check.text).toBe(201);
     expect(check.body).toEqual({ nik: ani.nik, lastCheckDate: '2026-06-10', recorded: true });

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
+import { placeOf } from '../../shared/city/regions.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import {
@@ -33,7 +34,17 @@ declare const navigator: Json;
 declare const dispatchEvent: (event: Event) => boolean;
 declare const scrollTo: (x: number, y: number) => void;
 
-const RT_A = demoRts(12)[0]!; // 1571011012-001-001, Simpang III Sipin
+const RT_A = demoRts(12)[0]!; // the first demo RT (the first kelurahan of the first kecamatan)
+/** The chair this file signs in as: an account the city makes through POST /staff, as on its first day. */
+const CHAIR = {
+  username: 'siti.ketua',
+  name: 'Siti Rahmawati',
+  role: 'rt_chair',
+  rt: RT_A.rt,
+  phone: '0812-5550-1001',
+};
+/** The kelurahan of RT A by its name in idn-area-data. */
+const KELURAHAN = placeOf(RT_A.kelurahan)!.kelurahan.name;
 let sys: LocalSystem;
 let browser: Browser;
 let context: BrowserContext;
@@ -114,7 +125,7 @@ function countPosts(p: Page): { n: number } {
 async function signIn(p: Page): Promise<void> {
   await p.goto(`${sys.url}/rt/`);
   await p.locator('#chair option').first().waitFor({ state: 'attached' });
-  await p.selectOption('#chair', RT_A.rt);
+  await p.selectOption('#chair', CHAIR.username);
   await p.click('#login-local');
   await p.getByRole('heading', { name: 'Warga RT saya' }).waitFor();
 }
@@ -126,7 +137,10 @@ beforeAll(async () => {
   resetConfig();
   const dynamoEndpoint = await useFreshTables();
   sys = await startLocalSystem({ port: 0, dynamoEndpoint, seed: true, quiet: true });
-  token.chair = await devToken({ role: 'rt_chair', rt: RT_A.rt });
+  const admin = await devToken({ role: 'city_admin' });
+  const made = await api('POST', '/staff', admin, CHAIR);
+  expect(made.status, JSON.stringify(made.body)).toBe(201);
+  token.chair = await devToken({ role: 'rt_chair', username: CHAIR.username });
   token.clinic = await devToken({ role: 'clinic' });
   token.verifier = await devToken({ role: 'social_verifier' });
   ({ browser, context, page, pageErrors } = await openPhone());
@@ -164,15 +178,16 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
         .map((c) => c.id || c.outerHTML),
     );
     expect(unlabelled).toEqual([]);
+    // The twelve demo chairs and the one the city just made, each with the real name of their RT's kelurahan.
     const options = await page.locator('#chair option').allTextContents();
-    expect(options.length).toBe(12);
-    expect(options.some((o) => o.includes(RT_A.chairName!) && o.includes('Simpang III Sipin'))).toBe(true);
+    expect(options.length).toBe(13);
+    expect(options.some((o) => o.includes(CHAIR.name) && o.includes(`Kel. ${KELURAHAN}`))).toBe(true);
     await shot(page, 'masuk');
-    await page.selectOption('#chair', RT_A.rt);
+    await page.selectOption('#chair', CHAIR.username);
     await page.click('#login-local');
     await page.getByRole('heading', { name: 'Warga RT saya' }).waitFor();
-    await expect.poll(() => page.textContent('#who')).toContain(RT_A.chairName!);
-    expect(await page.textContent('#who')).toContain('RT 001 / RW 001');
+    await expect.poll(() => page.textContent('#who')).toContain(CHAIR.name);
+    expect(await page.textContent('#who')).toContain(`RT 001 / RW 001, Kel. ${KELURAHAN}`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 
@@ -209,7 +224,7 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     await page.getByRole('heading', { name: 'Buat surat keterangan' }).waitFor();
     const r = newResident('Rohani Siregar');
     expect((await api('GET', `/coverage/${r.nik}`, token.clinic)).status).toBe(404);
-    await fillForm(page, r, { phone: '0812-7000-9101', facility: 'Puskesmas Simpang IV Sipin' });
+    await fillForm(page, r, { phone: '0812-7000-9101', facility: 'Puskesmas Contoh' });
     await page.check('#smsConsent');
     await page.click('#submit');
     const result = page.locator('#result');
@@ -432,6 +447,41 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     expect(left.map((i: { key: string; state: string }) => [i.key, i.state])).toEqual([['k', 'waiting']]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('sends the chair back to sign-in, saying why, once the city closes the RT or disables the account', async () => {
+    const admin = await devToken({ role: 'city_admin' });
+    await page.evaluate(() => sessionStorage.clear());
+    await signIn(page);
+    const closed = await api('PUT', `/rts/${RT_A.rt}`, admin, {
+      active: false,
+      reason: 'Digabung ke RT lain',
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    await page.click('nav >> text=Surat saya');
+    await page.getByRole('heading', { name: 'Masuk' }).waitFor();
+    expect(await page.textContent('#login-msg')).toContain('RT ini tidak aktif lagi');
+    await shot(page, 'rt-ditutup');
+    const reopened = await api('PUT', `/rts/${RT_A.rt}`, admin, { active: true, reason: 'Dibuka lagi' });
+    expect(reopened.status).toBe(200);
+
+    // A disabled account is no longer offered, and cannot get a token.
+    expect((await api('POST', `/staff/${CHAIR.username}/disable`, admin)).status).toBe(200);
+    await page.reload();
+    await page.locator('#chair option').first().waitFor({ state: 'attached' });
+    expect(await page.locator(`#chair option[value="${CHAIR.username}"]`).count()).toBe(0);
+    const refused = await fetch(`${sys.url}/auth/dev-token`, {
+      method: 'POST',
+      body: JSON.stringify({ role: 'rt_chair', username: CHAIR.username }),
+    });
+    expect(refused.status).toBe(403);
+    // The token it had still works no more: the API turns it away, saying why.
+    const res = await api('GET', `/rts/${RT_A.rt}/residents`, token.chair);
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ reason: 'ACCOUNT_DISABLED' });
+    expect((await api('POST', `/staff/${CHAIR.username}/enable`, admin)).status).toBe(200);
+    expect((await api('GET', `/rts/${RT_A.rt}/residents`, token.chair)).status).toBe(200);
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 describe.skipIf(!HAS_CHROMIUM)(
@@ -545,7 +595,7 @@ describe.skipIf(!HAS_CHROMIUM)('Cognito sign-in (a stand-in Cognito domain)', { 
       if (url.pathname === '/oauth2/token') {
         const form = new URLSearchParams(route.request().postData() ?? '');
         tokenRequests.push(form);
-        const id = await devToken({ role: 'rt_chair', rt: RT_A.rt });
+        const id = await devToken({ role: 'rt_chair', username: CHAIR.username });
         return route.fulfill({
           status: 200,
           headers: CORS,

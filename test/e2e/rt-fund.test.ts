@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { demoRts } from '../../infra/local/demo-data.ts';
+import { demoChairUsername, demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, ROOT, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import {
@@ -36,7 +36,7 @@ declare const indexedDB: Json;
 declare const dispatchEvent: (event: Event) => boolean;
 declare const scrollTo: (x: number, y: number) => void;
 
-const RT_A = demoRts(12)[0]!; // 1571011012-001-001
+const RT_A = demoRts(12)[0]!; // the first demo RT; its seeded chair signs in
 const TODAY = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 const YEAR = Number(TODAY.slice(0, 4));
 const FUND = `/funds/${RT_A.rt}/${YEAR}`;
@@ -107,7 +107,7 @@ function countPosts(p: Page, path = /\/funds\/[^/]+\/\d{4}\/expenses$/): { n: nu
 async function signIn(p: Page): Promise<void> {
   await p.goto(`${sys.url}/rt/`);
   await p.locator('#chair option').first().waitFor({ state: 'attached' });
-  await p.selectOption('#chair', RT_A.rt);
+  await p.selectOption('#chair', demoChairUsername(RT_A.rt));
   await p.click('#login-local');
   await p.getByRole('heading', { name: 'Warga RT saya' }).waitFor();
   await p.click('nav >> text=Dana RT');
@@ -187,7 +187,7 @@ beforeAll(async () => {
   resetConfig();
   const dynamoEndpoint = await useFreshTables();
   sys = await startLocalSystem({ port: 0, dynamoEndpoint, seed: true, quiet: true });
-  token.chair = await devToken({ role: 'rt_chair', rt: RT_A.rt });
+  token.chair = await devToken({ role: 'rt_chair', username: demoChairUsername(RT_A.rt) });
   token.admin = await devToken({ role: 'city_admin' });
   ({ browser, context, page, pageErrors } = await openPhone());
 });

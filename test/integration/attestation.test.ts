@@ -13,7 +13,7 @@ import {
   AttestationIssued,
 } from '../../events/attestation.ts';
 import { COVERAGE_CHANGED, CoverageChanged, REGISTRY_SOURCE } from '../../events/registry.ts';
-import { demoRts } from '../../infra/local/demo-data.ts';
+import { type DemoRt, demoRts } from '../../infra/local/demo-data.ts';
 import { codeHash, verifyCode } from '../../shared/attestation/codes.ts';
 import { decideAttestation } from '../../shared/attestation/decide.ts';
 import { issueAttestation } from '../../shared/attestation/issue.ts';
@@ -43,8 +43,9 @@ import { localMacKey, setMacKey } from '../../shared/platform/mac.ts';
 import { TABLES, type TableName, tableName } from '../../shared/platform/tables.ts';
 import { dayWib } from '../../shared/platform/wib.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { createResident, getResident, putRt, type RtRecord } from '../../shared/registry/repository.ts';
+import { createResident, getResident } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';
+import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);
@@ -67,11 +68,11 @@ const ctx = (actor: Principal | typeof verifier) => ({
 });
 
 /** An RT of its own for a test (so its counts start at zero), in the first demo kelurahan. */
-async function freshRt(): Promise<RtRecord> {
+async function freshRt(): Promise<DemoRt> {
   const base = RTS[0]!;
   const n = String(rtNo++).padStart(3, '0');
-  const rt: RtRecord = { ...base, rt: `${base.rt.slice(0, 10)}-900-${n}`, rw: '900', number: n };
-  await putRt(rt);
+  const rt: DemoRt = { ...base, rt: `${base.rt.slice(0, 10)}-900-${n}`, rw: '900', number: n };
+  await addRts([rt]);
   return rt;
 }
 
@@ -192,7 +193,7 @@ beforeAll(async () => {
       events.push(...e);
     },
   });
-  for (const rt of RTS) await putRt(rt);
+  await addRts(RTS);
 });
 
 afterAll(() => {
@@ -308,6 +309,8 @@ describe('issuing a letter', () => {
     const uhc = agg(`AGG#UHC|${rt.kelurahan}`);
     expect([uhc('residents'), uhc('covered'), uhc('active')]).toEqual([1, 1, 1]);
     expect(agg(`AGG#PBI_APBD|${month}`)('delta')).toBe(1);
+    // And one more resident in the RT's count in the directory.
+    expect(agg(`RT|${rt.rt}`)('residents')).toBe(1);
     const registryTouched = [...d.registry.added.keys(), ...d.registry.changed.keys()].sort();
     expect(registryTouched).toEqual(
       [
@@ -315,6 +318,7 @@ describe('issuing a letter', () => {
         `RES#${input.nik}|${periodSk}`,
         `AGG#UHC|${rt.kelurahan}`,
         `AGG#PBI_APBD|${month}`,
+        `RT|${rt.rt}`,
       ].sort(),
     );
     // Nothing else anywhere: no other change, nothing removed.

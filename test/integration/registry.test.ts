@@ -16,11 +16,11 @@ import {
   getCoverageHistory,
   getCurrentCoverage,
   getResident,
-  putRt,
   uhcRows,
 } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';
 import type { Scheme } from '../../shared/registry/schemas.ts';
+import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);
@@ -97,7 +97,7 @@ const published: AppEvent[] = [];
 beforeAll(async () => {
   setEventBus({ publish: async (events) => void published.push(...events) });
   await useFreshTables();
-  for (const rt of RTS) await putRt(rt);
+  await addRts(RTS);
 });
 
 describe('registering residents', () => {
@@ -247,7 +247,7 @@ describe('bulk import', () => {
     expect(r.rejected).toEqual([
       { line: 5, field: 'nik', reason: expect.stringContaining('province') },
       { line: 6, field: 'phone', reason: expect.stringContaining('Indonesian mobile') },
-      { line: 7, field: 'rt', reason: expect.stringContaining('not registered') },
+      { line: 7, field: 'rt', reason: expect.stringContaining("not in the city's RT directory") },
       { line: 8, field: 'status', reason: 'is required when scheme is given' },
       { line: 9, field: 'nik', reason: 'appears again; first at line 2' },
     ]);

@@ -4,12 +4,12 @@
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { kelurahanOfRt } from '../../shared/city/regions.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { type Queue, type QueueName, setQueue } from '../../shared/platform/queues.ts';
 import { tableName } from '../../shared/platform/tables.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { kelurahanOfRt } from '../../shared/registry/regions.ts';
-import { putRt, residentItem } from '../../shared/registry/repository.ts';
+import { residentItem } from '../../shared/registry/repository.ts';
 import type { Resident } from '../../shared/registry/schemas.ts';
 import { saveCampaign } from '../../shared/reminder/campaigns.ts';
 import { addDays } from '../../shared/reminder/dates.ts';
@@ -18,6 +18,7 @@ import { fireKey, type SmsJob } from '../../shared/reminder/keys.ts';
 import { type CampaignInput, campaignSchema } from '../../shared/reminder/schemas.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
 import { givenOptedOut } from '../support/opt-outs.ts';
+import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RT_A = '1571011012-001-005';
@@ -86,15 +87,17 @@ async function campaign(input: Partial<CampaignInput> & Pick<CampaignInput, 'id'
     .campaign;
 }
 
-const ckg = () => campaign(seededCampaigns('2026-12-06').find((c) => c.id === 'ckg-ulang-tahun')!);
+const ckg = () => campaign(seededCampaigns('2026-12-06', RT_A).find((c) => c.id === 'ckg-ulang-tahun')!);
 const niksOf = (jobs: SmsJob[]) => jobs.map((j) => j.nik).sort();
 
 beforeEach(async () => {
   await useFreshTables();
   queue = new CapturingQueue();
   setQueue(queue);
-  await putRt({ rt: RT_A, kelurahan: kelurahanOfRt(RT_A), rw: '001', number: '005', households: 80 });
-  await putRt({ rt: RT_B, kelurahan: kelurahanOfRt(RT_B), rw: '002', number: '001', households: 120 });
+  await addRts([
+    { rt: RT_A, households: 80 },
+    { rt: RT_B, households: 120 },
+  ]);
 });
 
 describe('CKG birthday reminders', () => {
@@ -128,7 +131,7 @@ describe('CKG birthday reminders', () => {
     expect(run.read.residents).toBe(due.length);
     const thirty = queue.sent.find((j) => j.nik === due[0]!.nik)!;
     expect(thirty.text).toBe(
-      'Halo Siti, ultah Anda 1 Apr 2026. Ayo Cek Kesehatan Gratis di Puskesmas Simpang III Sipin, bawa KTP. Balas STOP utk berhenti.',
+      'Halo Siti, ultah Anda 1 Apr 2026. Ayo Cek Kesehatan Gratis di puskesmas terdekat, bawa KTP. Balas STOP utk berhenti.',
     );
     expect(thirty).toMatchObject({ parts: 1, date: day, campaignId: 'ckg-ulang-tahun', version: 1 });
     expect(thirty.fireId).toBe('ckg-ulang-tahun#v1#-30#2026-04-01');
@@ -194,7 +197,7 @@ describe('CKG birthday reminders', () => {
     const [r] = await store(resident('1991-08-15'));
     await runReminders(day, NOW);
     const v2 = await campaign({
-      ...seededCampaigns('2026-12-06').find((c) => c.id === 'ckg-ulang-tahun')!,
+      ...seededCampaigns('2026-12-06', RT_A).find((c) => c.id === 'ckg-ulang-tahun')!,
       template: 'Selamat ulang tahun {name}! Cek Kesehatan Gratis di {puskesmas}. Balas STOP utk berhenti.',
     });
     expect(v2.version).toBe(v1.version + 1);
@@ -227,7 +230,7 @@ describe('CKG birthday reminders', () => {
 
 describe('infant immunisation (DATE_FIELD) and broadcasts', () => {
   it('reminds infants on the days they reach 1, 2, 3, 4, 9 and 18 months', async () => {
-    await campaign(seededCampaigns('2026-12-06').find((c) => c.id === 'imunisasi-bayi')!);
+    await campaign(seededCampaigns('2026-12-06', RT_A).find((c) => c.id === 'imunisasi-bayi')!);
     const day = '2026-11-23';
     // 30, 61 and 548 days old today (the offsets are days: 1, 2 and 18 months of 30.4375 days).
     const due = await store(resident('2026-10-24'), resident('2026-09-23'), resident(addDays(day, -548)));
@@ -240,7 +243,7 @@ describe('infant immunisation (DATE_FIELD) and broadcasts', () => {
   });
 
   it('a monthly broadcast to the 60+ reaches them the day before and on every posyandu day, reading only the 60+', async () => {
-    await campaign(seededCampaigns('2026-01-31').find((c) => c.id === 'posyandu-lansia')!);
+    await campaign(seededCampaigns('2026-01-31', RT_A).find((c) => c.id === 'posyandu-lansia')!);
     const elderly = await store(
       resident('1950-05-05', { rt: RT_B }),
       resident('1966-02-28'), // 60 on 28 Feb 2026: in on the posyandu of that day

@@ -43,6 +43,18 @@ const RT = '1571011012-003-012';
 const ENV = ['VERIFY_MAC_KEY_ID', 'TOPIC_VERIFIERS_ARN', 'PUBLIC_BASE_URL', 'EVENT_BUS_NAME'] as const;
 const savedEnv = Object.fromEntries(ENV.map((k) => [k, process.env[k]]));
 
+/**
+ * DynamoDB's BatchGetItem as the handler meets it: the chair's RT in the directory, open (the access check every chair
+ * request makes first), and nothing else (the resident and the replay record are new).
+ */
+function batchGets() {
+  ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, { Keys: { pk: string }[] }> }) => {
+    const [table, { Keys }] = Object.entries(input.RequestItems)[0]!;
+    const rt = Keys.some((k) => k.pk === 'RT') ? [{ pk: 'RT', sk: RT, rt: RT, status: 'ACTIVE' }] : [];
+    return { Responses: { [table]: rt } };
+  });
+}
+
 /** What KMS would answer: an HMAC-SHA-256 of the message under a key only "KMS" holds. */
 function kmsLikeHmac() {
   kms.on(GenerateMacCommand).callsFake((input: { Message: Uint8Array }) => ({
@@ -289,7 +301,7 @@ describe('POST /attestations as Lambda runs it', () => {
   it('answers 201 with a verify URL on PUBLIC_BASE_URL; the raw code is never sent to DynamoDB', async () => {
     process.env.PUBLIC_BASE_URL = 'https://sehat.jambikota.go.id/';
     kmsLikeHmac();
-    ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    batchGets();
     ddb.on(TransactWriteCommand).resolves({});
     bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
     const res = json(await post(randomUUID()));
@@ -304,7 +316,8 @@ describe('POST /attestations as Lambda runs it', () => {
     const code = url.split('/verify/')[1]!;
     expect(code).toBe(await verifyCode(String(res.body.id)));
 
-    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(1);
+    // One for the chair's RT and account (open, active), one for the resident and the replay record.
+    expect(ddb.commandCalls(BatchGetCommand)).toHaveLength(2);
     const tx = ddb.commandCalls(TransactWriteCommand);
     expect(tx).toHaveLength(1);
     const sent = JSON.stringify(tx[0]!.args[0].input);
@@ -323,7 +336,7 @@ describe('POST /attestations as Lambda runs it', () => {
 
   it('answers 429 DailyLimitReached when the transaction fails on the chair’s daily count', async () => {
     kmsLikeHmac();
-    ddb.on(BatchGetCommand).resolves({ Responses: {} });
+    batchGets();
     const reasons = Array.from({ length: 12 }, (_, i) => ({
       Code: i === 1 ? 'ConditionalCheckFailed' : 'None',
     }));
@@ -340,13 +353,30 @@ describe('POST /attestations as Lambda runs it', () => {
     expect(bridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('answers 400 naming Idempotency-Key before touching DynamoDB or KMS', async () => {
+  it('answers 400 naming Idempotency-Key having only checked the chair may act: no write, no KMS', async () => {
+    batchGets();
     for (const key of [undefined, 'short', 'has spaces in it', 'x'.repeat(129)]) {
       const res = json(await post(key));
       expect(res.status, String(key)).toBe(400);
       expect(res.body).toMatchObject({ error: 'ValidationError', issues: [{ path: 'Idempotency-Key' }] });
     }
-    expect(ddb.calls()).toHaveLength(0);
+    // The one read each: the chair's RT and account, asked before anything else (authorization first).
+    const reads = ddb.commandCalls(BatchGetCommand);
+    expect(reads).toHaveLength(4);
+    for (const r of reads) expect(JSON.stringify(r.args[0].input)).toContain(`"sk":"${RT}"`);
+    expect(ddb.calls()).toHaveLength(4);
+    expect(kms.calls()).toHaveLength(0);
+  });
+
+  it('turns a chair away with 403 when their RT was closed, before reading the request', async () => {
+    ddb.on(BatchGetCommand).callsFake((input: { RequestItems: Record<string, unknown> }) => {
+      const table = Object.keys(input.RequestItems)[0]!;
+      return { Responses: { [table]: [{ pk: 'RT', sk: RT, rt: RT, status: 'INACTIVE' }] } };
+    });
+    const res = json(await post(randomUUID(), { nik: 'not even a NIK' }));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ error: 'Forbidden', reason: 'RT_CLOSED' });
+    expect(ddb.calls()).toHaveLength(1);
     expect(kms.calls()).toHaveLength(0);
   });
 

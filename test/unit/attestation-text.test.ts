@@ -1,12 +1,19 @@
 import fc from 'fast-check';
 import { create } from 'qrcode/lib/core/qrcode.js';
 import { describe, expect, it } from 'vitest';
+import { cityRegionsFromPackage } from '../../infra/regions.ts';
 import { type LetterInput, renderLetter } from '../../shared/attestation/letter.ts';
 import { QUIET_ZONE, qrSvg } from '../../shared/attestation/qr.ts';
 import { attestationIssuedSms, attestationRejectedSms, maskName } from '../../shared/attestation/text.ts';
 import { escapeHtml, renderVerifyPage, tanggalWib } from '../../shared/attestation/verify-page.ts';
+import { city, placeOf } from '../../shared/city/regions.ts';
 import { smsLength } from '../../shared/platform/sms-text.ts';
 
+/** The configured city (15.71 in the tests) and the kelurahan of the RT 1571011012-…, named by idn-area-data. */
+const CITY = city().name;
+const PLACE = placeOf('15.71.01.1012')!;
+/** Another city's name, for the texts that take one. */
+const MAGELANG = cityRegionsFromPackage('33.71').city.name;
 const VERIFY_URL = 'https://api.example/verify/AbCdEfGhIjKlMnOpQrStUvWxYz0';
 
 describe('maskName', () => {
@@ -77,7 +84,7 @@ describe('attestation SMS', () => {
     for (const name of NAMES) {
       const text = attestationIssuedSms({ name, at: AT });
       expectOneGsm7Sms(text);
-      expect(text).toMatch(/^Kota Jambi: /);
+      expect(text.startsWith(`${CITY}: `)).toBe(true);
       expect(text).toContain('JKN Anda AKTIF sejak 24-11-2026');
       expect(text).toContain('surat RT');
       expect(text).toContain('dibayar Pemkot (PBI APBD/Kartu Bahagia)');
@@ -88,7 +95,7 @@ describe('attestation SMS', () => {
   it('greets by ASCII first name only, and says how to check status when it fits', () => {
     const text = attestationIssuedSms({ name: 'Siti Wulandari', at: AT });
     expect(text).toBe(
-      'Kota Jambi: Yth. Siti, JKN Anda AKTIF sejak 24-11-2026 berkat surat RT, dibayar Pemkot (PBI APBD/Kartu Bahagia). Cek/berobat: bawa KTP ke puskesmas/RS.',
+      `${CITY}: Yth. Siti, JKN Anda AKTIF sejak 24-11-2026 berkat surat RT, dibayar Pemkot (PBI APBD/Kartu Bahagia). Cek/berobat: bawa KTP ke puskesmas/RS.`,
     );
     expect(text).not.toContain('Wulandari');
     expect(attestationIssuedSms({ name: 'Ñoño Çelik', at: AT })).toContain('Yth. Nono,');
@@ -102,13 +109,13 @@ describe('attestation SMS', () => {
     for (const name of NAMES) {
       const text = attestationRejectedSms({ name, at: AT });
       expectOneGsm7Sms(text);
-      expect(text).toMatch(/^Kota Jambi: /);
+      expect(text.startsWith(`${CITY}: `)).toBe(true);
       expect(text).toMatch(/surat RT Anda tidak disetujui Dinas Sosial/i);
       expect(text).toContain('JKN PBI APBD tidak aktif sejak 24-11-2026');
       expect(text).toContain('Hubungi Ketua RT/Dinas Sosial');
     }
     expect(attestationRejectedSms({ name: 'Siti Wulandari', at: AT })).toBe(
-      'Kota Jambi: Yth. Siti, surat RT Anda tidak disetujui Dinas Sosial setelah dicek. JKN PBI APBD tidak aktif sejak 24-11-2026. Hubungi Ketua RT/Dinas Sosial.',
+      `${CITY}: Yth. Siti, surat RT Anda tidak disetujui Dinas Sosial setelah dicek. JKN PBI APBD tidak aktif sejak 24-11-2026. Hubungi Ketua RT/Dinas Sosial.`,
     );
   });
 
@@ -149,8 +156,8 @@ describe('attestation SMS', () => {
     expect(attestationIssuedSms({ name: 'Siti', at: AT, city: 'Kota Tanjungpinang' })).toMatch(
       /^Kota Tanjungpinang: Yth\. Siti, /,
     );
-    expect(attestationRejectedSms({ name: 'Siti', at: AT, city: 'Kota Magelang' })).toMatch(
-      /^Kota Magelang: /,
+    expect(attestationRejectedSms({ name: 'Siti', at: AT, city: MAGELANG })).toMatch(
+      new RegExp(`^${MAGELANG}: `),
     );
     expect(attestationIssuedSms({ name: 'Siti', at: AT, city: 'Kabupaten\tTanjung Jabung Barat' })).toMatch(
       /^Kabupaten Tanjung Jabung: Yth\. Siti, /,
@@ -238,12 +245,12 @@ describe('QR code SVG', () => {
 describe('the printable letter', () => {
   const input = (over: Partial<LetterInput['resident']> = {}, a: Partial<LetterInput['attestation']> = {}) =>
     ({
-      city: { name: 'Kota Jambi', code: '15.71' },
+      city: { ...city(), cardName: 'Kartu Bahagia' },
       attestation: {
         id: '01JD2Q7Z8X9Y0A1B2C3D4E5F6G',
         issuedAt: '2026-11-22T18:30:00.000Z', // 01:30 on the 23rd in WIB
         reason: 'Berobat ke puskesmas karena demam tinggi. ',
-        facility: 'Puskesmas Simpang IV Sipin',
+        facility: 'Puskesmas Contoh',
         status: 'PENDING_REVIEW',
         ...a,
       },
@@ -257,8 +264,8 @@ describe('the printable letter', () => {
       },
       rt: {
         code: '1571011012-003-012',
-        kelurahan: 'Simpang III Sipin',
-        kecamatan: 'Kota Baru',
+        kelurahan: PLACE.kelurahan.name,
+        kecamatan: PLACE.kecamatan.name,
         chairName: 'Budi',
       },
       chair: { sub: 'chair-sub-1' },
@@ -270,9 +277,10 @@ describe('the printable letter', () => {
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<html lang="id">');
     expect(html).toContain('@page { size: A5; margin: 12mm }');
-    expect(html).toContain('PEMERINTAH KOTA JAMBI');
-    expect(html).toContain('KECAMATAN KOTA BARU');
-    expect(html).toContain('KELURAHAN SIMPANG III SIPIN');
+    expect(html).toContain(`PEMERINTAH ${CITY.toUpperCase()}`);
+    expect(html).toContain(`KECAMATAN ${PLACE.kecamatan.name.toUpperCase()}`);
+    expect(html).toContain(`KELURAHAN ${PLACE.kelurahan.name.toUpperCase()}`);
+    expect(html).toContain('(PBI APBD / Kartu Bahagia)');
     expect(html).toContain('RUKUN TETANGGA 012 / RUKUN WARGA 003');
     expect(html).toContain('SURAT KETERANGAN');
     expect(html).toContain('Nomor: 01JD2Q7Z8X9Y0A1B2C3D4E5F6G');
@@ -283,10 +291,10 @@ describe('the printable letter', () => {
     expect(html).toContain('Perempuan');
     expect(html).toContain('kurang mampu yang membutuhkan pelayanan kesehatan');
     expect(html).toContain(
-      'Keperluan: Berobat ke puskesmas karena demam tinggi. Fasilitas kesehatan yang dituju: Puskesmas Simpang IV Sipin.',
+      'Keperluan: Berobat ke puskesmas karena demam tinggi. Fasilitas kesehatan yang dituju: Puskesmas Contoh.',
     );
     expect(html).toContain('Berlaku sejak 23 November 2026 — JKN PBI APBD aktif');
-    expect(html).toContain('Jambi, 23 November 2026');
+    expect(html).toContain(`${CITY.replace(/^Kota /, '')}, 23 November 2026`);
     expect(html).toContain('Ketua RT 012');
     expect(html).toContain('Budi');
     expect(html).toContain('Pindai untuk memeriksa keaslian surat');
@@ -314,11 +322,14 @@ describe('the printable letter', () => {
     expect(renderLetter(input({ sex: 'M' }))).toContain('Laki-laki');
     const bare = renderLetter({
       ...input({ kk: undefined }, { facility: undefined }),
-      rt: { code: '1571011012-003-012', kelurahan: 'Simpang III Sipin' },
+      city: city(),
+      rt: { code: '1571011012-003-012', kelurahan: PLACE.kelurahan.name },
     });
     expect(bare).not.toContain('Nomor KK');
     expect(bare).not.toContain('Fasilitas kesehatan');
     expect(bare).not.toContain('KECAMATAN');
+    // A city without a local name for its PBI APBD card prints the scheme alone.
+    expect(bare).toContain('(PBI APBD).');
     expect(bare).toContain('(..................................)');
   });
 
@@ -358,7 +369,9 @@ describe('the verify page', () => {
     expect(html).toContain('Surat keterangan ASLI');
     expect(html).toContain('Menunggu verifikasi Dinas Sosial');
     expect(html).toContain('23 November 2026 (WIB)');
-    expect(html).toContain('RT 012 / RW 003, Kelurahan Simpang III Sipin');
+    expect(html).toContain(
+      `RT 012 / RW 003, Kelurahan ${PLACE.kelurahan.name}, Kecamatan ${PLACE.kecamatan.name}, ${CITY}`,
+    );
     expect(html).toContain('S*** W***');
     expect(html).not.toMatch(NIK);
     expect(html).not.toMatch(/<script|\son\w+=|<link|src=/i);

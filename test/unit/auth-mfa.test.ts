@@ -60,6 +60,7 @@ describe('MFA for city_admin and social_verifier', () => {
     // An RT chair who is also a city_admin, without MFA, reads the RT's residents as its chair.
     const e = httpEvent({
       routeKey: 'GET /rts/{rt}/residents',
+      pathParameters: { rt: '1571011012-003-012' },
       groups: ['rt_chair', 'city_admin'],
       rt: '1571011012-003-012',
       mfa: false,

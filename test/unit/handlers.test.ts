@@ -8,6 +8,7 @@ import { sampleCoverageChanged } from '../../events/registry.ts';
 import { handler as changeCoverage } from '../../functions/registry/change-coverage.ts';
 import { handler as getCoverage } from '../../functions/registry/get-coverage.ts';
 import { handler as notifyCoverage } from '../../functions/registry/notify-coverage-changed.ts';
+import { city } from '../../shared/city/regions.ts';
 import { setDdb } from '../../shared/platform/dynamo.ts';
 import { context, httpEvent, json } from '../support/events.ts';
 
@@ -154,7 +155,9 @@ describe('CoverageChanged → SMS', () => {
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
     expect(input.PhoneNumber).toBe('+6281234567890');
-    expect(input.Message).toMatch(/^Kota Jambi: Yth\. Siti, JKN Anda AKTIF sejak 23-11-2026/);
+    expect(input.Message?.startsWith(`${city().name}: Yth. Siti, JKN Anda AKTIF sejak 23-11-2026`)).toBe(
+      true,
+    );
     expect(input.MessageAttributes?.['AWS.SNS.SMS.SMSType']?.StringValue).toBe('Transactional');
   });
 

@@ -230,7 +230,7 @@ describe('handlers carrying NIKs and phones log none of them', () => {
       pk: 'UNIT#AMB-1',
       sk: 'UNIT',
       id: 'AMB-1',
-      name: 'Ambulans Puskesmas Simpang IV Sipin',
+      name: 'Ambulans Puskesmas Contoh',
       kind: 'AMBULANCE',
       phone: '+6281298765432',
       location: { lat: -1.61, lon: 103.61 },

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { demoRts } from '../../infra/local/demo-data.ts';
 import { fitsOneSms } from '../../shared/platform/sms-text.ts';
 import { campaignSchema } from '../../shared/reminder/schemas.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
@@ -56,9 +57,9 @@ describe('a template', () => {
       render('Halo {name}, {date} di {puskesmas}.', {
         name: 'Siti Aminah',
         date: '2026-12-03',
-        puskesmas: 'Puskesmas Simpang Kawat',
+        puskesmas: 'Puskesmas Contoh',
       }),
-    ).toBe('Halo Siti, 3 Des 2026 di Puskesmas Simpang Kawat.');
+    ).toBe('Halo Siti, 3 Des 2026 di Puskesmas Contoh.');
     expect(tanggal('2027-05-21')).toBe('21 Mei 2027');
     expect(
       Math.max(
@@ -70,12 +71,13 @@ describe('a template', () => {
 
 describe('the seeded campaigns', () => {
   it('are valid campaigns whose every reminder is one SMS', () => {
-    const campaigns = seededCampaigns('2026-11-29');
+    const rt = demoRts(1)[0]!.rt;
+    const campaigns = seededCampaigns('2026-11-29', rt);
     expect(campaigns.map((c) => c.id)).toEqual([
       'ckg-ulang-tahun',
       'imunisasi-bayi',
       'posyandu-lansia',
-      'ckg-rt05-minggu',
+      'ckg-rt-minggu',
     ]);
     for (const c of campaigns) {
       expect(z.safeParse(campaignSchema, c).success, c.id).toBe(true);

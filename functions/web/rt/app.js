@@ -134,7 +134,9 @@ async function showSignIn() {
     if (!res.ok) throw new Error(String(res.status));
     chairs = (await res.json()).chairs;
     $('chair').replaceChildren(
-      ...chairs.map((c) => el('option', { value: c.rt }, `${c.name} — ${rtLabel(c.rt)}, ${c.kelurahan}`)),
+      ...chairs.map((c) =>
+        el('option', { value: c.username }, `${c.name} — ${rtLabel(c.rt)}, Kel. ${c.kelurahan}`),
+      ),
     );
   } catch {
     $('login-msg').textContent =
@@ -143,18 +145,22 @@ async function showSignIn() {
 }
 
 async function localSignIn() {
-  const chair = chairs.find((c) => c.rt === $('chair').value);
+  const chair = chairs.find((c) => c.username === $('chair').value);
   if (!chair) return;
   $('login-local').disabled = true;
   try {
     const res = await fetch('/auth/dev-token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'rt_chair', rt: chair.rt }),
+      body: JSON.stringify({ role: 'rt_chair', username: chair.username }),
     });
+    if (res.status === 403) {
+      $('login-msg').textContent = 'Akun ini dinonaktifkan. Hubungi kelurahan atau Dinas.';
+      return;
+    }
     if (!res.ok) throw new Error(String(res.status));
     const { token } = await res.json();
-    saveSession({ token, name: chair.name, place: chair.kelurahan });
+    saveSession({ token, name: chair.name, place: `Kel. ${chair.kelurahan}` });
     state.loginNote = '';
     location.hash = '#/warga';
     route();
@@ -583,14 +589,11 @@ function route() {
     if (a.getAttribute('href') === hash) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  const { session } = state;
-  const name = session?.name ?? claims(session?.token ?? '')?.name;
-  $('who').textContent = rt
-    ? `· ${name ? `${name}, ` : ''}${rtLabel(rt)}${session.place ? ` ${session.place}` : ''}`
-    : '';
+  showWho();
+  if (rt && !state.session.place) loadPlace(rt);
   notice('');
   if (!rt) {
-    if (session) {
+    if (state.session) {
       saveSession(null);
       state.loginNote = 'Akun ini bukan akun ketua RT.';
     }
@@ -600,6 +603,30 @@ function route() {
   else if (page === 'p-dana') showDana();
   else renderQueue();
   $(page).querySelector('h1').focus();
+}
+
+function showWho() {
+  const rt = rtCode();
+  const { session } = state;
+  const name = session?.name ?? claims(session?.token ?? '')?.name;
+  $('who').textContent = rt
+    ? `· ${name ? `${name}, ` : ''}${rtLabel(rt)}${session.place ? `, ${session.place}` : ''}`
+    : '';
+}
+
+/** The kelurahan of the chair's RT by its real name, from the RT directory, once per session. */
+async function loadPlace(rt) {
+  try {
+    const res = await api(`/rts/${rt}`);
+    if (!res.ok) return;
+    const { kelurahan } = await res.json();
+    if (kelurahan?.name && rtCode() === rt) {
+      saveSession({ ...state.session, place: `Kel. ${kelurahan.name}` });
+      showWho();
+    }
+  } catch {
+    // No signal: the header shows the RT alone until the next page.
+  }
 }
 
 function online() {

@@ -137,6 +137,13 @@ function renew() {
 
 export class SignedOut extends Error {}
 
+/** Why the server turned a chair away for good (shared/city/access.ts), in the chair's words. */
+const CHAIR_GONE = {
+  RT_CLOSED: 'RT ini tidak aktif lagi di daftar RT kota. Hubungi kelurahan atau Dinas.',
+  ACCOUNT_DISABLED: 'Akun ini dinonaktifkan. Hubungi kelurahan atau Dinas.',
+  NOT_CHAIR: 'Akun ini bukan lagi akun ketua RT ini. Hubungi kelurahan atau Dinas.',
+};
+
 let reroute = () => undefined;
 /** What to do when the session ends under a call: the app shows the sign-in page. */
 export const onSignedOut = (fn) => {
@@ -168,6 +175,23 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   if (res.status === 401) {
     saveSession(null);
     state.loginNote = 'Sesi Anda berakhir. Silakan masuk lagi; kiriman yang tersimpan tidak hilang.';
+    reroute();
+    throw new SignedOut();
+  }
+  // The city closed this RT or disabled this account: no page of the form can work, so say so at the sign-in.
+  const gone =
+    res.status === 403 &&
+    CHAIR_GONE[
+      (
+        await res
+          .clone()
+          .json()
+          .catch(() => ({}))
+      ).reason
+    ];
+  if (gone) {
+    saveSession(null);
+    state.loginNote = `${gone} Kiriman yang tersimpan di HP ini tidak hilang.`;
     reroute();
     throw new SignedOut();
   }

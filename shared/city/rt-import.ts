@@ -1,0 +1,149 @@
+// The RT directory in one go: a CSV `rt,chairName,chairPhone,households` (the city's 1,650 RTs, or any part of them),
+// checked whole first like the residents' import (every bad row reported with its line and field), then each valid
+// row written as a new RT, a change to one, or nothing when it is unchanged, each with its audit record. Importing
+// the same file again changes nothing; a row never closes or reopens an RT (PUT /rts/{rt} does that).
+import * as z from 'zod/mini';
+import { CsvError, parseCsv } from '#shared/platform/csv.ts';
+import { conditionFailed, transact } from '#shared/platform/dynamo.ts';
+import { PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
+import { mapInFlight } from '#shared/platform/in-flight.ts';
+import {
+  applyRtChange,
+  type ChangeContext,
+  getRt,
+  newRtItem,
+  rtRegisterItems,
+  rtUpdateItems,
+} from './rts.ts';
+import { newRtSchema } from './schemas.ts';
+
+export const RT_IMPORT_COLUMNS = ['rt', 'chairName', 'households'] as const;
+/** A city's RTs at most in one file: Jambi has 1,650; the largest cities a few times that. */
+export const RT_IMPORT_MAX_ROWS = 20_000;
+const IN_FLIGHT = 16;
+const MAX_REJECTIONS_KEPT = 1000;
+
+export interface RtImportResult {
+  rows: number;
+  imported: number;
+  updated: number;
+  unchanged: number;
+  rejected: { line: number; field: string; reason: string }[];
+  /** Rows rejected; `rejected` lists at most the first 1000 reasons. */
+  rejectedRows: number;
+}
+
+type Row = z.infer<typeof newRtSchema>;
+
+/** A count as a spreadsheet writes it (120, 1.250, 1,250); anything else goes on as text, for the schema to refuse. */
+const count = (cell: string | undefined) =>
+  cell !== undefined && /^(\d+|\d{1,3}([.,]\d{3})+)$/.test(cell) ? Number(cell.replace(/[.,]/g, '')) : cell;
+
+/** Reads and checks the whole file: the valid rows, and each bad one's line, field and reason. */
+export function parseRtCsv(text: string): { rows: { line: number; row: Row }[]; result: RtImportResult } {
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw ValidationError.field('file', `is not readable CSV: ${error.message}`);
+  }
+  const header = records.shift()?.fields;
+  if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
+  const missing = RT_IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw ValidationError.field(
+      'header',
+      `is missing column(s) ${missing.join(', ')}; expected rt,chairName,chairPhone,households`,
+    );
+  }
+  if (records.length > RT_IMPORT_MAX_ROWS) {
+    throw new PayloadTooLarge(
+      `This file has ${records.length} rows; send at most ${RT_IMPORT_MAX_ROWS} at a time`,
+      {
+        rows: records.length,
+        maxRows: RT_IMPORT_MAX_ROWS,
+      },
+    );
+  }
+  const col = (name: string) => header.indexOf(name);
+  const result: RtImportResult = {
+    rows: records.length,
+    imported: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: [],
+    rejectedRows: 0,
+  };
+  const reject = (issues: RtImportResult['rejected']) => {
+    result.rejectedRows++;
+    for (const issue of issues) if (result.rejected.length < MAX_REJECTIONS_KEPT) result.rejected.push(issue);
+  };
+  const rows: { line: number; row: Row }[] = [];
+  const seen = new Map<string, number>();
+  for (const { fields, line } of records) {
+    const cell = (name: string) => {
+      const v = col(name) < 0 ? undefined : fields[col(name)];
+      return v === undefined || v === '' ? undefined : v;
+    };
+    const parsed = z.safeParse(newRtSchema, {
+      rt: cell('rt'),
+      chairName: cell('chairName'),
+      chairPhone: cell('chairPhone'),
+      households: count(cell('households')),
+    });
+    if (!parsed.success) {
+      reject(
+        parsed.error.issues.map((i) => ({ line, field: String(i.path[0] ?? 'row'), reason: i.message })),
+      );
+      continue;
+    }
+    const first = seen.get(parsed.data.rt);
+    if (first !== undefined) {
+      reject([{ line, field: 'rt', reason: `appears again; first at line ${first}` }]);
+      continue;
+    }
+    seen.set(parsed.data.rt, line);
+    rows.push({ line, row: parsed.data });
+  }
+  return { rows, result };
+}
+
+/** One row: new, changed or unchanged; a row that meets a concurrent change is done again from a fresh read. */
+async function importRow(row: Row, ctx: ChangeContext): Promise<'imported' | 'updated' | 'unchanged'> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getRt(row.rt, true);
+    try {
+      if (!before) {
+        await transact(rtRegisterItems(newRtItem(row, ctx.now), ctx, 'RT import'));
+        return 'imported';
+      }
+      // An empty phone cell keeps the number the directory has (lists often lack them).
+      const after = applyRtChange(before, {
+        chairName: row.chairName,
+        households: row.households,
+        ...(row.chairPhone ? { chairPhone: row.chairPhone } : {}),
+      });
+      if (!after) return 'unchanged';
+      await transact(
+        rtUpdateItems(
+          before,
+          { ...after, version: before.version + 1, updatedAt: ctx.now },
+          ctx,
+          'RT import',
+        ),
+      );
+      return 'updated';
+    } catch (error) {
+      if (!conditionFailed(error, 0) || attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Imports an RT list: every row checked first, then the valid ones written, a few at a time. */
+export async function importRts(text: string, ctx: ChangeContext): Promise<RtImportResult> {
+  const { rows, result } = parseRtCsv(text);
+  const outcomes = await mapInFlight(rows, IN_FLIGHT, ({ row }) => importRow(row, ctx));
+  for (const o of outcomes) result[o]++;
+  return result;
+}
