@@ -9,9 +9,13 @@ import { PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
 import {
   applyRtChange,
+  CHANGE_ATTEMPTS,
   type ChangeContext,
   getRt,
+  jitter,
+  listRts,
   newRtItem,
+  type Rt,
   rtRegisterItems,
   rtUpdateItems,
 } from './rts.ts';
@@ -109,10 +113,17 @@ export function parseRtCsv(text: string): { rows: { line: number; row: Row }[]; 
   return { rows, result };
 }
 
-/** One row: new, changed or unchanged; a row that meets a concurrent change is done again from a fresh read. */
-async function importRow(row: Row, ctx: ChangeContext): Promise<'imported' | 'updated' | 'unchanged'> {
+/**
+ * One row against the RT as the directory had it when the import began (`known`); a row that meets a concurrent
+ * change is done again from a fresh read.
+ */
+async function importRow(
+  row: Row,
+  known: Rt | undefined,
+  ctx: ChangeContext,
+): Promise<'imported' | 'updated' | 'unchanged'> {
   for (let attempt = 1; ; attempt++) {
-    const before = await getRt(row.rt, true);
+    const before = attempt === 1 ? known : await getRt(row.rt, true);
     try {
       if (!before) {
         await transact(rtRegisterItems(newRtItem(row, ctx.now), ctx, 'RT import'));
@@ -135,7 +146,8 @@ async function importRow(row: Row, ctx: ChangeContext): Promise<'imported' | 'up
       );
       return 'updated';
     } catch (error) {
-      if (!conditionFailed(error, 0) || attempt >= 3) throw error;
+      if (!conditionFailed(error, 0) || attempt >= CHANGE_ATTEMPTS) throw error;
+      await jitter(attempt);
     }
   }
 }
@@ -143,7 +155,9 @@ async function importRow(row: Row, ctx: ChangeContext): Promise<'imported' | 'up
 /** Imports an RT list: every row checked first, then the valid ones written, a few at a time. */
 export async function importRts(text: string, ctx: ChangeContext): Promise<RtImportResult> {
   const { rows, result } = parseRtCsv(text);
-  const outcomes = await mapInFlight(rows, IN_FLIGHT, ({ row }) => importRow(row, ctx));
+  // The whole directory in one Query (a few thousand small items), rather than a read per row.
+  const known = new Map((await listRts('', true)).map((rt) => [rt.rt, rt]));
+  const outcomes = await mapInFlight(rows, IN_FLIGHT, ({ row }) => importRow(row, known.get(row.rt), ctx));
   for (const o of outcomes) result[o]++;
   return result;
 }

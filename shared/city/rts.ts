@@ -197,6 +197,11 @@ export function rtUpdateItems(before: Rt, after: Rt, ctx: ChangeContext, reason?
   ];
 }
 
+/** Tries of one change that keeps meeting others on the same RT (an import and an admin at once). */
+export const CHANGE_ATTEMPTS = 12;
+/** A short random wait that grows with the attempt, so racing writers fall out of step. */
+export const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+
 /**
  * Changes an RT's chair, phone, households or status (audited): `changed: false` when it already is so. A change that
  * meets another one retries from a fresh read.
@@ -216,7 +221,8 @@ export async function changeRt(
       await transact(rtUpdateItems(before, written, ctx, change.reason));
       return { rt: written, changed: true };
     } catch (error) {
-      if (!conditionFailed(error, 0) || attempt >= 5) throw error;
+      if (!conditionFailed(error, 0) || attempt >= CHANGE_ATTEMPTS) throw error;
+      await jitter(attempt);
     }
   }
 }
@@ -229,9 +235,10 @@ export async function getRt(rt: string, consistent = false): Promise<Rt | undefi
 }
 
 /** Every RT of the city (a few thousand small items in one partition), or of an area (its code's digits). */
-export async function listRts(areaDigits = ''): Promise<Rt[]> {
+export async function listRts(areaDigits = '', consistent = false): Promise<Rt[]> {
   const items = await queryAll({
     TableName: T(),
+    ConsistentRead: consistent,
     KeyConditionExpression: areaDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
     ExpressionAttributeValues: { ':pk': RT_PK, ...(areaDigits ? { ':p': areaDigits } : {}) },
   });
