@@ -9,6 +9,8 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions, REPO_ROOT } from '#infra/bundling.ts';
+import { cityRegionsFromPackage } from '#infra/regions.ts';
+import { config } from '#shared/platform/config.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
@@ -58,7 +60,9 @@ export function functionEntries(): string[] {
 
 async function buildOne(entry: string, dir: string, name: string): Promise<Built> {
   const file = join(dir, `${name}.mjs`);
-  const result = await build({ ...esbuildOptions(entry, file), metafile: true });
+  // With the configured city's regions, as CDK bundles every function (infra/stack.ts).
+  const city = cityRegionsFromPackage(config().CITY_CODE);
+  const result = await build({ ...esbuildOptions(entry, file, city), metafile: true });
   // As CDK's bundling does (infra/bundling.ts): the web form's files beside the bundle that serves them.
   const assets = ROUTES.find((r) => r.handler === entry && r.grants.assets)?.grants.assets;
   if (assets) cpSync(join(REPO_ROOT, assets), join(dir, basename(assets)), { recursive: true });

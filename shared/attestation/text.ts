@@ -27,7 +27,9 @@ export interface AttestationSmsInput {
 /** The resident's coverage is active at once, thanks to the RT letter, paid by the city. */
 export function attestationIssuedSms(p: AttestationSmsInput): string {
   const card = pbiApbdCardName();
-  const head = `JKN Anda AKTIF sejak ${dateWib(p.at)} berkat surat RT, dibayar Pemkot (PBI APBD${card ? `/${card}` : ''}).`;
+  // A kota's government is the Pemkot, a kabupaten's the Pemkab.
+  const government = /^kabupaten\b/i.test(p.city ?? city().name) ? 'Pemkab' : 'Pemkot';
+  const head = `JKN Anda AKTIF sejak ${dateWib(p.at)} berkat surat RT, dibayar ${government} (PBI APBD${card ? `/${card}` : ''}).`;
   return firstFitting(p, [
     `${head} Cek/berobat: bawa KTP ke puskesmas/RS.`,
     `${head} Bawa KTP ke puskesmas/RS.`,

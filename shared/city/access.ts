@@ -6,7 +6,7 @@ import type { Principal } from '#shared/platform/auth.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { Forbidden } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { isActiveRt, RT_PK, rtFromItem } from './rts.ts';
+import { isActiveRt, RT_PK, rtFromItem } from './rt-records.ts';
 import { STAFF_PK, staffFromItem, staffKey } from './staff-records.ts';
 
 export async function checkChairAccess(principal: Principal): Promise<void> {

@@ -4,7 +4,6 @@
 // local mode, the tests and the benchmark at start (setCityRegions). A function carries its own city only.
 // An RT code is <kelurahan code without dots>-<RW>-<RT>, e.g. 1571011012-003-012.
 import * as z from 'zod/mini';
-import { config } from '#shared/platform/config.ts';
 
 export interface Region {
   code: string;
@@ -23,6 +22,11 @@ declare global {
   // Replaced by the city's data when a function is bundled; set by setCityRegions() elsewhere.
   var __SEHATKOTA_CITY__: CityRegions | undefined;
 }
+
+/** Kota Jambi: the city when CITY_CODE is not set (shared/platform/config.ts takes its default from here). */
+export const DEFAULT_CITY_CODE = '15.71';
+/** The configured city's code, read as config.ts reads it, without its whole schema (a function carries little). */
+const cityCode = () => process.env.CITY_CODE || DEFAULT_CITY_CODE;
 
 export const RT_CODE = /^(\d{2})(\d{2})(\d{2})(\d{4})-(\d{3})-(\d{3})$/;
 /** An area code's shape: province, city, kecamatan or kelurahan (15, 15.71, 15.71.01, 15.71.01.1012). */
@@ -51,8 +55,8 @@ function load(): Index {
     );
   }
   // The data and the setting must name the same city; a mismatch would put residents in another city's places.
-  if (data.city.code !== config().CITY_CODE) {
-    throw new Error(`The bundled regions are of ${data.city.code}, but CITY_CODE is ${config().CITY_CODE}`);
+  if (data.city.code !== cityCode()) {
+    throw new Error(`The bundled regions are of ${data.city.code}, but CITY_CODE is ${cityCode()}`);
   }
   if (index?.data === data) return index;
   const kelurahan = new Map<string, { kelurahan: Region; kecamatan: Kecamatan }>();

@@ -9,30 +9,13 @@ import { conditionFailed, ddb, queryAll, type TransactItem, transact } from '#sh
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { kelurahanOfRt, placeOf, type Region, RT_CODE } from './regions.ts';
+import { isActiveRt, RT_PK, type Rt, type RtStatus, rtFromItem } from './rt-records.ts';
 import type { NewRt, RtChange } from './schemas.ts';
 
-export const RT_PK = 'RT';
+export { isActiveRt, RT_PK, type Rt, type RtStatus, rtFromItem };
+
 const T = () => tableName('registry');
 const rtKey = (rt: string) => ({ pk: RT_PK, sk: rt });
-
-export type RtStatus = 'ACTIVE' | 'INACTIVE';
-
-export interface Rt {
-  rt: string;
-  /** 15.71.01.1012 */
-  kelurahan: string;
-  rw: string;
-  number: string;
-  households: number;
-  chairName?: string;
-  chairPhone?: string;
-  status: RtStatus;
-  /** Residents the registry holds in this RT. */
-  residents: number;
-  version: number;
-  createdAt?: string;
-  updatedAt?: string;
-}
 
 export interface ChangeContext {
   actor: Principal | { sub: string; roles: string[] };
@@ -40,20 +23,6 @@ export interface ChangeContext {
   /** ISO instant */
   now: string;
 }
-
-/** An item as read, with what items written before the directory had them (status, counts, versions) filled in. */
-export function rtFromItem(item: Record<string, unknown>): Rt {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  const rt = rest as unknown as Rt;
-  return {
-    ...rt,
-    status: rt.status ?? 'ACTIVE',
-    residents: Number(rt.residents ?? 0),
-    version: Number(rt.version ?? 0),
-  };
-}
-
-export const isActiveRt = (rt: Pick<Rt, 'status'> | undefined): boolean => !!rt && rt.status !== 'INACTIVE';
 
 /** An RT as the API shows it: with its kelurahan's and kecamatan's names from the region data. */
 export function rtView(rt: Rt) {

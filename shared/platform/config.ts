@@ -1,5 +1,6 @@
 // Runtime settings read from the environment, validated once; the CDK stack and local mode set them.
 import * as z from 'zod/mini';
+import { DEFAULT_CITY_CODE } from '#shared/city/regions.ts';
 
 const schema = z.object({
   /** Fraction thresholds for UHC: share of residents enrolled in JKN, and share with active coverage. */
@@ -17,7 +18,7 @@ const schema = z.object({
    */
   CITY_CODE: z._default(
     z.string().check(z.regex(/^\d{2}\.\d{2}$/, 'must be a city code such as 15.71')),
-    '15.71',
+    DEFAULT_CITY_CODE,
   ),
   /**
    * The local name of the city-paid JKN card (PBI APBD), shown beside "PBI APBD" in letters and SMS; empty: Kota

@@ -37,9 +37,12 @@ export const birthDateSchema = isoDate().check(
   z.refine((s) => s <= todayWib(), 'is in the future'),
 );
 
-/** An RT code of the city: <kelurahan>-<RW>-<RT>, its kelurahan one of the city's (shared/city/regions.ts). */
-export const rtSchema = text().check(
-  z.superRefine((value, ctx) => {
+/**
+ * An RT code of the city: <kelurahan>-<RW>-<RT>, its kelurahan one of the city's (shared/city/regions.ts). Pure: a
+ * function that never uses it does not carry the city's regions for it.
+ */
+export const rtSchema = /* @__PURE__ */ text().check(
+  /* @__PURE__ */ z.superRefine((value, ctx) => {
     const problem = rtProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
   }),

@@ -13,6 +13,8 @@ import { resetConfig } from '../../shared/platform/config.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import {
   ARTIFACTS,
+  type AxeViolation,
+  axeViolations,
   cachedPaths,
   HAS_CHROMIUM,
   openPhone,
@@ -446,6 +448,43 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     const left = await page.evaluate(() => JSON.parse(localStorage.getItem('rt.queue') ?? '[]'));
     expect(left.map((i: { key: string; state: string }) => [i.key, i.state])).toEqual([['k', 'waiting']]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('has no serious or critical accessibility violation on any page, the letter and the verify page', async () => {
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(`${sys.url}/rt/`);
+    await page.getByRole('heading', { name: 'Masuk' }).waitFor();
+    await page.locator('#chair option').first().waitFor({ state: 'attached' });
+    const found: Record<string, AxeViolation[]> = { masuk: await axeViolations(page) };
+    await page.selectOption('#chair', CHAIR.username);
+    await page.click('#login-local');
+    await page.getByRole('heading', { name: 'Warga RT saya' }).waitFor();
+    await expect.poll(() => page.locator('#warga-list li').count()).toBeGreaterThan(0);
+    found.warga = await axeViolations(page);
+    for (const [link, heading] of [
+      ['Buat surat', 'Buat surat keterangan'],
+      ['Surat saya', 'Surat saya'],
+      ['Dana RT', 'Dana RT'],
+    ] as const) {
+      await page.click(`nav >> text=${link}`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      found[link] = await axeViolations(page);
+    }
+    // The printable letter and the page its QR code opens.
+    const listed = await api('GET', `/attestations?rt=${RT_A.rt}&limit=1`, token.verifier);
+    const id = listed.body.items[0].id;
+    const res = await fetch(`${sys.url}/attestations/${id}/letter`, {
+      headers: { authorization: `Bearer ${token.chair}` },
+    });
+    const html = await res.text();
+    expect(html).toContain(`KELURAHAN ${KELURAHAN.toUpperCase()}`);
+    await page.setContent(html);
+    found.letter = await axeViolations(page);
+    await page.goto(/<div class="url">([^<]+)<\/div>/.exec(html)![1]!);
+    await page.getByRole('heading', { name: 'Surat keterangan ASLI' }).waitFor();
+    expect(await page.textContent('main')).toContain(`Kelurahan ${KELURAHAN}`);
+    found.verify = await axeViolations(page);
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
   });
 
   it('sends the chair back to sign-in, saying why, once the city closes the RT or disables the account', async () => {

@@ -1,7 +1,8 @@
 // The browser suites' shared set-up: Debian's Chromium driven by playwright-core, a 360×740 phone in id-ID on
 // WIB, page errors collected (a broken script fails the suite), screenshots in test/artifacts/, and the pages
 // the form's service worker keeps.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -95,3 +96,39 @@ export const SHELL = [
   '/rt/index.html',
   '/rt/lib.js',
 ];
+
+// The page's global, used only inside page.evaluate() (the project compiles without the DOM lib).
+// biome-ignore lint/suspicious/noExplicitAny: the browser's document.
+declare const document: any;
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * What axe-core (WCAG 2.x A and AA rules) finds serious or critical on the page as it is now. Run through the
+ * DevTools protocol, so a page's strict CSP (no inline script) does not stop it.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is the global axe-core just defined in the page.
+    const result = await (globalThis as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: axe's result, reduced to what a report needs.
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      // biome-ignore lint/suspicious/noExplicitAny: axe's node results.
+      targets: v.nodes.map((n: any) => String(n.target)),
+    }));
+  });
+  return (found as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}

@@ -119,6 +119,13 @@ describe('attestation SMS', () => {
     );
   });
 
+  it('says the Pemkab pays in a kabupaten, the Pemkot in a kota', () => {
+    const kabupaten = cityRegionsFromPackage('15.05').city.name;
+    expect(kabupaten).toMatch(/^Kabupaten /);
+    expect(attestationIssuedSms({ name: 'Siti', at: AT, city: kabupaten })).toContain('dibayar Pemkab');
+    expect(attestationIssuedSms({ name: 'Siti', at: AT })).toContain('dibayar Pemkot');
+  });
+
   it('both fit one GSM-7 SMS for any name, city and date', () => {
     const at = fc
       .date({
