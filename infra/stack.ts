@@ -729,7 +729,8 @@ export class SehatKotaStack extends Stack {
       },
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason: "CDK's role for the user pool's SMS, with its one statement (sns:Publish); no other role shares it.",
+        reason:
+          "CDK's role for the user pool's SMS, with its one statement (sns:Publish); no other role shares it.",
       },
     );
     for (const role of ROLES) pool.addGroup(`${pascalCase(role)}Group`, { groupName: role });
