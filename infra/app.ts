@@ -7,7 +7,13 @@ import { App, type AppProps, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import * as z from 'zod/mini';
 import { DEFAULT_SETTINGS, settingsSchema } from '#shared/platform/config.ts';
-import { AUTH_DOMAIN_PREFIX_RULE, isAuthDomainPrefix, readDeployConfig } from './pipeline/config.ts';
+import {
+  AUTH_DOMAIN_PREFIX_RULE,
+  FIRST_ADMIN,
+  type FirstAdmin,
+  isAuthDomainPrefix,
+  readDeployConfig,
+} from './pipeline/config.ts';
 import { PIPELINE_STACK_ID, SehatKotaPipelineStack } from './pipeline/pipeline-stack.ts';
 import { SehatKotaStack, type Settings } from './stack.ts';
 
@@ -23,6 +29,7 @@ export function createApp(options: Pick<AppProps, 'context' | 'builtinCloudForma
     description: "SehatKota: a city's community health programme",
     settings: readSettings(app.node.tryGetContext('settings')),
     authDomainPrefix: readDomainPrefix(app.node.tryGetContext('authDomainPrefix')),
+    firstAdmin: readFirstAdmin(app.node.tryGetContext('firstAdmin')),
   });
   // The pipeline only with a deploy config: without one, `cdk synth` builds the one stack above, as ever.
   const deploy = readDeployConfig(app.node.tryGetContext('deploy'));
@@ -46,6 +53,19 @@ function readSettings(raw: unknown): Partial<Settings> {
   if (!checked.success) {
     const issues = checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`context settings: ${issues}`);
+  }
+  return checked.data;
+}
+
+/** The city's first administrator (context `firstAdmin`: {username, name, email}), checked as the deploy config is. */
+function readFirstAdmin(raw: unknown): FirstAdmin | undefined {
+  if (raw === undefined) return undefined;
+  const checked = z.safeParse(FIRST_ADMIN, typeof raw === 'string' ? JSON.parse(raw) : raw);
+  if (!checked.success) {
+    const issues = checked.error.issues
+      .map((i) => `${i.path.join('.') || 'firstAdmin'}: ${i.message}`)
+      .join('; ');
+    throw new Error(`context firstAdmin: ${issues}`);
   }
   return checked.data;
 }

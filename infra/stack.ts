@@ -6,6 +6,7 @@
 import {
   ArnFormat,
   CfnOutput,
+  type CfnResource,
   CrossStackReferences,
   Duration,
   ReferenceStrength,
@@ -21,6 +22,8 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import {
   AccountRecovery,
   type CfnUserPoolClient,
+  CfnUserPoolUser,
+  CfnUserPoolUserToGroupAttachment,
   ClientAttributes,
   FeaturePlan,
   LambdaVersion,
@@ -75,6 +78,7 @@ import { LOCKED_BUCKET } from './constructs/locked-bucket.ts';
 import { Observability } from './constructs/observability.ts';
 import { TableBackups } from './constructs/table-backups.ts';
 import { allowLogsToUse, WebAcl } from './constructs/web-acl.ts';
+import type { FirstAdmin } from './pipeline/config.ts';
 import { cityRegionsFromPackage } from './regions.ts';
 
 /** The runtime settings of shared/platform/config.ts, keyed by the environment variable each function gets. */
@@ -94,6 +98,8 @@ export interface SehatKotaStackProps extends StackProps {
   alarms?: AlarmDefs;
   /** Prefix of the Cognito sign-in domain (<prefix>.auth.<region>.amazoncognito.com), unique per region. */
   authDomainPrefix?: string;
+  /** The city's first administrator, made with the user pool (the others through POST /staff). */
+  firstAdmin?: FirstAdmin;
 }
 
 /** Cognito's pre token generation trigger: the `mfa` claim city_admin and social_verifier are admitted by. */
@@ -199,6 +205,7 @@ export class SehatKotaStack extends Stack {
     });
     [this.userPool, this.userPoolClient, this.webFormClient] = this.users();
     this.mfaTrigger = this.mfaClaim(this.userPool);
+    if (props.firstAdmin) this.makeFirstAdmin(this.userPool, props.firstAdmin);
     this.userPoolWebAcl = new WebAcl(this, 'UsersWebAcl', {
       scope: 'REGIONAL',
       name: 'Users',
@@ -359,6 +366,31 @@ export class SehatKotaStack extends Stack {
           "Set as the two-way SMS destination of the city's origination number (AWS End User Messaging SMS)",
       });
     }
+  }
+
+  /**
+   * The first city_admin: Cognito e-mails the invitation (a temporary password, valid 3 days) when the user is made.
+   * Like every city_admin, they set up an authenticator app before their role grants anything (MFA).
+   */
+  private makeFirstAdmin(pool: UserPool, admin: FirstAdmin): void {
+    const user = new CfnUserPoolUser(this, 'FirstAdmin', {
+      userPoolId: pool.userPoolId,
+      username: admin.username,
+      desiredDeliveryMediums: ['EMAIL'],
+      userAttributes: [
+        { name: 'name', value: admin.name },
+        { name: 'email', value: admin.email },
+        { name: 'email_verified', value: 'true' },
+      ],
+    });
+    const member = new CfnUserPoolUserToGroupAttachment(this, 'FirstAdminGroup', {
+      userPoolId: pool.userPoolId,
+      username: admin.username,
+      groupName: 'city_admin',
+    });
+    member.addDependency(user);
+    const group = pool.node.findChild(`${pascalCase('city_admin')}Group`).node.defaultChild as CfnResource;
+    member.addDependency(group);
   }
 
   /**

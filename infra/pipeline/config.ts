@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { type Config, DEFAULT_SETTINGS, settingsSchema } from '#shared/platform/config.ts';
 import { normalisePhone } from '#shared/registry/phone.ts';
+import { regencies } from '../regions.ts';
 
 export const STAGES = ['dev', 'prod'] as const;
 export type StageName = (typeof STAGES)[number];
@@ -76,6 +77,24 @@ const SETTINGS = z.partial(
   }),
 );
 
+/**
+ * The city's first administrator: the stack makes the account (Cognito e-mails the invitation with a temporary
+ * password) in the city_admin group; every other staff account is then made through POST /staff.
+ */
+export const FIRST_ADMIN = z.strictObject({
+  username: z
+    .string()
+    .check(
+      z.regex(
+        /^[a-z0-9][a-z0-9._-]{2,63}$/,
+        'must be 3 to 64 lower-case letters, digits, dots, hyphens or _',
+      ),
+    ),
+  name: z.string().check(z.minLength(2), z.maxLength(100)),
+  email: EMAIL,
+});
+export type FirstAdmin = z.infer<typeof FIRST_ADMIN>;
+
 const STAGE = z.strictObject({
   account: ACCOUNT,
   region: REGION,
@@ -88,6 +107,8 @@ const STAGE = z.strictObject({
   authDomainPrefix: z.optional(
     z.string().check(z.refine(isAuthDomainPrefix, `must be a domain prefix: ${AUTH_DOMAIN_PREFIX_RULE}`)),
   ),
+  /** The first city_admin, made by the stack; the others through POST /staff. */
+  firstAdmin: z.optional(FIRST_ADMIN),
 });
 
 /** Either a connection and repository, or a CodeCommit repository (crossChecks says which is missing). */
@@ -179,6 +200,14 @@ function crossChecks(input: unknown): Problem[] {
     if (typeof settings !== 'object' || !settings) continue;
     // The account's SMS limit covers the 112 alerts too, so it must leave room above the reminders' budget.
     const merged = { ...DEFAULT_SETTINGS, ...settings } as Record<keyof Config, unknown>;
+    // The city's regions come from idn-area-data: its code must be one the package lists.
+    const city = merged.CITY_CODE;
+    if (typeof city === 'string' && /^\d{2}\.\d{2}$/.test(city) && !regencies().has(city)) {
+      issue(
+        ['stages', name, 'settings', 'CITY_CODE'],
+        'is not a city or regency in idn-area-data (e.g. 15.71)',
+      );
+    }
     const limit = Number(merged.SMS_ACCOUNT_SPEND_LIMIT_USD);
     const budget = Number(merged.SMS_MONTHLY_BUDGET_USD);
     if (Number.isFinite(limit) && Number.isFinite(budget) && !(limit > budget)) {

@@ -34,6 +34,7 @@ export class SehatKotaStage extends Stage {
       description: `SehatKota: a city's community health programme (${id})`,
       settings: config.settings,
       authDomainPrefix: config.authDomainPrefix,
+      ...(config.firstAdmin ? { firstAdmin: config.firstAdmin } : {}),
     });
     const { supervisors, operations } = this.stack.topics;
     for (const phone of config.supervisorPhones) {

@@ -221,6 +221,20 @@ describe('the deploy config', () => {
       'deploy.stages.prod: is required',
     ],
     [
+      'a city idn-area-data does not list',
+      (c) => {
+        c.stages.dev.settings.CITY_CODE = '15.99';
+      },
+      'deploy.stages.dev.settings.CITY_CODE: is not a city or regency in idn-area-data (e.g. 15.71)',
+    ],
+    [
+      'a first admin without an e-mail address',
+      (c) => {
+        c.stages.prod.firstAdmin = { username: 'admin.kota', name: 'Admin Kota' };
+      },
+      'deploy.stages.prod.firstAdmin.email: must be an e-mail address',
+    ],
+    [
       'an unknown key (a typo)',
       (c) => {
         c.stages.dev.supervisorPhone = ['+6281000000001'];

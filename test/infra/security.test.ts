@@ -192,6 +192,26 @@ describe('least privilege, per function', () => {
     }
   });
 
+  it('manages staff accounts only where granted: exactly its Cognito actions, on the user pool only', () => {
+    const ACCOUNT_ACTIONS = {
+      create: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser'],
+      disable: ['cognito-idp:AdminDisableUser', 'cognito-idp:AdminUserGlobalSignOut'],
+      enable: ['cognito-idp:AdminEnableUser'],
+    };
+    const pool = json(arnOf(stack.userPool));
+    let granted = 0;
+    for (const { fn, grants, statements, env } of functions()) {
+      const onPool = statements.filter((s) => actions(s).some((a) => a.startsWith('cognito-idp:')));
+      const wanted = (grants.accounts ?? []).flatMap((use) => ACCOUNT_ACTIONS[use]).sort();
+      if (fn === stack.mfaTrigger) continue;
+      expect(onPool.flatMap(actions).sort(), fn.handler).toEqual(wanted);
+      for (const st of onPool) expect(json(st.Resource), fn.handler).toBe(pool);
+      expect('USER_POOL_ID' in env, fn.handler).toBe(wanted.length > 0);
+      if (wanted.length) granted++;
+    }
+    expect(granted).toBe(3);
+  });
+
   it('publishes to exactly the topics it is granted, and to phone numbers only when it sends SMS', () => {
     for (const { fn, grants, statements } of functions()) {
       const publishes = statements.filter((s) => actions(s).includes('sns:Publish')).map((s) => s.Resource);

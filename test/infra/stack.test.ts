@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
 import type { AppFunction } from '#infra/constructs/app-function.ts';
 import { type CapabilityStack, smsOptOutsOf } from '#infra/constructs/capability-stack.ts';
+import { cityRegionsFromPackage } from '#infra/regions.ts';
 import { capabilityOf, DEFAULT_SETTINGS, type SehatKotaStack } from '#infra/stack.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { LOG_SUBSCRIPTIONS } from '#shared/platform/log-subscriptions.ts';
@@ -651,6 +652,60 @@ describe('the sign-in domain prefix (context authDomainPrefix)', () => {
       expect(() =>
         createApp({ context: { ...QUICK, authDomainPrefix: bad }, builtinCloudFormationValidation: false }),
       ).toThrow(/authDomainPrefix: use 1-63 lower-case letters/);
+    }
+  });
+});
+
+describe('the city and its first administrator', () => {
+  const QUICK = { 'aws:cdk:bundling-stacks': [] };
+
+  it('makes the first city_admin in its group, Cognito e-mailing the invitation', () => {
+    const { stack: s } = createApp({
+      context: {
+        ...QUICK,
+        firstAdmin: { username: 'admin.kota', name: 'Admin Kota', email: 'admin@example.go.id' },
+      },
+      builtinCloudFormationValidation: false,
+    });
+    const t = Template.fromStack(s);
+    t.hasResourceProperties('AWS::Cognito::UserPoolUser', {
+      Username: 'admin.kota',
+      DesiredDeliveryMediums: ['EMAIL'],
+      UserAttributes: Match.arrayWith([
+        { Name: 'email', Value: 'admin@example.go.id' },
+        { Name: 'email_verified', Value: 'true' },
+      ]),
+    });
+    t.hasResourceProperties('AWS::Cognito::UserPoolUserToGroupAttachment', {
+      Username: 'admin.kota',
+      GroupName: 'city_admin',
+    });
+    // Without one, none: the stack deployed by hand before this keeps its users as they are.
+    expect(parent.findResources('AWS::Cognito::UserPoolUser')).toEqual({});
+  });
+
+  it('refuses a first admin without an e-mail address, and a city idn-area-data does not list', () => {
+    expect(() =>
+      createApp({ context: { ...QUICK, firstAdmin: { username: 'admin.kota', name: 'Admin' } } }),
+    ).toThrow(/context firstAdmin: email/);
+    expect(() => createApp({ context: { ...QUICK, settings: { CITY_CODE: '15.99' } } })).toThrow(
+      /CITY_CODE 15.99 is not a city or regency in idn-area-data/,
+    );
+  });
+
+  it('carries the city in every function that names an area: CITY_CODE, and the same city bundled', () => {
+    const { stack: s } = createApp({
+      context: { ...QUICK, settings: { CITY_CODE: '21.72' } },
+      builtinCloudFormationValidation: false,
+    });
+    expect(s.city).toEqual(cityRegionsFromPackage('21.72').city);
+    const functions = Template.fromStack(s.capabilities.get('city')!).findResources('AWS::Lambda::Function');
+    expect(Object.keys(functions).length).toBeGreaterThan(0);
+    for (const fn of Object.values(functions)) {
+      expect(
+        (fn as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment
+          .Variables.CITY_CODE,
+      ).toBe('21.72');
     }
   });
 });
