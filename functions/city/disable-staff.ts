@@ -1,18 +1,4 @@
-// POST /staff/{username}/disable — no more sign-ins for the account, its sessions ended (city_admin); an RT chair is turned away at once. Audited; never one's own account.
-import * as z from 'zod/mini';
-import { usernameSchema } from '#shared/city/schemas.ts';
-import { setStaffStatus, staffView } from '#shared/city/staff.ts';
-import { httpHandler } from '#shared/platform/http.ts';
+// POST /staff/{username}/disable — no more sign-ins for the account, its sessions ended (city_admin).
+import { staffStatusHandler } from './staff-status.ts';
 
-export const handler = httpHandler(
-  { params: z.object({ username: usernameSchema }) },
-  async ({ params, principal, requestId }) => {
-    const { staff, changed } = await setStaffStatus(params.username, 'DISABLED', {
-      actor: principal!,
-      requestId,
-      now: new Date().toISOString(),
-      ...(principal?.username ? { actorUsername: principal.username } : {}),
-    });
-    return { status: 200, body: { ...staffView(staff), changed } };
-  },
-);
+export const handler = staffStatusHandler('DISABLED');

@@ -3,9 +3,9 @@
 // row written as a new RT, a change to one, or nothing when it is unchanged, each with its audit record. Importing
 // the same file again changes nothing; a row never closes or reopens an RT (PUT /rts/{rt} does that).
 import * as z from 'zod/mini';
-import { CsvError, parseCsv } from '#shared/platform/csv.ts';
+import { readCsvTable } from '#shared/platform/csv.ts';
 import { conditionFailed, transact } from '#shared/platform/dynamo.ts';
-import { PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
+import { PayloadTooLarge } from '#shared/platform/errors.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
 import {
   applyRtChange,
@@ -45,22 +45,7 @@ const count = (cell: string | undefined) =>
 
 /** Reads and checks the whole file: the valid rows, and each bad one's line, field and reason. */
 export function parseRtCsv(text: string): { rows: { line: number; row: Row }[]; result: RtImportResult } {
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    throw ValidationError.field('file', `is not readable CSV: ${error.message}`);
-  }
-  const header = records.shift()?.fields;
-  if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
-  const missing = RT_IMPORT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) {
-    throw ValidationError.field(
-      'header',
-      `is missing column(s) ${missing.join(', ')}; expected rt,chairName,chairPhone,households`,
-    );
-  }
+  const { header, records } = readCsvTable(text, RT_IMPORT_COLUMNS, 'rt,chairName,chairPhone,households');
   if (records.length > RT_IMPORT_MAX_ROWS) {
     throw new PayloadTooLarge(
       `This file has ${records.length} rows; send at most ${RT_IMPORT_MAX_ROWS} at a time`,

@@ -3,6 +3,8 @@
 // (csv-parse does this and far more; it is the tests' oracle, kept out of the bundles, where its
 // 30 KB would put the import functions over their size budget.)
 
+import { ValidationError } from './errors.ts';
+
 export interface CsvRecord {
   line: number;
   fields: string[];
@@ -82,4 +84,29 @@ export function parseCsv(input: string): CsvRecord[] {
   }
   if (field !== '' || quoted || fields.length) endRecord();
   return records;
+}
+
+/**
+ * An uploaded table: the header (it must name every `required` column) and the records under it. What cannot be read
+ * is a 400 naming `file`, a missing column one naming `header` and saying what the header should be (`expected`).
+ */
+export function readCsvTable(
+  text: string,
+  required: readonly string[],
+  expected: string,
+): { header: string[]; records: CsvRecord[] } {
+  let records: CsvRecord[];
+  try {
+    records = parseCsv(text);
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    throw ValidationError.field('file', `is not readable CSV: ${error.message}`);
+  }
+  const header = records.shift()?.fields;
+  if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw ValidationError.field('header', `is missing column(s) ${missing.join(', ')}; expected ${expected}`);
+  }
+  return { header, records };
 }

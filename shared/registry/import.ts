@@ -6,7 +6,7 @@ import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '
 import * as z from 'zod/mini';
 import { kelurahanOfRt } from '#shared/city/regions.ts';
 import { isActiveRt, listRts, rtResidentsUpdate } from '#shared/city/rts.ts';
-import { CsvError, type CsvRecord, parseCsv } from '#shared/platform/csv.ts';
+import { readCsvTable } from '#shared/platform/csv.ts';
 import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { recordMetric } from '#shared/platform/metrics.ts';
@@ -147,22 +147,7 @@ interface ParsedFile {
 
 /** Parses and validates the whole file; the RT check needs the city's RT list. */
 export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile {
-  let records: CsvRecord[];
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    throw ValidationError.field('file', `is not readable CSV: ${error.message}`);
-  }
-  const header = records.shift()?.fields;
-  if (!header) throw ValidationError.field('file', 'is empty; the first line must be the header');
-  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) {
-    throw ValidationError.field(
-      'header',
-      `is missing column(s) ${missing.join(', ')}; expected ${IMPORT_COLUMNS.join(',')}`,
-    );
-  }
+  const { header, records } = readCsvTable(text, IMPORT_COLUMNS, IMPORT_COLUMNS.join(','));
   const columns = [...IMPORT_COLUMNS, ...OPTIONAL_COLUMNS];
   const index = columns.map((c) => header.indexOf(c));
   const seen = new Map<string, number>();
