@@ -220,7 +220,7 @@ export class LocalServer {
         username: s.username,
         rt: s.rt!,
         name: s.name,
-        kelurahan: kelurahanName(kelurahanOfRt(s.rt!)) ?? '',
+        kelurahan: kelurahanName(kelurahanOfRt(s.rt!)) ?? kelurahanOfRt(s.rt!),
       })),
     });
   }

@@ -8,7 +8,7 @@ import type { Principal } from '#shared/platform/auth.ts';
 import { conditionFailed, ddb, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { kelurahanOfRt, placeOf, type Region, RT_CODE } from './regions.ts';
+import { kelurahanOfRt, placeOf, RT_CODE } from './regions.ts';
 import { isActiveRt, RT_PK, type Rt, type RtStatus, rtFromItem } from './rt-records.ts';
 import type { NewRt, RtChange } from './schemas.ts';
 
@@ -24,16 +24,18 @@ export interface ChangeContext {
   now: string;
 }
 
-/** An RT as the API shows it: with its kelurahan's and kecamatan's names from the region data. */
+/**
+ * An RT as the API shows it: with its kelurahan's and kecamatan's names from the region data (`name: null` for a
+ * code the data does not list, as local data of an older version may hold).
+ */
 export function rtView(rt: Rt) {
   const place = placeOf(rt.kelurahan);
-  const missing: Region = { code: rt.kelurahan, name: '' };
   return {
     rt: rt.rt,
     rw: rt.rw,
     number: rt.number,
-    kelurahan: place?.kelurahan ?? missing,
-    kecamatan: place?.kecamatan ?? { code: rt.kelurahan.slice(0, 8), name: '' },
+    kelurahan: place?.kelurahan ?? { code: rt.kelurahan, name: null },
+    kecamatan: place?.kecamatan ?? { code: rt.kelurahan.slice(0, 8), name: null },
     households: rt.households,
     chairName: rt.chairName ?? null,
     chairPhone: rt.chairPhone ?? null,
