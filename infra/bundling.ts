@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import type { CityRegions } from '#shared/city/regions.ts';
+import { ROUTES } from '#shared/platform/routes.ts';
 
 /** The repository root: esbuild's project root, and where the handler paths in ROUTES and EVENT_RULES start. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,10 +25,34 @@ const BUNDLE = {
 
 /** What shared/city/regions.ts reads its data from, replaced by the city's regions in the bundle. */
 export const CITY_GLOBAL = 'globalThis.__SEHATKOTA_CITY__';
+/** The city alone ({code, name}): what a function that only names the city (an SMS) carries. */
+export const CITY_HEAD_GLOBAL = 'globalThis.__SEHATKOTA_CITY_HEAD__';
+/** Whether a function serves a route RT chairs call (shared/platform/http.ts checks their access only then). */
+export const CHAIR_ROUTE_GLOBAL = 'globalThis.__SEHATKOTA_CHAIR_ROUTE__';
 
-/** esbuild's `define` for a city: the regions as a JSON literal wherever the module reads them. */
+/**
+ * esbuild's `define` for a city: the regions, and the city alone, as JSON text in string literals wherever a module
+ * reads them. Strings, not objects: esbuild lays an object-valued define into every bundle (2.4 KB each here,
+ * measured), whether the code uses it or not; a string costs only where it is read.
+ */
 export function cityDefine(city: CityRegions | undefined): Record<string, string> {
-  return city ? { [CITY_GLOBAL]: JSON.stringify(city) } : {};
+  const literal = (value: unknown) => JSON.stringify(JSON.stringify(value));
+  return city ? { [CITY_GLOBAL]: literal(city), [CITY_HEAD_GLOBAL]: literal(city.city) } : {};
+}
+
+/**
+ * Everything a handler's bundle has defined: its city, and whether it serves RT chairs (when the handler is known),
+ * so a function no chair calls leaves the chair access check out.
+ */
+export function bundleDefines(
+  handler: string | undefined,
+  city: CityRegions | undefined,
+): Record<string, string> {
+  if (handler === undefined) return cityDefine(city);
+  const forChairs = ROUTES.some(
+    (r) => r.handler === handler && r.roles !== 'public' && r.roles.includes('rt_chair'),
+  );
+  return { ...cityDefine(city), [CHAIR_ROUTE_GLOBAL]: String(forChairs) };
 }
 
 /**
@@ -35,7 +60,7 @@ export function cityDefine(city: CityRegions | undefined): Record<string, string
  * repository root, is copied beside index.mjs under its own name, where `new URL('./<name>/', import.meta.url)`
  * finds it in Lambda as it does beside the handler's source locally.
  */
-export function cdkBundling(assets?: string, city?: CityRegions): BundlingOptions {
+export function cdkBundling(assets?: string, city?: CityRegions, handler?: string): BundlingOptions {
   const folder = assets?.split('/').at(-1);
   return {
     ...(assets && folder
@@ -56,7 +81,7 @@ export function cdkBundling(assets?: string, city?: CityRegions): BundlingOption
     mainFields: [...BUNDLE.mainFields],
     banner: BUNDLE.banner,
     externalModules: [...BUNDLE.external],
-    define: cityDefine(city),
+    define: bundleDefines(handler, city),
   };
 }
 
@@ -75,6 +100,6 @@ export function esbuildOptions(entry: string, outfile: string, city?: CityRegion
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
     external: [...BUNDLE.external],
-    define: cityDefine(city),
+    define: bundleDefines(entry, city),
   };
 }

@@ -158,7 +158,7 @@ export class AppFunction extends Construct {
       environment: props.environment,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: cdkBundling(props.assets, props.city),
+      bundling: cdkBundling(props.assets, props.city, props.handler),
     });
     this.functionArn = functionName
       ? Stack.of(this).formatArn({

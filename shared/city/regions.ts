@@ -19,8 +19,11 @@ export interface CityRegions {
 }
 
 declare global {
-  // Replaced by the city's data when a function is bundled; set by setCityRegions() elsewhere.
-  var __SEHATKOTA_CITY__: CityRegions | undefined;
+  // The city's regions as JSON text: replaced by a string literal when a function is bundled (a string, because
+  // esbuild lays an object-valued define into every bundle, used or not); set by setCityRegions() elsewhere.
+  var __SEHATKOTA_CITY__: string | undefined;
+  // The city alone ({code, name}, JSON text), for the functions that only name it.
+  var __SEHATKOTA_CITY_HEAD__: string | undefined;
 }
 
 /** Kota Jambi: the city when CITY_CODE is not set (shared/platform/config.ts takes its default from here). */
@@ -33,6 +36,8 @@ export const RT_CODE = /^(\d{2})(\d{2})(\d{2})(\d{4})-(\d{3})-(\d{3})$/;
 export const AREA_CODE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
 
 interface Index {
+  /** The text it was read from. */
+  raw: string;
   data: CityRegions;
   kecamatan: Map<string, Kecamatan>;
   /** Each kelurahan with its kecamatan. */
@@ -40,30 +45,39 @@ interface Index {
 }
 
 let index: Index | undefined;
+let head: { raw: string; city: Region } | undefined;
 
 /** Local mode, the tests and the benchmark install the city they run as; a bundled function never calls this. */
 export function setCityRegions(data: CityRegions | undefined): void {
-  globalThis.__SEHATKOTA_CITY__ = data;
+  globalThis.__SEHATKOTA_CITY__ = data && JSON.stringify(data);
+  globalThis.__SEHATKOTA_CITY_HEAD__ = data && JSON.stringify(data.city);
   index = undefined;
+  head = undefined;
+}
+
+const NOT_INSTALLED =
+  'The city’s region data is not installed: functions get it bundled, local mode installs it at start';
+
+/** The data and the setting must name the same city; a mismatch would put residents in another city's places. */
+function sameCity(code: string): void {
+  if (code !== cityCode())
+    throw new Error(`The bundled regions are of ${code}, but CITY_CODE is ${cityCode()}`);
 }
 
 function load(): Index {
-  const data = globalThis.__SEHATKOTA_CITY__;
-  if (!data) {
-    throw new Error(
-      'The city’s region data is not installed: functions get it bundled, local mode installs it at start',
-    );
+  const raw = globalThis.__SEHATKOTA_CITY__;
+  if (!raw) throw new Error(NOT_INSTALLED);
+  if (index?.raw === raw) {
+    sameCity(index.data.city.code);
+    return index;
   }
-  // The data and the setting must name the same city; a mismatch would put residents in another city's places.
-  if (data.city.code !== cityCode()) {
-    throw new Error(`The bundled regions are of ${data.city.code}, but CITY_CODE is ${cityCode()}`);
-  }
-  if (index?.data === data) return index;
+  const data = JSON.parse(raw) as CityRegions;
+  sameCity(data.city.code);
   const kelurahan = new Map<string, { kelurahan: Region; kecamatan: Kecamatan }>();
   for (const kec of data.kecamatan) {
     for (const kel of kec.kelurahan) kelurahan.set(kel.code, { kelurahan: kel, kecamatan: kec });
   }
-  index = { data, kecamatan: new Map(data.kecamatan.map((k) => [k.code, k])), kelurahan };
+  index = { raw, data, kecamatan: new Map(data.kecamatan.map((k) => [k.code, k])), kelurahan };
   return index;
 }
 
@@ -72,8 +86,13 @@ export function cityRegions(): CityRegions {
   return load().data;
 }
 
+/** The city alone: from its own small constant, so a function that only names the city carries no more. */
 export function city(): Region {
-  return load().data.city;
+  const raw = globalThis.__SEHATKOTA_CITY_HEAD__;
+  if (!raw) throw new Error(NOT_INSTALLED);
+  if (head?.raw !== raw) head = { raw, city: JSON.parse(raw) as Region };
+  sameCity(head.city.code);
+  return head.city;
 }
 
 /** 1571011012-003-012 → 15.71.01.1012 */

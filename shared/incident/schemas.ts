@@ -51,14 +51,15 @@ export const unitIdSchema = text().check(
   z.regex(/^[A-Za-z0-9-]{2,40}$/, 'must be 2 to 40 letters, digits or hyphens, such as AMB-01'),
 );
 
-export const newUnitSchema = z.object({
+/** Pure, to the last call: a function that never registers a unit does not carry the city for its kelurahan check. */
+export const newUnitSchema = /* @__PURE__ */ z.object({
   id: unitIdSchema,
-  name: prose(2, 80),
-  kind: oneOf(UNIT_KINDS),
+  name: /* @__PURE__ */ prose(2, 80),
+  kind: /* @__PURE__ */ oneOf(UNIT_KINDS),
   phone: phoneSchema,
   location: locationSchema,
-  kelurahan: text().check(
-    z.superRefine((code, ctx) => {
+  kelurahan: /* @__PURE__ */ text().check(
+    /* @__PURE__ */ z.superRefine((code, ctx) => {
       const message = !/^\d{2}\.\d{2}\.\d{2}\.\d{4}$/.test(code)
         ? 'must be a kelurahan code such as 15.71.01.1012'
         : placeOf(code)

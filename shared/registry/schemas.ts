@@ -32,16 +32,17 @@ export const phoneSchema = z.pipe(
   }),
 );
 
-export const newResidentSchema = z.object({
+/** Pure, to the last call: a function that imports a field schema from here does not carry the city for `rt`. */
+export const newResidentSchema = /* @__PURE__ */ z.object({
   nik: nikSchema,
   kk: kkSchema,
   name: nameSchema,
   birthDate: birthDateSchema,
   sex: sexSchema,
-  phone: z.nullish(phoneSchema),
+  phone: /* @__PURE__ */ z.nullish(phoneSchema),
   rt: rtSchema,
-  lowIncome: z.optional(boolSchema),
-  smsConsent: z.optional(boolSchema),
+  lowIncome: /* @__PURE__ */ z.optional(boolSchema),
+  smsConsent: /* @__PURE__ */ z.optional(boolSchema),
 });
 export type NewResident = z.infer<typeof newResidentSchema>;
 

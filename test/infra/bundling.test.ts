@@ -9,10 +9,13 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdkBundling, esbuildOptions } from '#infra/bundling.ts';
 import { AppFunction } from '#infra/constructs/app-function.ts';
+import { cityRegionsFromPackage } from '#infra/regions.ts';
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
 
-// A read route (DynamoDB client) and the import worker (DynamoDB and S3 clients, CSV parser).
+// A read route (DynamoDB client) and the import worker (DynamoDB and S3 clients, CSV parser), bundled with the
+// configured city's regions as every function of the stack is.
+const CITY = cityRegionsFromPackage('15.71');
 const HANDLERS = [
   ROUTES.find((r) => r.path === '/coverage/{nik}')!.handler,
   EVENT_RULES.find((r) => r.pattern.source.includes('aws.s3'))!.handler,
@@ -33,6 +36,7 @@ beforeAll(() => {
       invocation: 'request',
       logsKey,
       environment: {},
+      city: CITY,
     });
     bundles.set(handler, join(app.outdir, (fn.function.node.findChild('Code') as Asset).assetPath));
   });
@@ -55,15 +59,22 @@ describe('bundling', () => {
 
   it.each(HANDLERS)('%s: esbuildOptions() builds exactly what CDK bundled', async (handler) => {
     const outfile = join(outdir, 'esbuild-parity', handler.replace(/\W/g, '_'), 'index.mjs');
-    await build({ ...esbuildOptions(handler, outfile), logLevel: 'silent' });
+    await build({ ...esbuildOptions(handler, outfile, CITY), logLevel: 'silent' });
     const cdk = readFileSync(join(bundles.get(handler)!, 'index.mjs'), 'utf8');
     // Not toBe: a failed comparison of two megabytes would print both.
     expect(readFileSync(outfile, 'utf8') === cdk).toBe(true);
   });
 
   it('cdkBundling() and esbuildOptions() state the same settings', () => {
-    const cdk = cdkBundling();
-    const plain = esbuildOptions('entry.ts', 'out.mjs');
+    const cdk = cdkBundling(undefined, CITY, 'entry.ts');
+    const plain = esbuildOptions('entry.ts', 'out.mjs', CITY);
+    // The city's regions and the city alone (JSON text), and whether the function serves RT chairs.
+    expect(cdk.define).toEqual(plain.define);
+    expect(Object.keys(plain.define ?? {})).toEqual([
+      'globalThis.__SEHATKOTA_CITY__',
+      'globalThis.__SEHATKOTA_CITY_HEAD__',
+      'globalThis.__SEHATKOTA_CHAIR_ROUTE__',
+    ]);
     expect(plain).toMatchObject({
       format: cdk.format,
       target: cdk.target,

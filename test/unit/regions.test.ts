@@ -147,11 +147,31 @@ describe('a bundle carries its own city only', () => {
     expect(added).toBeLessThan(8 * 1024);
   });
 
-  it('defines nothing when no city is given (functions that name no area)', () => {
+  it('defines the city as JSON text (a string costs nothing where it is not read), and nothing without one', () => {
     expect(cityDefine(undefined)).toEqual({});
-    expect(Object.keys(cityDefine(cityRegionsFromPackage('15.71')))).toEqual([
+    const defined = cityDefine(cityRegionsFromPackage('15.71'));
+    expect(Object.keys(defined)).toEqual([
       'globalThis.__SEHATKOTA_CITY__',
+      'globalThis.__SEHATKOTA_CITY_HEAD__',
     ]);
+    expect(JSON.parse(JSON.parse(defined['globalThis.__SEHATKOTA_CITY_HEAD__']!))).toEqual(city());
+  });
+
+  it('a function that only names the city, or names no place, carries no kelurahan; only chair routes the check', async () => {
+    const jambi = cityRegionsFromPackage('15.71');
+    const kelurahan = jambi.kecamatan[0]!.kelurahan[0]!.name;
+    const bundle = async (entry: string) =>
+      (await build({ ...esbuildOptions(entry, 'unused.mjs', jambi), write: false, logLevel: 'silent' }))
+        .outputFiles[0]!.text;
+    const coverage = await bundle('functions/registry/get-coverage.ts');
+    expect(coverage).not.toContain(kelurahan);
+    expect(coverage).not.toContain('RT_CLOSED');
+    const sms = await bundle('functions/registry/notify-coverage-changed.ts');
+    expect(sms).toContain(jambi.city.name);
+    expect(sms).not.toContain(kelurahan);
+    const expense = await bundle('functions/fund/record-expense.ts');
+    expect(expense).toContain(kelurahan);
+    expect(expense).toContain('RT_CLOSED');
   });
 });
 
