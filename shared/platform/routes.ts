@@ -524,7 +524,7 @@ const DEFINED: readonly RouteDef[] = [
  * Every route that admits RT chairs reads the RT directory and the chair's staff record on each of their requests
  * (shared/city/access.ts), so it may read the registry table.
  */
-export const ROUTES: readonly RouteDef[] = DEFINED.map((route) =>
+export const ROUTES: readonly RouteDef[] = /* @__PURE__ */ DEFINED.map((route) =>
   route.roles !== 'public' && route.roles.includes('rt_chair') && !route.grants.registry
     ? { ...route, grants: { ...route.grants, registry: 'read' } }
     : route,
@@ -534,7 +534,8 @@ export function routeKey(route: Pick<RouteDef, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
 }
 
-const byKey = new Map(ROUTES.map((r) => [routeKey(r), r]));
+// Pure: a function that only needs STAFF_TOPICS (a schedule, an event handler) does not carry the route table.
+const byKey = /* @__PURE__ */ new Map(/* @__PURE__ */ ROUTES.map((r) => [routeKey(r), r]));
 
 export function findRoute(key: string): RouteDef | undefined {
   return byKey.get(key);

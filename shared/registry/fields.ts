@@ -1,6 +1,6 @@
 // The registry's field schemas (zod mini, to keep bundles small) shared by its handlers.
 import * as z from 'zod/mini';
-import { rtProblem } from '#shared/city/regions.ts';
+import { RT_CODE, rtProblem } from '#shared/city/regions.ts';
 import { todayWib } from '#shared/platform/wib.ts';
 import { parseNik } from './nik.ts';
 
@@ -35,6 +35,14 @@ export const birthDateSchema = isoDate().check(
   z.refine((s) => s >= '1900-01-01', 'is before 1900'),
   // Today in WIB: a baby born this morning in Jambi is not "in the future" while it is still yesterday in UTC.
   z.refine((s) => s <= todayWib(), 'is in the future'),
+);
+
+/**
+ * An RT code's shape only, where the RT is checked against the directory anyway (which holds the city's RTs only):
+ * the import, whose functions then carry no region data.
+ */
+export const rtCodeShapeSchema = /* @__PURE__ */ text().check(
+  /* @__PURE__ */ z.regex(RT_CODE, 'must be an RT code <kelurahan>-<RW>-<RT>, e.g. 1571011012-003-012'),
 );
 
 /**

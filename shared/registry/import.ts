@@ -38,7 +38,7 @@ import {
   nikSchema,
   phoneSchema,
   type Resident,
-  rtSchema,
+  rtCodeShapeSchema,
   schemeSchema,
   statusSchema,
   text,
@@ -110,7 +110,8 @@ const rowSchema = z
     birthDate: birthDateSchema,
     sex: csvSex,
     phone: z.optional(phoneSchema),
-    rt: rtSchema,
+    // Checked against the city's RT directory below: a row of another city's RT is refused there.
+    rt: rtCodeShapeSchema,
     scheme: z.optional(schemeSchema),
     status: z.optional(statusSchema),
     lowIncome: z.optional(yesNo),
