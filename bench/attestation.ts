@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTables } from '#infra/local/dynamodb-local.ts';
-import { registerDemoRts } from '#infra/local/seed.ts';
+import { addRts } from '#infra/local/seed.ts';
 import { listRts, type Rt } from '#shared/city/rts.ts';
 import { type AppEvent, type EventBus, setEventBus } from '#shared/platform/bus.ts';
 import { resetConfig } from '#shared/platform/config.ts';
@@ -71,10 +71,7 @@ async function floorCopy(endpoint: string): Promise<Record<string, string>> {
   }
   try {
     await createTables(endpoint);
-    await registerDemoRts(
-      rts.map((rt) => ({ ...rt, chairName: rt.chairName ?? 'Ketua RT', chairPhone: '' })),
-      false,
-    );
+    await addRts(rts);
   } finally {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];

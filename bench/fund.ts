@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoKelurahan } from '#infra/local/demo-data.ts';
-import { addRt } from '#infra/local/seed.ts';
+import { addRts } from '#infra/local/seed.ts';
 import { allocate } from '#shared/fund/ledger.ts';
 import { CATEGORIES } from '#shared/fund/schemas.ts';
 import { runLoad } from './coverage.ts';
@@ -48,7 +48,7 @@ function benchRts(): { rt: string }[] {
 export async function benchFunds(o: Options): Promise<FundSection> {
   const rts = benchRts();
   for (const rt of rts) {
-    await addRt(rt.rt, 80);
+    await addRts([{ rt: rt.rt, households: 80 }]);
     await allocate(
       rt.rt,
       YEAR,

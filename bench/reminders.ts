@@ -8,7 +8,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { demoRts, prng } from '#infra/local/demo-data.ts';
 import { createTables } from '#infra/local/dynamodb-local.ts';
-import { registerDemoRts } from '#infra/local/seed.ts';
+import { addRts } from '#infra/local/seed.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import type { Notifier } from '#shared/platform/notifier.ts';
 import { type Queue, setQueue } from '#shared/platform/queues.ts';
@@ -164,7 +164,7 @@ async function benchReminderSelection(
   try {
     const t0 = performance.now();
     const rts = demoRts(500);
-    await registerDemoRts(rts, false);
+    await addRts(rts);
     const people = generate(residents, rts, BENCH_DAY);
     await writeAll(tableName('registry'), people.map(residentItem));
     // One number in a hundred opted out.

@@ -4,7 +4,6 @@ import { reverseEntry } from '#shared/fund/ledger.ts';
 import { reversalSchema } from '#shared/fund/schemas.ts';
 import { publicEntry } from '#shared/fund/views.ts';
 import { hasRole } from '#shared/platform/auth.ts';
-import { Forbidden } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash } from '#shared/platform/idempotency.ts';
 import { entryParams } from './params.ts';
@@ -13,7 +12,6 @@ export const handler = httpHandler(
   { params: entryParams, body: reversalSchema },
   async ({ params, body, principal, headers, requestId }) => {
     const city = hasRole(principal, 'city_admin');
-    if (!city && principal?.rt !== params.rt) throw new Forbidden('You can only correct your own RT’s fund');
     const key = headers['idempotency-key'];
     const written = await reverseEntry(
       params.rt,

@@ -29,36 +29,42 @@ export async function seededCityOf(): Promise<string | undefined> {
   return out.Item ? String(out.Item.city ?? '15.71') : undefined;
 }
 
-/** Puts demo RTs in the directory and makes each one's chair an account, as POST /rts and POST /staff do. */
-export async function registerDemoRts(rts: readonly DemoRt[], withChairs = true): Promise<void> {
+/** RT codes, or RTs with what POST /rts takes of them (a missing chair name or household count is made up). */
+export type RtToAdd = string | { rt: string; households?: number; chairName?: string; chairPhone?: string };
+
+/** RTs in the directory, as POST /rts adds them (the tests', the benchmark's and the demo's). */
+export async function addRts(rts: readonly RtToAdd[]): Promise<void> {
   const now = new Date().toISOString();
-  for (const rt of rts) {
-    const ctx = { actor: SEED_ACTOR, requestId: `seed-${rt.rt}`, now };
+  for (const given of rts) {
+    const rt = typeof given === 'string' ? { rt: given } : given;
     await registerRt(
-      { rt: rt.rt, chairName: rt.chairName, chairPhone: rt.chairPhone, households: rt.households },
-      ctx,
+      {
+        rt: rt.rt,
+        chairName: rt.chairName ?? `Ketua RT ${rt.rt.slice(-3)}`,
+        households: rt.households ?? 80,
+        ...(rt.chairPhone ? { chairPhone: rt.chairPhone } : {}),
+      },
+      { actor: SEED_ACTOR, requestId: `seed-${rt.rt}`, now },
     );
-    if (withChairs) {
-      await createStaff(
-        {
-          username: demoChairUsername(rt.rt),
-          name: rt.chairName,
-          role: 'rt_chair',
-          rt: rt.rt,
-          phone: rt.chairPhone,
-        },
-        { ...ctx, requestId: `seed-chair-${rt.rt}` },
-      );
-    }
   }
 }
 
-/** One RT in the directory (the benchmark's own RTs), as POST /rts adds it. */
-export async function addRt(rt: string, households: number): Promise<void> {
-  await registerRt(
-    { rt, chairName: `Ketua RT ${rt.slice(-3)}`, households },
-    { actor: SEED_ACTOR, requestId: `seed-${rt}`, now: new Date().toISOString() },
-  );
+/** Puts demo RTs in the directory and makes each one's chair an account, as POST /rts and POST /staff do. */
+export async function registerDemoRts(rts: readonly DemoRt[]): Promise<void> {
+  await addRts(rts);
+  const now = new Date().toISOString();
+  for (const rt of rts) {
+    await createStaff(
+      {
+        username: demoChairUsername(rt.rt),
+        name: rt.chairName,
+        role: 'rt_chair',
+        rt: rt.rt,
+        phone: rt.chairPhone,
+      },
+      { actor: SEED_ACTOR, requestId: `seed-chair-${rt.rt}`, now },
+    );
+  }
 }
 
 /**

@@ -31,9 +31,10 @@ export const DEFAULT_CITY_CODE = '15.71';
 /** The configured city's code, read as config.ts reads it, without its whole schema (a function carries little). */
 const cityCode = () => process.env.CITY_CODE || DEFAULT_CITY_CODE;
 
-export const RT_CODE = /^(\d{2})(\d{2})(\d{2})(\d{4})-(\d{3})-(\d{3})$/;
 /** An area code's shape: province, city, kecamatan or kelurahan (15, 15.71, 15.71.01, 15.71.01.1012). */
-export const AREA_CODE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
+const AREA_CODE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
+
+export const RT_CODE = /^(\d{2})(\d{2})(\d{2})(\d{4})-(\d{3})-(\d{3})$/;
 
 interface Index {
   /** The text it was read from. */
@@ -104,10 +105,6 @@ export function kelurahanOfRt(rt: string): string {
 
 export function kelurahanName(code: string): string | undefined {
   return load().kelurahan.get(code)?.kelurahan.name;
-}
-
-export function kecamatanName(code: string): string | undefined {
-  return load().kecamatan.get(code)?.name;
 }
 
 /** The name of the city, a kecamatan or a kelurahan of it; undefined for any other code. */

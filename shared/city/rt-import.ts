@@ -4,7 +4,7 @@
 // the same file again changes nothing; a row never closes or reopens an RT (PUT /rts/{rt} does that).
 import * as z from 'zod/mini';
 import { readCsvTable } from '#shared/platform/csv.ts';
-import { conditionFailed, transact } from '#shared/platform/dynamo.ts';
+import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { PayloadTooLarge } from '#shared/platform/errors.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
 import {
@@ -25,6 +25,9 @@ export const RT_IMPORT_COLUMNS = ['rt', 'chairName', 'households'] as const;
 /** A city's RTs at most in one file: Jambi has 1,650; the largest cities a few times that. */
 export const RT_IMPORT_MAX_ROWS = 20_000;
 const IN_FLIGHT = 16;
+/** Rows in one transaction: two items each (the RT, its audit record), and TransactWriteItems takes 100. */
+const ROWS_PER_TRANSACTION = 50;
+const CHUNKS_IN_FLIGHT = 4;
 const MAX_REJECTIONS_KEPT = 1000;
 
 export interface RtImportResult {
@@ -98,51 +101,74 @@ export function parseRtCsv(text: string): { rows: { line: number; row: Row }[]; 
   return { rows, result };
 }
 
-/**
- * One row against the RT as the directory had it when the import began (`known`); a row that meets a concurrent
- * change is done again from a fresh read.
- */
-async function importRow(
+type Outcome = 'imported' | 'updated' | 'unchanged';
+
+/** What a row does to the RT as it is (`before`): the outcome and the transaction items (none when unchanged). */
+function plan(
   row: Row,
-  known: Rt | undefined,
+  before: Rt | undefined,
   ctx: ChangeContext,
-): Promise<'imported' | 'updated' | 'unchanged'> {
+): { outcome: Outcome; items: TransactItem[] } {
+  if (!before)
+    return { outcome: 'imported', items: rtRegisterItems(newRtItem(row, ctx.now), ctx, 'RT import') };
+  // An empty phone cell keeps the number the directory has (lists often lack them).
+  const after = applyRtChange(before, {
+    chairName: row.chairName,
+    households: row.households,
+    ...(row.chairPhone ? { chairPhone: row.chairPhone } : {}),
+  });
+  if (!after) return { outcome: 'unchanged', items: [] };
+  const written = { ...after, version: before.version + 1, updatedAt: ctx.now };
+  return { outcome: 'updated', items: rtUpdateItems(before, written, ctx, 'RT import') };
+}
+
+/** One row on its own, from a fresh read; a row that meets a concurrent change is done again. */
+async function importRow(row: Row, ctx: ChangeContext): Promise<Outcome> {
   for (let attempt = 1; ; attempt++) {
-    const before = attempt === 1 ? known : await getRt(row.rt, true);
+    const { outcome, items } = plan(row, await getRt(row.rt, true), ctx);
     try {
-      if (!before) {
-        await transact(rtRegisterItems(newRtItem(row, ctx.now), ctx, 'RT import'));
-        return 'imported';
-      }
-      // An empty phone cell keeps the number the directory has (lists often lack them).
-      const after = applyRtChange(before, {
-        chairName: row.chairName,
-        households: row.households,
-        ...(row.chairPhone ? { chairPhone: row.chairPhone } : {}),
-      });
-      if (!after) return 'unchanged';
-      await transact(
-        rtUpdateItems(
-          before,
-          { ...after, version: before.version + 1, updatedAt: ctx.now },
-          ctx,
-          'RT import',
-        ),
-      );
-      return 'updated';
+      if (items.length) await transact(items);
+      return outcome;
     } catch (error) {
-      if (!conditionFailed(error, 0) || attempt >= CHANGE_ATTEMPTS) throw error;
+      if (!conditionFailed(error) || attempt >= CHANGE_ATTEMPTS) throw error;
       await jitter(attempt);
     }
   }
 }
 
-/** Imports an RT list: every row checked first, then the valid ones written, a few at a time. */
+/**
+ * A chunk of rows in one transaction, against the directory as the import read it (`known`). When any RT changed
+ * meanwhile the transaction writes nothing, and each row of the chunk is done on its own from a fresh read.
+ */
+export async function importChunk(
+  rows: Row[],
+  known: Map<string, Rt>,
+  ctx: ChangeContext,
+): Promise<Outcome[]> {
+  const plans = rows.map((row) => plan(row, known.get(row.rt), ctx));
+  const items = plans.flatMap((p) => p.items);
+  try {
+    if (items.length) await transact(items);
+    return plans.map((p) => p.outcome);
+  } catch (error) {
+    if (!conditionFailed(error)) throw error;
+    return mapInFlight(rows, IN_FLIGHT, (row) => importRow(row, ctx));
+  }
+}
+
+/**
+ * Imports an RT list: every row checked first, then the valid ones written, a transaction per chunk of rows (each row
+ * is two items, the RT and its audit record; TransactWriteItems takes 100), a few chunks at a time.
+ */
 export async function importRts(text: string, ctx: ChangeContext): Promise<RtImportResult> {
   const { rows, result } = parseRtCsv(text);
   // The whole directory in one Query (a few thousand small items), rather than a read per row.
   const known = new Map((await listRts('', true)).map((rt) => [rt.rt, rt]));
-  const outcomes = await mapInFlight(rows, IN_FLIGHT, ({ row }) => importRow(row, known.get(row.rt), ctx));
-  for (const o of outcomes) result[o]++;
+  const chunks: Row[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_TRANSACTION) {
+    chunks.push(rows.slice(i, i + ROWS_PER_TRANSACTION).map((r) => r.row));
+  }
+  const outcomes = await mapInFlight(chunks, CHUNKS_IN_FLIGHT, (chunk) => importChunk(chunk, known, ctx));
+  for (const o of outcomes.flat()) result[o]++;
   return result;
 }

@@ -25,6 +25,14 @@ export interface Staff {
   createdBy: string;
 }
 
+/** A staff record as stored: its keys, the role index's keys, the record. */
+export const staffItem = (s: Staff) => ({
+  ...staffKey(s.username),
+  gsi1pk: `STAFF#${s.role}`,
+  gsi1sk: s.username,
+  ...s,
+});
+
 export function staffFromItem(item: Record<string, unknown>): Staff {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, ...rest } = item;
   return rest as unknown as Staff;

@@ -12,7 +12,7 @@ import { tableName } from '#shared/platform/tables.ts';
 import type { ChangeContext } from './rts.ts';
 import { getRt, isActiveRt } from './rts.ts';
 import type { NewStaff } from './schemas.ts';
-import { STAFF_PK, type Staff, staffFromItem, staffKey, staffView } from './staff-records.ts';
+import { STAFF_PK, type Staff, staffFromItem, staffItem, staffKey, staffView } from './staff-records.ts';
 
 export { STAFF_PK, type Staff, staffFromItem, staffKey, staffView };
 
@@ -47,7 +47,7 @@ async function checkReferences(input: NewStaff, opts: CreateStaffOptions): Promi
 }
 
 /** Claims the username with a PENDING record; a PENDING one left by a failed attempt is taken over. */
-async function claim(input: NewStaff, ctx: ChangeContext): Promise<{ resumed: boolean }> {
+async function claim(input: NewStaff, ctx: ChangeContext): Promise<{ record: Staff; resumed: boolean }> {
   const previous = await getStaff(input.username, true);
   if (previous && previous.status !== 'PENDING') {
     throw new Conflict(`A staff account ${input.username} exists already`, { staff: staffView(previous) });
@@ -71,12 +71,7 @@ async function claim(input: NewStaff, ctx: ChangeContext): Promise<{ resumed: bo
     await ddb().send(
       new PutCommand({
         TableName: T(),
-        Item: {
-          ...staffKey(input.username),
-          gsi1pk: `STAFF#${input.role}`,
-          gsi1sk: input.username,
-          ...record,
-        },
+        Item: staffItem(record),
         ConditionExpression: previous ? 'version = :prev AND #s = :pending' : 'attribute_not_exists(pk)',
         ...(previous
           ? {
@@ -94,7 +89,7 @@ async function claim(input: NewStaff, ctx: ChangeContext): Promise<{ resumed: bo
       now ? { staff: staffView(now) } : {},
     );
   }
-  return { resumed: !!previous };
+  return { record, resumed: !!previous };
 }
 
 /**
@@ -107,7 +102,7 @@ export async function createStaff(
   opts: CreateStaffOptions = {},
 ): Promise<{ staff: Staff; invitedBy: ('EMAIL' | 'SMS')[] }> {
   await checkReferences(input, opts);
-  const { resumed } = await claim(input, ctx);
+  const { record, resumed } = await claim(input, ctx);
   const account = {
     username: input.username,
     name: input.name,
@@ -136,28 +131,17 @@ export async function createStaff(
     }
   }
   await accounts().addToGroup(input.username, input.role);
-  const current = (await getStaff(input.username, true))!;
-  const staff: Staff = {
-    ...current,
-    sub,
-    status: 'ACTIVE',
-    version: current.version + 1,
-    updatedAt: ctx.now,
-  };
+  // What the claim wrote, made active: the condition below says whether anyone changed it since.
+  const staff: Staff = { ...record, sub, status: 'ACTIVE', version: record.version + 1, updatedAt: ctx.now };
   try {
     await transact([
       {
         Put: {
           TableName: T(),
-          Item: {
-            ...staffKey(staff.username),
-            gsi1pk: `STAFF#${staff.role}`,
-            gsi1sk: staff.username,
-            ...staff,
-          },
+          Item: staffItem(staff),
           ConditionExpression: 'version = :prev AND #s = :pending',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':prev': current.version, ':pending': 'PENDING' },
+          ExpressionAttributeValues: { ':prev': record.version, ':pending': 'PENDING' },
         },
       },
       auditPut({

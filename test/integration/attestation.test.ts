@@ -14,6 +14,7 @@ import {
 } from '../../events/attestation.ts';
 import { COVERAGE_CHANGED, CoverageChanged, REGISTRY_SOURCE } from '../../events/registry.ts';
 import { type DemoRt, demoRts } from '../../infra/local/demo-data.ts';
+import { addRts } from '../../infra/local/seed.ts';
 import { codeHash, verifyCode } from '../../shared/attestation/codes.ts';
 import { decideAttestation } from '../../shared/attestation/decide.ts';
 import { issueAttestation } from '../../shared/attestation/issue.ts';
@@ -45,7 +46,6 @@ import { dayWib } from '../../shared/platform/wib.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import { createResident, getResident } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';
-import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);

@@ -7,7 +7,7 @@ import { demoChairUsername, demoResidents, demoRts, demoUnits, toCsv } from '../
 import { migrateLocalData } from '../../infra/local/migrate.ts';
 import { checkChairAccess } from '../../shared/city/access.ts';
 import { city, kelurahanOfRt, placeOf } from '../../shared/city/regions.ts';
-import { importRts, RT_IMPORT_MAX_ROWS } from '../../shared/city/rt-import.ts';
+import { importChunk, importRts, RT_IMPORT_MAX_ROWS } from '../../shared/city/rt-import.ts';
 import { changeRt, getRt, listRts, listRtsPage, registerRt, rtView } from '../../shared/city/rts.ts';
 import { createStaff, getStaff, listStaff, setStaffStatus } from '../../shared/city/staff.ts';
 import { createUnit } from '../../shared/incident/units.ts';
@@ -285,6 +285,20 @@ describe.runIf(KEL)('the RT import', () => {
     });
     const big = ['rt,chairName,households', ...Array.from({ length: RT_IMPORT_MAX_ROWS + 1 }, () => 'x,y,1')];
     await expect(importRts(big.join('\n'), ctx())).rejects.toBeInstanceOf(PayloadTooLarge);
+  });
+
+  it('writes a chunk in one transaction, and row by row from fresh reads when the directory changed meanwhile', async () => {
+    const [a, b] = [freshRt(), freshRt()];
+    await registerRt({ rt: a, chairName: 'Ketua Lama', households: 40 }, ctx());
+    // The import read the directory before RT a was added: its one transaction fails and writes nothing.
+    const rows = [
+      { rt: a, chairName: 'Ketua Baru', households: 40 },
+      { rt: b, chairName: 'Ketua B', households: 50 },
+    ];
+    expect(await importChunk(rows, new Map(), ctx())).toEqual(['updated', 'imported']);
+    expect(await getRt(a)).toMatchObject({ chairName: 'Ketua Baru', version: 2 });
+    expect((await auditOf(`RT#${a}`)).map((x) => x.action)).toEqual(['RtRegistered', 'RtChanged']);
+    expect((await auditOf(`RT#${b}`)).map((x) => x.action)).toEqual(['RtRegistered']);
   });
 
   it('imports a city’s worth of RTs (1,650) in one call, each once', async () => {

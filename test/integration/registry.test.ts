@@ -2,6 +2,7 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
+import { addRts } from '../../infra/local/seed.ts';
 import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
@@ -20,7 +21,6 @@ import {
 } from '../../shared/registry/repository.ts';
 import { monthWib } from '../../shared/registry/rules.ts';
 import type { Scheme } from '../../shared/registry/schemas.ts';
-import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);

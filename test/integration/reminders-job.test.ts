@@ -4,6 +4,7 @@
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
+import { addRts } from '../../infra/local/seed.ts';
 import { kelurahanOfRt } from '../../shared/city/regions.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { type Queue, type QueueName, setQueue } from '../../shared/platform/queues.ts';
@@ -18,7 +19,6 @@ import { fireKey, type SmsJob } from '../../shared/reminder/keys.ts';
 import { type CampaignInput, campaignSchema } from '../../shared/reminder/schemas.ts';
 import { seededCampaigns } from '../../shared/reminder/seeded.ts';
 import { givenOptedOut } from '../support/opt-outs.ts';
-import { addRts } from '../support/rts.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RT_A = '1571011012-001-005';

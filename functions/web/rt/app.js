@@ -133,9 +133,16 @@ async function showSignIn() {
     const res = await fetch('/auth/dev-users');
     if (!res.ok) throw new Error(String(res.status));
     chairs = (await res.json()).chairs;
+    // Grouped by kelurahan, so the closed list on a narrow phone shows the chair and the RT in full.
+    const byKelurahan = new Map();
+    for (const c of chairs) byKelurahan.set(c.kelurahan, [...(byKelurahan.get(c.kelurahan) ?? []), c]);
     $('chair').replaceChildren(
-      ...chairs.map((c) =>
-        el('option', { value: c.username }, `${c.name} — ${rtLabel(c.rt)}, Kel. ${c.kelurahan}`),
+      ...[...byKelurahan].map(([kelurahan, list]) =>
+        el(
+          'optgroup',
+          { label: `Kel. ${kelurahan}` },
+          ...list.map((c) => el('option', { value: c.username }, `${c.name} — ${rtLabel(c.rt)}`)),
+        ),
       ),
     );
   } catch {
