@@ -153,6 +153,7 @@ export class SehatKotaStack extends Stack {
   /** Where two-way SMS publishes what citizens send back (STOP, MULAI); delivered to the API's /sms/inbound. */
   readonly inboundSmsTopic?: Topic;
   readonly verifyMacKey: Key;
+  readonly cursorKey: Key;
   readonly api: HttpApi;
   readonly apiStage: HttpStage;
   /**
@@ -259,6 +260,19 @@ export class SehatKotaStack extends Stack {
         'KMS does not rotate HMAC keys; a rotated key would also break the QR codes on letters already printed.',
     });
 
+    this.cursorKey = new Key(this, 'CursorKey', {
+      description: 'Seals the page cursors of SehatKota list routes (HMAC; never exported)',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      // Kept like every key of ours; a new one would only make cursors already handed out stale (a 400).
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.cursorKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason:
+        'KMS does not rotate HMAC keys; a replaced key only makes page cursors already handed out stale.',
+    });
+
     const routes = props.routes ?? ROUTES;
     const eventRules = props.eventRules ?? EVENT_RULES;
     const schedules = props.schedules ?? SCHEDULES;
@@ -308,11 +322,12 @@ export class SehatKotaStack extends Stack {
           topics: this.topics,
           topicsKey: this.topicsKey,
           verifyMacKey: this.verifyMacKey,
+          cursorKey: this.cursorKey,
           userPool: this.userPool,
           city,
           settings: Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])),
           handlerEnvironment,
-          ...(this.distribution ? { publicBaseUrl: this.distribution.url } : {}),
+          publicBaseUrl: this.publicUrl,
         },
       });
       this.capabilities.set(capability, nested);

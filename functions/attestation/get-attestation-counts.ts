@@ -4,10 +4,11 @@ import * as z from 'zod/mini';
 import { countsByRt } from '#shared/attestation/repository.ts';
 import { config } from '#shared/platform/config.ts';
 import { httpHandler } from '#shared/platform/http.ts';
+import { isoMonth } from '#shared/registry/fields.ts';
 import { monthWib } from '#shared/registry/rules.ts';
 
 const query = z.object({
-  month: z.optional(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month written YYYY-MM'))),
+  month: z.optional(isoMonth()),
 });
 
 export const handler = httpHandler({ query }, async ({ query: q }) => {
@@ -15,5 +16,7 @@ export const handler = httpHandler({ query }, async ({ query: q }) => {
   const rts = (await countsByRt(month)).sort((a, b) => b.issued - a.issued || a.rt.localeCompare(b.rt));
   const totals = { issued: 0, pending: 0, approved: 0, rejected: 0 };
   for (const r of rts) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-  return { status: 200, body: { month, dailyLimitPerChair: config().ATTESTATION_DAILY_LIMIT, totals, rts } };
+  const limit = config().ATTESTATION_DAILY_LIMIT;
+  // dailyLimitPerChair is the earlier name of the same figure, kept for those who read it.
+  return { status: 200, body: { month, dailyLimitPerRt: limit, dailyLimitPerChair: limit, totals, rts } };
 });

@@ -1,7 +1,7 @@
 // GET /attestations/{id}/letter — the printable A5 letter with its QR code (the issuing chair, verifiers,
 // city_admin). The QR code's verification code is derived again from the id; it is never stored.
 import * as z from 'zod/mini';
-import { requestOrigin, verifyCode, verifyUrl } from '#shared/attestation/codes.ts';
+import { verifyCode, verifyUrl } from '#shared/attestation/codes.ts';
 import { renderLetter } from '#shared/attestation/letter.ts';
 import { getAttestation } from '#shared/attestation/repository.ts';
 import { attestationIdSchema } from '#shared/attestation/schemas.ts';
@@ -14,7 +14,7 @@ import { httpHandler } from '#shared/platform/http.ts';
 
 export const handler = httpHandler(
   { params: z.object({ id: attestationIdSchema }) },
-  async ({ params, principal, event }) => {
+  async ({ params, principal }) => {
     const att = await getAttestation(params.id);
     const staff = hasRole(principal, 'social_verifier') || hasRole(principal, 'city_admin');
     if (!att || (!staff && att.issuedBy !== principal?.sub))
@@ -40,7 +40,7 @@ export const handler = httpHandler(
         ...(rt?.chairName ? { chairName: rt.chairName } : {}),
       },
       chair: { sub: att.issuedBy },
-      verifyUrl: verifyUrl(requestOrigin(event), code),
+      verifyUrl: verifyUrl(code),
     });
     return {
       status: 200,

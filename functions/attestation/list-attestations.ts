@@ -1,13 +1,14 @@
 // GET /attestations?status=&rt=&order=&limit=&cursor= — letters by RT or by review status, a page at a time
 // (social_verifier, city_admin; an rt_chair sees only its own RT's).
 import * as z from 'zod/mini';
-import { listAttestations } from '#shared/attestation/repository.ts';
+import { listAttestations, type PageKey } from '#shared/attestation/repository.ts';
 import { ATTESTATION_STATUSES } from '#shared/attestation/schemas.ts';
 import { attestationView } from '#shared/attestation/views.ts';
 import { hasRole } from '#shared/platform/auth.ts';
+import { openCursor, sealCursor } from '#shared/platform/cursor.ts';
 import { Forbidden } from '#shared/platform/errors.ts';
 import { httpHandler } from '#shared/platform/http.ts';
-import { rtSchema } from '#shared/registry/fields.ts';
+import { rtSchema, text } from '#shared/registry/fields.ts';
 
 const query = z.object({
   status: z.optional(
@@ -19,7 +20,7 @@ const query = z.object({
     z.coerce.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(100)),
     25,
   ),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
+  cursor: z.optional(text()),
 });
 
 export const handler = httpHandler({ query }, async ({ query: q, principal }) => {
@@ -29,6 +30,21 @@ export const handler = httpHandler({ query }, async ({ query: q, principal }) =>
     if (q.rt && q.rt !== principal.rt) throw new Forbidden('You can only see your own RT’s letters');
   }
   const rt = chairOnly ? principal!.rt : q.rt;
-  const page = await listAttestations({ ...q, ...(rt ? { rt } : {}) });
-  return { status: 200, body: { items: page.items.map(attestationView), cursor: page.cursor } };
+  // A cursor goes on with the list it came from only: one RT's letters, or one review status across RTs.
+  const scope = rt ? `attestations:rt:${rt}` : `attestations:status:${q.status ?? 'PENDING_REVIEW'}`;
+  const after = q.cursor ? ((await openCursor(scope, q.cursor)) as PageKey) : undefined;
+  const page = await listAttestations({
+    status: q.status,
+    order: q.order,
+    limit: q.limit,
+    ...(rt ? { rt } : {}),
+    ...(after ? { after } : {}),
+  });
+  return {
+    status: 200,
+    body: {
+      items: page.items.map(attestationView),
+      cursor: page.next ? await sealCursor(scope, page.next) : null,
+    },
+  };
 });

@@ -5,14 +5,15 @@
 import { reportIncident } from '#shared/incident/report.ts';
 import { reportSchema } from '#shared/incident/schemas.ts';
 import { reportReply } from '#shared/incident/views.ts';
-import { httpHandler, requestOrigin } from '#shared/platform/http.ts';
+import { httpHandler } from '#shared/platform/http.ts';
 import { idempotencyId, requestHash, requireIdempotencyKey } from '#shared/platform/idempotency.ts';
+import { publicBaseUrl } from '#shared/platform/public-url.ts';
 import { opContext } from './params.ts';
 
 export const handler = httpHandler({ body: reportSchema }, async (req) => {
   const key = requireIdempotencyKey(req.headers);
   const out = await reportIncident(req.body, opContext(req), {
-    linkBase: requestOrigin(req.event),
+    linkBase: publicBaseUrl(),
     idempotency: { id: idempotencyId('incident', req.principal!, key), requestHash: requestHash(req.body) },
   });
   const unit = out.assignment && {

@@ -1,9 +1,9 @@
 // GET /rts/{rt}/residents?limit=&cursor= — an RT's residents by name with their coverage (the RT's own
 // chair; city_admin and social_verifier for any RT).
 import * as z from 'zod/mini';
-import { ValidationError } from '#shared/platform/errors.ts';
+import { openCursor, sealCursor } from '#shared/platform/cursor.ts';
 import { httpHandler } from '#shared/platform/http.ts';
-import { rtSchema } from '#shared/registry/fields.ts';
+import { rtSchema, text } from '#shared/registry/fields.ts';
 import { listRtResidents } from '#shared/registry/repository.ts';
 import { coverageView } from '#shared/registry/rules.ts';
 
@@ -12,19 +12,15 @@ const query = z.object({
     z.coerce.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(200)),
     50,
   ),
-  cursor: z.optional(z.string().check(z.maxLength(2000))),
+  cursor: z.optional(text()),
 });
 
 export const handler = httpHandler(
   { params: z.object({ rt: rtSchema }), query },
   async ({ params, query: q }) => {
-    let after: string | undefined;
-    if (q.cursor) {
-      after = Buffer.from(q.cursor, 'base64url').toString('utf8');
-      // <lower-cased name>#<nik>; a name may itself hold '#'.
-      if (!/^.*#\d{16}$/s.test(after))
-        throw ValidationError.field('cursor', 'is not a cursor this list returned');
-    }
+    // The cursor holds the last resident's name key (name and NIK): sealed, so it shows neither, and bound to this RT.
+    const scope = `residents:${params.rt}`;
+    const after = q.cursor ? String(await openCursor(scope, q.cursor)) : undefined;
     const page = await listRtResidents(params.rt, q.limit, after);
     return {
       status: 200,
@@ -42,7 +38,7 @@ export const handler = httpHandler(
               : null,
           };
         }),
-        cursor: page.next ? Buffer.from(page.next).toString('base64url') : null,
+        cursor: page.next ? await sealCursor(scope, page.next) : null,
       },
     };
   },

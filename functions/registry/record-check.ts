@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
 import { todayWib } from '#shared/platform/wib.ts';
 import { recordCheck } from '#shared/registry/checks.ts';
-import { isoDate, nikSchema, text } from '#shared/registry/fields.ts';
+import { isoDate, line, nikSchema } from '#shared/registry/fields.ts';
 
 const body = z.object({
   date: z.optional(
@@ -14,7 +14,7 @@ const body = z.object({
       z.refine((d) => d >= `${Number(todayWib().slice(0, 4)) - 1}-01-01`, 'is before last year'),
     ),
   ),
-  place: z.optional(text().check(z.trim(), z.minLength(2), z.maxLength(100))),
+  place: z.optional(line().check(z.trim(), z.minLength(2), z.maxLength(100))),
 });
 
 export const handler = httpHandler(

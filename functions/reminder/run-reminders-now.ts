@@ -4,10 +4,11 @@
 import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
 import { todayWib } from '#shared/platform/wib.ts';
-import { isoDate } from '#shared/registry/fields.ts';
+import { dayNear } from '#shared/registry/fields.ts';
 import { runReminders } from '#shared/reminder/job.ts';
 
-const query = z.object({ date: z.optional(isoDate()) });
+// A day a missed run is caught up for, or one planned ahead: within two years of today.
+const query = z.object({ date: z.optional(dayNear(2)) });
 
 export const handler = httpHandler({ query }, async ({ query: q }) => ({
   status: 200,

@@ -82,6 +82,7 @@ export interface SharedResources {
   topicsKey: IKey;
   /** The KMS HMAC key verification codes are derived with. */
   verifyMacKey: IKey;
+  cursorKey: IKey;
   /** The staff user pool, for the functions that manage its accounts. */
   userPool: IUserPool;
   /** The configured city's regions, bundled into every function. */
@@ -91,10 +92,10 @@ export interface SharedResources {
   /** Extra environment for particular handlers (the web form's sign-in settings), by handler file. */
   handlerEnvironment?: Record<string, Record<string, string>>;
   /**
-   * The address people reach the API at (the CloudFront distribution with the web ACL): links in SMS and the QR
-   * codes on letters point there (PUBLIC_BASE_URL), not at the API's own endpoint.
+   * The address people reach the API at (the CloudFront distribution with the web ACL, or the city's domain): links
+   * in SMS and the QR codes on letters point there (PUBLIC_BASE_URL), never at what a request's Host header says.
    */
-  publicBaseUrl?: string;
+  publicBaseUrl: string;
 }
 
 /** An alarm on one message a function logs at ERROR (its handler file), told to a staff topic. */
@@ -200,7 +201,7 @@ export class CapabilityStack extends NestedStack {
     const environment = {
       ...service,
       ...props.shared.settings,
-      ...(props.shared.publicBaseUrl ? { PUBLIC_BASE_URL: props.shared.publicBaseUrl } : {}),
+      PUBLIC_BASE_URL: props.shared.publicBaseUrl,
     };
     const envFor = (handler: string) => ({ ...environment, ...props.shared.handlerEnvironment?.[handler] });
     const ids = new Set<string>();
@@ -545,6 +546,7 @@ export class CapabilityStack extends NestedStack {
       fn.allowPublish(this.shared.topics[topic], this.shared.topicsKey, topicEnvVar(topic));
     }
     if (grants.verifyMac) fn.allowMac(this.shared.verifyMacKey, 'VERIFY_MAC_KEY_ID');
+    if (grants.cursors) fn.allowMac(this.shared.cursorKey, 'CURSOR_KEY_ID');
     if (grants.accounts?.length) {
       fn.allowAccounts(this.shared.userPool.userPoolArn, this.shared.userPool.userPoolId, grants.accounts);
     }

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
@@ -57,6 +58,33 @@ function compile(route: RouteDef): CompiledRoute {
   };
 }
 
+const UNPARSABLE: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * A request Node cannot parse (headers over 16 KB, a malformed line) gets its status as API Gateway would answer
+ * it. Node's own handler destroys the socket at once: with the rest of a large header still arriving, the client
+ * then sees a reset instead of the answer. Here the answer goes first, and what is still coming is read and
+ * dropped until the client closes (or two seconds pass).
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] = UNPARSABLE[error.code ?? ''] ?? [400, 'Bad Request'];
+  const body = JSON.stringify({ message: text });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `connection: close\r\n\r\n${body}`,
+  );
+  socket.on('data', () => {});
+  socket.on('error', () => {});
+  setTimeout(() => socket.destroy(), 2000).unref();
+}
+
 export interface LocalServerOptions {
   root: string;
   port: number;
@@ -84,6 +112,7 @@ export class LocalServer {
         if (!res.headersSent) send(res, 500, { error: 'InternalError', message: 'The local server failed' });
       });
     });
+    this.server.on('clientError', answerUnparsable);
   }
 
   async listen(): Promise<string> {

@@ -12,7 +12,8 @@ const port = Number(process.env.PORT ?? 3000);
 try {
   if (!inMemory) moveUnfolderedData(console.log);
   const dataDir = inMemory ? undefined : dataDirFor(config().CITY_CODE);
-  const system = await startLocalSystem({ port, ...(dataDir ? { dataDir } : {}) });
+  const host = process.env.HOST;
+  const system = await startLocalSystem({ port, ...(host ? { host } : {}), ...(dataDir ? { dataDir } : {}) });
   if (system.seeded) {
     const { rts, residents, units } = system.seeded;
     console.log(

@@ -36,6 +36,8 @@ import { LocalTimers } from './timers.ts';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Written into the data folder while a server runs on it, so `npm run job` can find it. */
 export const SERVER_FILE = 'server.json';
+/** PUBLIC_BASE_URL as the developer set it, before a server sets its own. */
+const configuredBaseUrl = process.env.PUBLIC_BASE_URL;
 
 /** Each city's local data has a folder of its own: .data/15.71/, .data/21.72/ … */
 export function dataDirFor(cityCode: string): string {
@@ -66,6 +68,8 @@ export function installCity(): void {
 
 export interface LocalSystemOptions {
   port?: number;
+  /** The address to listen on (default 127.0.0.1; 0.0.0.0 for a phone on the network). */
+  host?: string;
   /** Where data is kept across restarts; undefined = in memory, lost on exit. */
   dataDir?: string;
   seed?: boolean;
@@ -185,6 +189,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     server = new LocalServer({
       root: ROOT,
       port: opts.port ?? 3000,
+      ...(opts.host ? { host: opts.host } : {}),
       tokens,
       outbox,
       bus,
@@ -193,6 +198,9 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
       log,
     });
     const url = await server.listen();
+    // Links on letters and in SMS point at this server, or where PUBLIC_BASE_URL says (a phone on the LAN):
+    // never at a request's Host header.
+    process.env.PUBLIC_BASE_URL = configuredBaseUrl || url;
     const serverFile = opts.dataDir ? join(opts.dataDir, SERVER_FILE) : undefined;
     if (serverFile && opts.port !== 0) writeFileSync(serverFile, JSON.stringify({ url, pid: process.pid }));
     return {

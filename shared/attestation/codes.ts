@@ -2,6 +2,7 @@
 // the same QR code), unguessable without that key (160 bits), and stored only as their SHA-256.
 import { createHash } from 'node:crypto';
 import { macKey } from '#shared/platform/mac.ts';
+import { publicBaseUrl } from '#shared/platform/public-url.ts';
 
 const CODE = /^[A-Za-z0-9_-]{27}$/;
 
@@ -16,10 +17,7 @@ export function codeHash(code: string): string {
   return createHash('sha256').update(code).digest('base64url');
 }
 
-/** https://<api host>/verify/<code>: PUBLIC_BASE_URL when set (a custom domain), else the request's origin. */
-export function verifyUrl(origin: string, code: string): string {
-  const base = (process.env.PUBLIC_BASE_URL || origin).replace(/\/+$/, '');
+/** <PUBLIC_BASE_URL>/verify/<code>: the city's public address (shared/platform/http.ts), never the request's. */
+export function verifyUrl(code: string, base = publicBaseUrl()): string {
   return `${base}/verify/${code}`;
 }
-
-export { requestOrigin } from '#shared/platform/http.ts';

@@ -200,22 +200,29 @@ export async function issueAttestation(
     };
     const day = dayWib(issuedAt);
     const limit = config().ATTESTATION_DAILY_LIMIT;
+    const expiresAt = Math.floor(Date.parse(issuedAt) / 1000) + 3 * 86_400;
     const own: TransactItem[] = [
       idempotencyPut(
         { id: req.idempotencyId, requestHash: req.requestHash, result, createdAt: issuedAt },
         IDEMPOTENCY_DAYS,
       ),
+      // The daily limit is the RT's, whichever of its chairs' accounts issues; each account's own count is kept
+      // beside it for the audit (which account issued how many).
+      {
+        Update: {
+          TableName: T(),
+          Key: { pk: `LIMIT#RT#${rt}`, sk: day },
+          UpdateExpression: 'ADD issued :one SET expiresAt = :exp',
+          ConditionExpression: 'attribute_not_exists(issued) OR issued < :limit',
+          ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':exp': expiresAt },
+        },
+      },
       {
         Update: {
           TableName: T(),
           Key: { pk: `LIMIT#${chair.sub}`, sk: day },
           UpdateExpression: 'ADD issued :one SET expiresAt = :exp',
-          ConditionExpression: 'attribute_not_exists(issued) OR issued < :limit',
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':limit': limit,
-            ':exp': Math.floor(Date.parse(issuedAt) / 1000) + 3 * 86_400,
-          },
+          ExpressionAttributeValues: { ':one': 1, ':exp': expiresAt },
         },
       },
       {
@@ -263,7 +270,7 @@ export async function issueAttestation(
       if (reasons[1] === 'ConditionalCheckFailed') {
         throw new TooManyRequests(
           'DailyLimitReached',
-          `An RT chair may issue at most ${limit} letters a day; try again tomorrow or ask Dinas Sosial`,
+          `An RT may issue at most ${limit} letters a day, all its chairs' accounts together; try again tomorrow or ask Dinas Sosial`,
           { limit },
         );
       }

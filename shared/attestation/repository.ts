@@ -12,7 +12,6 @@ import { ATTESTATION_SOURCE } from '#events/attestation.ts';
 import { COVERAGE_CHANGED, type CoverageChanged, REGISTRY_SOURCE } from '#events/registry.ts';
 import { type AppEvent, publishEvents } from '#shared/platform/bus.ts';
 import { ddb, queryAll } from '#shared/platform/dynamo.ts';
-import { ValidationError } from '#shared/platform/errors.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import type { TransactItem } from '#shared/registry/repository.ts';
@@ -86,9 +85,12 @@ export async function getAttestation(id: string): Promise<Attestation | undefine
   return out.Item ? fromItem(out.Item) : undefined;
 }
 
+export type PageKey = Record<string, unknown>;
+
 export interface Page<T> {
   items: T[];
-  cursor: string | null;
+  /** Where the next page starts (DynamoDB's key), or null on the last page. */
+  next: PageKey | null;
 }
 
 export interface ListQuery {
@@ -96,18 +98,18 @@ export interface ListQuery {
   rt?: string;
   order: 'newest' | 'oldest';
   limit: number;
-  cursor?: string;
+  after?: PageKey;
 }
 
 /**
  * One RT's letters (index gsi2, newest first, the status as a filter: an RT issues a few a day), or every
- * RT's letters in one status (index gsi1). The cursor is opaque to clients and checked to belong here.
+ * RT's letters in one status (index gsi1). `after` is a key this returned as `next` (sealed in between).
  */
 export async function listAttestations(q: ListQuery): Promise<Page<Attestation>> {
   const byRt = q.rt !== undefined;
   const index = byRt ? 'gsi2' : 'gsi1';
   const pk = byRt ? `RT#${q.rt}` : `ST#${q.status ?? 'PENDING_REVIEW'}`;
-  let start = q.cursor ? decodeCursor(q.cursor, `${index}pk`, pk) : undefined;
+  let start = q.after;
   const items: Attestation[] = [];
   const input: QueryCommandInput = {
     TableName: T(),
@@ -126,27 +128,7 @@ export async function listAttestations(q: ListQuery): Promise<Page<Attestation>>
     items.push(...(out.Items ?? []).map(fromItem));
     start = out.LastEvaluatedKey;
   } while (start && items.length < q.limit);
-  return { items, cursor: start ? encodeCursor(start) : null };
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string, pkName: string, pk: string): Record<string, unknown> {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    const index = pkName.slice(0, -2);
-    // Exactly the key an index query returns: the table's key and the index's, all strings.
-    const names = ['pk', 'sk', `${index}pk`, `${index}sk`];
-    const shaped =
-      Object.keys(key).sort().join() === [...names].sort().join() &&
-      names.every((n) => typeof key[n] === 'string');
-    if (shaped && key[pkName] === pk) return key;
-  } catch {
-    // fall through to the 400 below
-  }
-  throw ValidationError.field('cursor', 'is not a cursor this query returned');
+  return { items, next: start ?? null };
 }
 
 export interface RtCounts {

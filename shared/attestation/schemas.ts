@@ -5,6 +5,7 @@ import {
   birthDateSchema,
   boolSchema,
   kkSchema,
+  line,
   nameSchema,
   nikSchema,
   phoneSchema,
@@ -33,7 +34,7 @@ export const newAttestationSchema = z.object({
   phone: z.nullish(phoneSchema),
   reason: prose(3, 500, 'say why the resident needs care'),
   facility: z.optional(
-    text().check(
+    line().check(
       z.trim(),
       z.minLength(2, 'must name the clinic or hospital'),
       z.maxLength(120, 'is too long'),

@@ -2,7 +2,7 @@
 // year; dates are WIB calendar days.
 import * as z from 'zod/mini';
 import { cityAreaSchema } from '#shared/city/regions.ts';
-import { isoDate, text } from '#shared/registry/fields.ts';
+import { isoDate, line, text } from '#shared/registry/fields.ts';
 
 export const CATEGORIES = [
   'SANITATION',
@@ -23,8 +23,8 @@ const rupiah = () =>
     // Far above any RT fund; keeps sums exact in a double (2^53).
     z.maximum(1_000_000_000_000, 'is beyond any RT fund'),
   );
-const prose = (min: number, max: number) =>
-  text().check(
+const prose = (min: number, max: number, oneLine = false) =>
+  (oneLine ? line() : text()).check(
     z.trim(),
     z.minLength(min, `must be at least ${min} characters`),
     z.maxLength(max, `must be at most ${max} characters`),
@@ -61,7 +61,7 @@ export const expenseSchema = z.object({
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
   date: isoDate(),
   description: prose(3, 500),
-  vendor: z.optional(prose(2, 120)),
+  vendor: z.optional(prose(2, 120, true)),
 });
 export type ExpenseInput = z.infer<typeof expenseSchema>;
 

@@ -166,13 +166,3 @@ export function httpHandler<
       return reply(await fn(req));
     });
 }
-
-/** The origin a request came in on: API Gateway says https in x-forwarded-proto; the local server, nothing. */
-export function requestOrigin(event: {
-  headers?: Record<string, string | undefined>;
-  requestContext: { domainName?: string };
-}): string {
-  const proto = event.headers?.['x-forwarded-proto'] ?? 'http';
-  const host = event.requestContext.domainName ?? event.headers?.host ?? 'localhost';
-  return `${proto}://${host}`;
-}

@@ -7,12 +7,15 @@ export interface MacKey {
   mac(message: string): Promise<Buffer>;
 }
 
+/** The environment variable naming each KMS HMAC key: one per purpose, so a grant for one derives nothing else. */
+export type MacKeyName = 'VERIFY_MAC_KEY_ID' | 'CURSOR_KEY_ID';
+
 let client: KMSClient | undefined;
 
-const kms: MacKey = {
+const kms = (envVar: MacKeyName): MacKey => ({
   async mac(message) {
-    const keyId = process.env.VERIFY_MAC_KEY_ID;
-    if (!keyId) throw new Error('VERIFY_MAC_KEY_ID is not set');
+    const keyId = process.env[envVar];
+    if (!keyId) throw new Error(`${envVar} is not set`);
     client ??= new KMSClient({});
     const out = await client.send(
       new GenerateMacCommand({
@@ -24,7 +27,9 @@ const kms: MacKey = {
     if (!out.Mac) throw new Error('KMS returned no MAC');
     return Buffer.from(out.Mac);
   },
-};
+});
+
+const keys = new Map<MacKeyName, MacKey>();
 
 /** An HMAC-SHA-256 key held in memory (local mode, tests). */
 export function localMacKey(secret: string): MacKey {
@@ -33,10 +38,17 @@ export function localMacKey(secret: string): MacKey {
 
 let override: MacKey | undefined;
 
+/** Local mode and tests: one in-memory key for every purpose (each purpose MACs its own messages). */
 export function setMacKey(key: MacKey | undefined): void {
   override = key;
 }
 
-export function macKey(): MacKey {
-  return override ?? kms;
+export function macKey(name: MacKeyName = 'VERIFY_MAC_KEY_ID'): MacKey {
+  if (override) return override;
+  let key = keys.get(name);
+  if (!key) {
+    key = kms(name);
+    keys.set(name, key);
+  }
+  return key;
 }

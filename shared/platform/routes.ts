@@ -29,6 +29,8 @@ export interface Grants {
   topics?: readonly StaffTopic[];
   /** The KMS HMAC key that derives attestation verification codes. */
   verifyMac?: true;
+  /** The KMS HMAC key that seals page cursors (shared/platform/cursor.ts). */
+  cursors?: true;
   /** Send messages to these queues (shared/platform/queues.ts). */
   queues?: readonly QueueName[];
   /** Start and cancel these one-time timers (shared/platform/timers.ts). */
@@ -163,7 +165,7 @@ const DEFINED: readonly RouteDef[] = [
     path: '/rts/{rt}/residents',
     handler: 'functions/registry/list-rt-residents.ts',
     roles: ['rt_chair', 'city_admin', 'social_verifier'],
-    grants: { registry: 'read' },
+    grants: { registry: 'read', cursors: true },
   },
   // Attestations: the RT chair's letter that activates coverage at once, checked by Dinas Sosial afterwards.
   {
@@ -185,7 +187,7 @@ const DEFINED: readonly RouteDef[] = [
     path: '/attestations',
     handler: 'functions/attestation/list-attestations.ts',
     roles: ['social_verifier', 'city_admin', 'rt_chair'],
-    grants: { attestations: 'read' },
+    grants: { attestations: 'read', cursors: true },
   },
   {
     method: 'GET',

@@ -9,9 +9,45 @@ export const COVERAGE_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
 export type Scheme = (typeof SCHEMES)[number];
 export type CoverageStatus = (typeof COVERAGE_STATUSES)[number];
 
-/** A string field whose missing and mistyped cases say so plainly. */
+/**
+ * What a person cannot type, refused in every string a request carries: C0 and C1 control characters (tab and line
+ * breaks aside), lone UTF-16 surrogates (not UTF-8 at all: DynamoDB refuses them), bidi overrides and isolates
+ * (which make a printed or listed name read otherwise than it is stored), and the non-characters U+FFFE/U+FFFF.
+ */
+const UNTYPEABLE = new RegExp(
+  '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069\\uFFFE\\uFFFF]|' +
+    '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]',
+);
+
+/** The first character of `s` a person cannot type, as U+XXXX, or undefined. */
+export function untypeable(s: string): string | undefined {
+  const m = UNTYPEABLE.exec(s);
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : undefined;
+}
+
+/**
+ * A string field whose missing and mistyped cases say so plainly; it refuses what a person cannot type (naming the
+ * character) and is stored in Unicode NFC, so one name typed on two phones is one name.
+ */
 export const text = () =>
-  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') });
+  z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') }).check(
+    z.superRefine((value, ctx) => {
+      const bad = untypeable(value);
+      if (bad) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `contains a character a person cannot type (${bad})`,
+          input: value,
+          abort: true,
+        });
+      }
+    }),
+    z.normalize('NFC'),
+  );
+
+/** One line of text: a name, a vendor, an address; no line breaks or tabs either. */
+export const line = () =>
+  text().check(z.refine((s) => !/[\t\n\r\u2028\u2029]/.test(s), 'must be on one line'));
 
 export const nikSchema = text().check(
   z.superRefine((value, ctx) => {
@@ -22,13 +58,47 @@ export const nikSchema = text().check(
 
 export const kkSchema = text().check(z.regex(/^\d{16}$/, 'KK number must be exactly 16 digits'));
 
+/** The years any date of ours falls in: birth dates from 1900, plans and ledgers to 2100. */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2100;
+
+/** A real calendar day written YYYY-MM-DD, in the years 1900 to 2100. */
 export const isoDate = () =>
   text().check(
-    z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
+    // One reason per field: each check stops the next.
+    z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD', abort: true }),
+    z.refine(
+      (s) => {
+        const d = new Date(`${s}T00:00:00Z`);
+        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+      },
+      { error: 'is not a real calendar date', abort: true },
+    ),
+    z.refine((s) => s >= `${FIRST_YEAR}-01-01` && s <= `${LAST_YEAR}-12-31`, {
+      error: `must be a day in the years ${FIRST_YEAR} to ${LAST_YEAR}`,
+      abort: true,
+    }),
+  );
+
+/** A month written YYYY-MM, in the years 1900 to 2100. */
+export const isoMonth = () =>
+  text().check(
+    z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM', abort: true }),
+    z.refine(
+      (s) => s >= `${FIRST_YEAR}-01` && s <= `${LAST_YEAR}-12`,
+      `must be a month in the years ${FIRST_YEAR} to ${LAST_YEAR}`,
+    ),
+  );
+
+/** A real day at most `years` years before or after today (WIB): a job run for a day, a broadcast's day. */
+export const dayNear = (years: number) =>
+  isoDate().check(
     z.refine((s) => {
-      const d = new Date(`${s}T00:00:00Z`);
-      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-    }, 'is not a real calendar date'),
+      const today = todayWib();
+      const shift = (by: number) =>
+        `${String(Number(today.slice(0, 4)) + by).padStart(4, '0')}${today.slice(4)}`;
+      return s >= shift(-years) && s <= shift(years);
+    }, `must be within ${years} years of today`),
   );
 
 export const birthDateSchema = isoDate().check(
@@ -56,7 +126,7 @@ export const rtSchema = /* @__PURE__ */ text().check(
   }),
 );
 
-export const nameSchema = text().check(
+export const nameSchema = line().check(
   z.trim(),
   z.minLength(2, 'must be at least 2 characters'),
   z.maxLength(100, 'must be at most 100 characters'),

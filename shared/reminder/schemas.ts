@@ -3,7 +3,7 @@
 // A campaign is never edited: a change is a new version; fires already made keep the version they were made by.
 import * as z from 'zod/mini';
 import { isCityArea, RT_CODE, rtProblem } from '#shared/city/regions.ts';
-import { text } from '#shared/registry/fields.ts';
+import { dayNear, line, text } from '#shared/registry/fields.ts';
 
 export const CAMPAIGN_KINDS = ['BIRTHDAY', 'DATE_FIELD', 'BROADCAST'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
@@ -46,13 +46,13 @@ export const campaignSchema = z
     id: text().check(
       z.regex(/^[a-z0-9][a-z0-9-]{1,47}$/, 'must be 2 to 48 lower-case letters, digits or hyphens'),
     ),
-    name: text().check(z.trim(), z.minLength(3, 'must be at least 3 characters'), z.maxLength(120)),
+    name: line().check(z.trim(), z.minLength(3, 'must be at least 3 characters'), z.maxLength(120)),
     kind: z.enum(CAMPAIGN_KINDS, { error: `must be one of ${CAMPAIGN_KINDS.join(', ')}` }),
     dateField: z.optional(z.enum(DATE_FIELDS, { error: `must be one of ${DATE_FIELDS.join(', ')}` })),
     /** BROADCAST: repeated on the same day of every month from `date` (a monthly posyandu). */
     repeat: z.optional(z.enum(['MONTHLY'], { error: 'must be MONTHLY' })),
     /** BROADCAST: the day it is about (offsets count from it). */
-    date: z.optional(text().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'))),
+    date: z.optional(dayNear(5)),
     offsetsDays: z
       .array(
         z

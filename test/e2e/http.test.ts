@@ -217,13 +217,26 @@ describe('dev tokens and auth', () => {
     const mine = await call('GET', `/residents/${own.nik}`, { as: token.chairA });
     expect(mine.status).toBe(200);
     expect(mine.body.nik).toBe(own.nik);
-    expect((await call('GET', `/residents/${other.nik}`, { as: token.chairA })).status).toBe(403);
-    expect((await call('GET', `/residents/${own.nik}`, { as: token.chairB })).status).toBe(403);
+    expect((await call('GET', `/residents/${other.nik}`, { as: token.chairA })).status).toBe(404);
+    expect((await call('GET', `/residents/${own.nik}`, { as: token.chairB })).status).toBe(404);
     expect((await call('GET', `/residents/${other.nik}`, { as: token.chairB })).status).toBe(200);
     // A seeded resident of RT B is not visible to RT A's chair either.
     const seededB = SEEDED.find((r) => r.rt === RT_B.rt)!;
-    expect((await call('GET', `/residents/${seededB.nik}`, { as: token.chairA })).status).toBe(403);
+    expect((await call('GET', `/residents/${seededB.nik}`, { as: token.chairA })).status).toBe(404);
     expect((await call('GET', `/residents/${seededB.nik}`, { as: token.chairB })).status).toBe(200);
+  });
+
+  it('tells a chair nothing about NIKs outside its RT: unknown and registered elsewhere answer alike', async () => {
+    const elsewhere = await register({ rt: RT_B.rt });
+    const unknown = person();
+    const a = await call('GET', `/residents/${elsewhere.nik}`, { as: token.chairA });
+    const b = await call('GET', `/residents/${unknown.nik}`, { as: token.chairA });
+    expect([a.status, b.status]).toEqual([404, 404]);
+    expect(a.body).toEqual(b.body);
+    expect(a.text).not.toContain(elsewhere.nik);
+    // The city admin still learns which it is.
+    expect((await admin('GET', `/residents/${unknown.nik}`)).status).toBe(404);
+    expect((await admin('GET', `/residents/${elsewhere.nik}`)).status).toBe(200);
   });
 });
 

@@ -584,6 +584,28 @@ describe.skipIf(!HAS_CHROMIUM)('Dana RT in Chromium', { timeout: 60_000 }, () =>
     await shot(page, 'offline');
   });
 
+  it('tells the chair the report is public, and that a phone number written in is masked there', async () => {
+    await fillExpense(page, {
+      amount: '20000',
+      category: 'OPERATIONS',
+      description: 'Pulsa untuk koordinasi warga',
+      vendor: 'Konter Pak Andi 0812-7788-9900',
+    });
+    expect(await page.isVisible('#public-hint')).toBe(true);
+    expect(await page.textContent('#public-hint')).toMatch(/dibuka untuk umum.*NIK.*nomor HP/);
+    expect(await page.getAttribute('#vendor', 'aria-describedby')).toContain('public-hint');
+    await page.click('#xsubmit');
+    const result = page.locator('#xresult');
+    await expect
+      .poll(() => result.textContent())
+      .toContain('Pengeluaran tercatatPulsa untuk koordinasi warga');
+    expect(await result.textContent()).toContain('NIK dan nomor HP pada keterangan atau toko disamarkan');
+    const row = page.locator('#dana-list li', { hasText: 'Pulsa untuk koordinasi warga' });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.textContent()).toContain('Toko/penjual: Konter Pak Andi [nomor HP disamarkan]');
+    expect(await row.textContent()).not.toContain('0812-7788-9900');
+  });
+
   it('the sign-in page counts expenses still waiting, beside letters', async () => {
     await page.evaluate(() =>
       localStorage.setItem(

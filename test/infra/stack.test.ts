@@ -418,9 +418,25 @@ describe('IAM: exactly the declared grants', () => {
       KeyUsage: 'GENERATE_VERIFY_MAC',
     });
     for (const fn of functions()) {
-      expect(fn.actions.has('kms:GenerateMac'), fn.key).toBe(!!fn.grants.verifyMac);
+      const macOn = (name: string) =>
+        fn.statements.some(
+          (s) => [s.Action].flat().includes('kms:GenerateMac') && JSON.stringify(s.Resource).includes(name),
+        );
+      expect(macOn('VerifyMacKey'), fn.key).toBe(!!fn.grants.verifyMac);
+      expect(macOn('CursorKey'), fn.key).toBe(!!fn.grants.cursors);
+      expect(fn.actions.has('kms:GenerateMac'), fn.key).toBe(!!fn.grants.verifyMac || !!fn.grants.cursors);
       expect('VERIFY_MAC_KEY_ID' in fn.env, fn.key).toBe(!!fn.grants.verifyMac);
     }
+  });
+
+  it('page cursors: a key of their own, granted (and named) only to the lists that seal cursors', () => {
+    const macKeys = Object.keys(
+      parent.findResources('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256' } }),
+    );
+    expect(macKeys).toHaveLength(2);
+    const sealing = functions().filter((fn) => fn.grants.cursors);
+    expect(sealing.map((fn) => fn.key).sort()).toEqual(['GET /attestations', 'GET /rts/{rt}/residents']);
+    for (const fn of functions()) expect('CURSOR_KEY_ID' in fn.env, fn.key).toBe(!!fn.grants.cursors);
   });
 
   it('staff topics: KMS-encrypted, TLS only, published to only where declared', () => {

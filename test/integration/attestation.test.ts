@@ -2,7 +2,7 @@
 // transaction, or none of it), how many requests it costs, the events it publishes, and that the counts the
 // verifiers read stay true to the letters under any mix of issues, replays and decisions.
 import { randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -236,6 +236,7 @@ describe('issuing a letter', () => {
         `CODE#${hash}|CODE`,
         `COUNT#${month}|${rt.rt}`,
         `LIMIT#${chair.sub}|${dayWib(issuedAt)}`,
+        `LIMIT#RT#${rt.rt}|${dayWib(issuedAt)}`,
       ].sort(),
     );
     expect(d.attestations.added.get(`ATT#${id}|ATT`)).toMatchObject({
@@ -438,6 +439,33 @@ describe('issuing a letter', () => {
     const approved = events.slice(approveStart);
     expect(approved.map((e) => e.detailType)).toEqual([ATTESTATION_DECIDED]);
     expect(AttestationDecided.parse(approved[0]!.detail).coverageClosed).toBe(false);
+  });
+});
+
+describe('the daily letter limit', () => {
+  it('counts per RT, whichever of its accounts issues, and keeps each account’s own count', async () => {
+    const restore = withEnv('ATTESTATION_DAILY_LIMIT', '2');
+    try {
+      const rt = await freshRt();
+      const [first, second] = [chairOf(rt.rt), chairOf(rt.rt)];
+      await issue(first, form());
+      await issue(second, form());
+      for (const chair of [first, second, chairOf(rt.rt)]) {
+        const error = await issue(chair, form()).catch((e: unknown) => e);
+        expect(error).toMatchObject({ status: 429, code: 'DailyLimitReached', details: { limit: 2 } });
+      }
+      // Another RT's chair is not held back by this RT's count.
+      const other = await freshRt();
+      await expect(issue(chairOf(other.rt), form())).resolves.toMatchObject({ replayed: false });
+      const day = dayWib(new Date().toISOString());
+      const issuedBy = async (pk: string) =>
+        (await ddb().send(new GetCommand({ TableName: tableName('attestations'), Key: { pk, sk: day } })))
+          .Item?.issued;
+      expect(await issuedBy(`LIMIT#RT#${rt.rt}`)).toBe(2);
+      expect([await issuedBy(`LIMIT#${first.sub}`), await issuedBy(`LIMIT#${second.sub}`)]).toEqual([1, 1]);
+    } finally {
+      restore();
+    }
   });
 });
 

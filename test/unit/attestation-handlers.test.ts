@@ -286,7 +286,7 @@ describe('POST /attestations as Lambda runs it', () => {
     sex: 'F',
     reason: 'Butuh rawat inap',
   };
-  const post = (key?: string, b: unknown = body) => {
+  const post = (key?: string, b: unknown = body, headers: Record<string, string> = {}) => {
     const e = httpEvent({
       routeKey: 'POST /attestations',
       groups: ['rt_chair'],
@@ -295,8 +295,34 @@ describe('POST /attestations as Lambda runs it', () => {
       body: b,
     });
     if (key) e.headers['idempotency-key'] = key;
+    Object.assign(e.headers, headers);
     return issueHandler(e, context());
   };
+
+  it('prints the verify URL from PUBLIC_BASE_URL alone, whatever Host and X-Forwarded-Proto a caller sends', async () => {
+    process.env.PUBLIC_BASE_URL = 'https://d111111abcdef8.cloudfront.net';
+    kmsLikeHmac();
+    batchGets();
+    ddb.on(TransactWriteCommand).resolves({});
+    bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+    const res = json(
+      await post(randomUUID(), body, { host: 'evil.example', 'x-forwarded-proto': 'javascript:alert(1)//:' }),
+    );
+    expect(res.status).toBe(201);
+    expect(String(res.body.verifyUrl)).toMatch(
+      /^https:\/\/d111111abcdef8\.cloudfront\.net\/verify\/[\w-]{27}$/,
+    );
+  });
+
+  it('writes no letter without PUBLIC_BASE_URL: a missing setting fails loudly before anything is stored', async () => {
+    delete process.env.PUBLIC_BASE_URL;
+    kmsLikeHmac();
+    batchGets();
+    ddb.on(TransactWriteCommand).resolves({});
+    const res = json(await post(randomUUID()));
+    expect(res.status).toBe(500);
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+  });
 
   it('answers 201 with a verify URL on PUBLIC_BASE_URL; the raw code is never sent to DynamoDB', async () => {
     process.env.PUBLIC_BASE_URL = 'https://sehat.jambikota.go.id/';
@@ -334,7 +360,8 @@ describe('POST /attestations as Lambda runs it', () => {
     ]);
   });
 
-  it('answers 429 DailyLimitReached when the transaction fails on the chair’s daily count', async () => {
+  it('answers 429 DailyLimitReached when the transaction fails on the RT’s daily count', async () => {
+    process.env.PUBLIC_BASE_URL = 'https://sehat.jambikota.go.id';
     kmsLikeHmac();
     batchGets();
     const reasons = Array.from({ length: 12 }, (_, i) => ({

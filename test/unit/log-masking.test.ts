@@ -119,10 +119,13 @@ function expectCleanLogs(...mustMention: string[]): void {
 describe('handlers carrying NIKs and phones log none of them', () => {
   beforeAll(() => {
     process.env.SMS_QUIET_HOURS_WIB = 'off';
+    // The stack always sets the public address (acknowledgement links in SMS).
+    process.env.PUBLIC_BASE_URL = 'https://sehatkota.example';
     resetConfig();
   });
   afterAll(() => {
     delete process.env.SMS_QUIET_HOURS_WIB;
+    delete process.env.PUBLIC_BASE_URL;
     resetConfig();
   });
 

@@ -321,9 +321,11 @@ describe('where each metric is counted', () => {
       },
     });
     event.headers['idempotency-key'] = 'report-0002';
+    process.env.PUBLIC_BASE_URL = 'https://sehatkota.example';
     try {
       expect(json(await reportIncident(event, context())).status).toBe(201);
     } finally {
+      delete process.env.PUBLIC_BASE_URL;
       setQueue(undefined);
       setTimers(undefined);
     }

@@ -801,9 +801,22 @@ function expenseCard(item, current = false) {
         { class: 'saldo-after' },
         `${current ? 'Saldo sekarang' : 'Saldo setelah dicatat:'} ${rupiah(item.result.balance)}`,
       ),
+    item.state === 'done' &&
+      masked(item) &&
+      meta('Di laporan umum, NIK dan nomor HP pada keterangan atau toko disamarkan.'),
     item.state === 'failed' && el('p', { class: 'err' }, failureText(item)),
     item.receipt && item.state !== 'failed' && queuedReceiptLine(item),
   ];
+}
+
+/** Whether the public report shows this expense's text otherwise than the chair wrote it (numbers masked). */
+function masked(item) {
+  const shown = item.result?.entry;
+  if (!shown) return false;
+  return (
+    shown.description !== item.body.description.trim() ||
+    (shown.vendor ?? '') !== (item.body.vendor ?? '').trim()
+  );
 }
 
 function renderResult(item) {
