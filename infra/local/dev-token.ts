@@ -75,6 +75,11 @@ export class DevTokens {
       .sign(this.key);
   }
 
+  /** Signs a token built elsewhere with the local key: tests make expired or foreign-issuer ones. */
+  sign(jwt: SignJWT): Promise<string> {
+    return jwt.sign(this.key);
+  }
+
   /** The claims as HTTP API passes them to a function, or undefined when the token is not valid. */
   async verify(authorization: string | undefined): Promise<Record<string, string> | undefined> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];

@@ -36,12 +36,17 @@ const prose = (min: number, max: number) =>
     z.minLength(min, `must be at least ${min} characters`),
     z.maxLength(max, `must be at most ${max} characters`),
   );
+/**
+ * Degrees kept to 7 decimals (about a centimetre, finer than any phone's GPS): a value such as 5e-324 passes the range
+ * but is below what DynamoDB can store (1e-130), and rounds to 0 here.
+ */
 const degrees = (max: number) =>
   z
     .number({ error: 'must be a number of degrees' })
     .check(
       z.minimum(-max, `must be between -${max} and ${max}`),
       z.maximum(max, `must be between -${max} and ${max}`),
+      z.overwrite((n) => Math.round(n * 1e7) / 1e7 + 0),
     );
 
 export const locationSchema = z.object({ lat: degrees(90), lon: degrees(180) });

@@ -238,6 +238,24 @@ describe('public fund data never shows a NIK or a phone number', () => {
   });
 });
 
+describe('numbers DynamoDB cannot hold', () => {
+  it('takes a coordinate of 5e-324 as 0 (a centimetre is the finest kept), not a 500', async () => {
+    const res = await call('POST', '/units', {
+      as: token.admin,
+      json: {
+        id: 'HD-TINY-01',
+        name: 'Unit uji koordinat',
+        kind: 'AMBULANCE',
+        phone: '+628117601999',
+        location: { lat: 5e-324, lon: 103.612345678 },
+        kelurahan: RT_A.kelurahan,
+      },
+    });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.location).toEqual({ lat: 0, lon: 103.6123457 });
+  });
+});
+
 describe('the letter’s QR code points at the configured address', () => {
   it('ignores the Host and X-Forwarded-Proto a caller sends', async () => {
     const res = await issue(token.chairA!, letter(), {
