@@ -41,13 +41,11 @@ const prose = (min: number, max: number) =>
  * but is below what DynamoDB can store (1e-130), and rounds to 0 here.
  */
 const degrees = (max: number) =>
-  z
-    .number({ error: 'must be a number of degrees' })
-    .check(
-      z.minimum(-max, `must be between -${max} and ${max}`),
-      z.maximum(max, `must be between -${max} and ${max}`),
-      z.overwrite((n) => Math.round(n * 1e7) / 1e7 + 0),
-    );
+  z.number({ error: 'must be a number of degrees' }).check(
+    z.minimum(-max, `must be between -${max} and ${max}`),
+    z.maximum(max, `must be between -${max} and ${max}`),
+    z.overwrite((n) => Math.round(n * 1e7) / 1e7 + 0),
+  );
 
 export const locationSchema = z.object({ lat: degrees(90), lon: degrees(180) });
 export type Location = z.infer<typeof locationSchema>;
