@@ -583,6 +583,24 @@ describe.skipIf(!HAS_CHROMIUM)(
       await p.unroute('**/attestations');
     });
 
+    it('the RT’s daily limit reached: says the limit is the RT’s, whichever account sends', async () => {
+      await p.route('**/attestations', (route) =>
+        route.request().method() === 'POST'
+          ? route.fulfill({
+              status: 429,
+              contentType: 'application/json',
+              body: JSON.stringify({ error: 'DailyLimitReached', message: 'x', limit: 20 }),
+            })
+          : route.fallback(),
+      );
+      await fillForm(p, newResident('Rahmat Siregar'));
+      await p.click('#submit');
+      await expect
+        .poll(() => p.textContent('#result'))
+        .toContain('Batas 20 surat per hari untuk RT ini (dari semua akun ketua RT) sudah tercapai');
+      await p.unroute('**/attestations');
+    });
+
     it("a server 400 on a field it has no Indonesian text for shows the server's words beside it", async () => {
       await p.route('**/attestations', (route) =>
         route.fulfill({

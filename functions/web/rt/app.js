@@ -364,7 +364,7 @@ function failureText(item) {
     return `Jaminan kesehatan warga ini sudah AKTIF${since}. Surat tidak diperlukan.`;
   }
   if (e.error === 'DailyLimitReached')
-    return `Batas ${e.limit ?? ''} surat per hari sudah tercapai. Kirim lagi besok.`;
+    return `Batas ${e.limit ?? ''} surat per hari untuk RT ini (dari semua akun ketua RT) sudah tercapai. Kirim lagi besok.`;
   if (e.error === 'IdempotencyKeyReused') return 'Kiriman ini bentrok dengan kiriman lain. Buat surat baru.';
   if (e.error === 'ValidationError') {
     const issues = (e.issues ?? []).map((i) => SERVER_FIELD[i.path] ?? `Periksa isian ini: ${i.message}`);
