@@ -11,8 +11,8 @@ import { ROUTES } from '#shared/platform/routes.ts';
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const BUNDLE = {
-  // Matches the functions' runtime, nodejs22.x.
-  target: 'node22',
+  // Matches the functions' runtime, nodejs24.x.
+  target: 'node24',
   minify: true,
   sourcemap: false,
   // 'module' first picks the AWS SDK's ESM builds, which tree-shake far smaller (526 KB → 331 KB measured).

@@ -143,7 +143,7 @@ export class AppFunction extends Construct {
       entry: join(REPO_ROOT, props.handler),
       handler: 'handler',
       description: props.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       // One trace per request across API Gateway, Lambda and the AWS calls: where the time of a 112 report goes.
       tracing: Tracing.ACTIVE,
@@ -183,20 +183,13 @@ export class AppFunction extends Construct {
 
   /** What every function shares and cdk-nag reports, acknowledged where the function is made. */
   private acknowledgeShared(props: AppFunctionProps): void {
-    const runtime =
-      'nodejs22.x is the runtime the platform is pinned to (bundles target node22); moving every function ' +
-      'to nodejs24.x is a deliberate upgrade of its own, not a side effect of adding a route.';
-    Validations.of(this.function).acknowledge(
-      { id: 'AwsSolutions-L1', reason: runtime },
-      { id: 'Serverless-LambdaLatestVersion', reason: runtime },
-      {
-        id: 'HIPAA.Security-LambdaInsideVPC',
-        reason:
-          'The functions reach only AWS APIs (DynamoDB, SNS, SQS, EventBridge, KMS, S3), over TLS and signed with ' +
-          'their own least-privilege role; a VPC would add NAT gateways or endpoints and cold-start time without ' +
-          'narrowing what any function can reach.',
-      },
-    );
+    Validations.of(this.function).acknowledge({
+      id: 'HIPAA.Security-LambdaInsideVPC',
+      reason:
+        'The functions reach only AWS APIs (DynamoDB, SNS, SQS, EventBridge, KMS, S3), over TLS and signed with ' +
+        'their own least-privilege role; a VPC would add NAT gateways or endpoints and cold-start time without ' +
+        'narrowing what any function can reach.',
+    });
     if (props.reservedConcurrency === undefined) {
       Validations.of(this.function).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',

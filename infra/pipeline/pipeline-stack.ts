@@ -29,11 +29,11 @@ import { SehatKotaStage } from './stage.ts';
 export const PIPELINE_STACK_ID = 'SehatKotaPipeline';
 
 /**
- * The synth step's image: Debian with Node 22 (the functions' runtime), as `.ci/run` expects — it apt-installs
+ * The synth step's image: Debian with Node 24 (the functions' runtime), as `.ci/run` expects — it apt-installs
  * Java and Debian's Chromium, which CodeBuild's Ubuntu standard images cannot install (Ubuntu ships Chromium as a
  * snap only). The other steps run on CodeBuild's standard image.
  */
-export const SYNTH_IMAGE = 'public.ecr.aws/docker/library/node:22-bookworm';
+export const SYNTH_IMAGE = 'public.ecr.aws/docker/library/node:24-bookworm';
 /** Self-mutation and asset publishing: Ubuntu 24.04 with Node 22, for the current CDK CLI. */
 export const STANDARD_IMAGE = LinuxBuildImage.STANDARD_8_0;
 
@@ -218,7 +218,7 @@ export class SehatKotaPipelineStack extends Stack {
       this.pipeline.synthProject,
       ".ci/run (the README's test command) apt-installs Java and Debian's Chromium: CodeBuild's standard images are " +
         "Ubuntu, which ships Chromium only as a snap that cannot run in a build container; this is Docker's " +
-        'official Node 22 image on Debian 12, from its ECR Public mirror.',
+        'official Node 24 image on Debian 12, from its ECR Public mirror.',
       'AwsSolutions-CB5',
     );
   }

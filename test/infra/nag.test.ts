@@ -69,7 +69,7 @@ describe('cdk-nag: AwsSolutions, HIPAA Security and Serverless', () => {
     const probeStack = new Stack(probe, 'Probe');
     new Bucket(probeStack, 'Open');
     new LambdaFunction(probeStack, 'Bare', {
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: Code.fromInline('exports.handler = async () => {}'),
     });
@@ -119,7 +119,6 @@ describe('cdk-nag: AwsSolutions, HIPAA Security and Serverless', () => {
         'AwsSolutions-IAM5[Resource::*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ImportsBucketName>/imports/*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<ReceiptsBucketName>/receipts/*]',
-        'AwsSolutions-L1',
         'AwsSolutions-S1',
         // dead-letter queues: of each work queue, timer, event-invoked function, the inbound SMS subscription
         'AwsSolutions-SQS3',
@@ -132,7 +131,6 @@ describe('cdk-nag: AwsSolutions, HIPAA Security and Serverless', () => {
         'HIPAA.Security-S3DefaultEncryptionKMS',
         'Serverless-LambdaDLQ',
         'Serverless-LambdaEventSourceMappingDestination',
-        'Serverless-LambdaLatestVersion',
         // the SMS attributes' custom-resource provider only
         'Serverless-LambdaTracing',
         'Serverless-SQSRedrivePolicy',

@@ -382,7 +382,7 @@ describe('the pipeline (a CodeStar connection)', () => {
     expect(commands[2]).toContain(`test -f cdk.out/${PIPELINE_STACK_ID}.template.json`);
   });
 
-  it('runs the synth on Debian with Node 22, the other builds on the CodeBuild standard image', () => {
+  it('runs the synth on Debian with Node 24, the other builds on the CodeBuild standard image', () => {
     expect(synthProject().Properties.Environment).toMatchObject({
       Image: SYNTH_IMAGE,
       ComputeType: 'BUILD_GENERAL1_MEDIUM',

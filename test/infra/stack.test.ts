@@ -137,10 +137,10 @@ describe('functions', () => {
     expect(providers).toEqual(withLogs);
   });
 
-  it('all run nodejs22.x on arm64 with the handler module as its entry', () => {
+  it('all run nodejs24.x on arm64 with the handler module as its entry', () => {
     for (const [, fn] of appFunctions()) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
       });

@@ -68,7 +68,7 @@ describe('npx cdk synth', () => {
     });
     expect(functions).toHaveLength(FUNCTIONS);
     for (const fn of functions) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
     }
     const bundles = readdirSync(out).filter((d) => d.startsWith('asset.'));
