@@ -2,7 +2,6 @@
 // range, text a person cannot type, NIKs and phone numbers in public fund text, the RT's daily letter count, where
 // a letter's QR code points, and a huge Authorization header.
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:http';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts } from '../../infra/local/demo-data.ts';
@@ -10,7 +9,7 @@ import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts'
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { tableName } from '../../shared/platform/tables.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { httpClient, issuePaths, type Json } from '../support/http.ts';
+import { httpClient, issuePaths, type Json, rawRequest } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);
@@ -264,7 +263,7 @@ describe('the letter’s QR code points at the configured address', () => {
     });
     expect(res.status, res.text).toBe(201);
     expect(res.body.verifyUrl.startsWith(`${sys.url}/verify/`)).toBe(true);
-    const raw = await rawRequest('POST', '/attestations', {
+    const raw = await send('POST', '/attestations', {
       host: 'evil.example',
       'x-forwarded-proto': 'javascript:alert(1)//:',
       authorization: `Bearer ${token.chairA}`,
@@ -283,15 +282,11 @@ describe('oversized headers', () => {
     const statuses: (number | string)[] = [];
     for (let i = 0; i < 12; i++) {
       const post = i % 2 === 1;
-      const res = await rawRequest(
-        post ? 'POST' : 'GET',
-        post ? '/attestations' : `/rts/${RT_A.rt}/residents`,
-        {
-          authorization: huge,
-          'content-type': 'application/json',
-          ...(post ? { body: JSON.stringify(letter({ reason: 'x'.repeat(i * 3000) })) } : {}),
-        },
-      ).catch((e: Error) => e.message);
+      const res = await send(post ? 'POST' : 'GET', post ? '/attestations' : `/rts/${RT_A.rt}/residents`, {
+        authorization: huge,
+        'content-type': 'application/json',
+        ...(post ? { body: JSON.stringify(letter({ reason: 'x'.repeat(i * 3000) })) } : {}),
+      }).catch((e: Error) => e.message);
       statuses.push(typeof res === 'string' ? res : res.status);
     }
     // And through fetch, whose pooled connections the server closes after a 431.
@@ -308,21 +303,11 @@ describe('oversized headers', () => {
   });
 });
 
-/** One request through node:http, with any headers (Host included), on a fresh connection. */
-function rawRequest(
-  method: string,
-  path: string,
-  headers: Record<string, string> & { body?: string },
-): Promise<{ status: number; text: string }> {
+/** One request on a fresh connection, with any headers (Host included). */
+function send(method: string, path: string, headers: Record<string, string> & { body?: string }) {
   const { body, ...rest } = headers;
-  return new Promise((resolve, reject) => {
-    const req = request(new URL(path, sys.url), { method, headers: rest, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
-    req.setTimeout(5000, () => req.destroy(new Error('no answer within 5 s')));
-    req.on('error', reject);
-    req.end(body);
+  return rawRequest(new URL(path, sys.url), method, {
+    headers: rest,
+    ...(body !== undefined ? { body } : {}),
   });
 }

@@ -1,13 +1,13 @@
 // End to end over HTTP: the whole local system (every route of the route table behind the local server, the
 // real handler modules, DynamoDB Local, the in-process bus and the SMS outbox) driven only through fetch,
 // the way a city admin, a clinic desk or an RT chair would use it.
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { cityRegionsFromPackage } from '../../infra/regions.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
-import { httpClient, issuePaths, type Json } from '../support/http.ts';
+import { httpClient, issuePaths, type Json, rawRequest } from '../support/http.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const ROLES = ['city_admin', 'clinic', 'rt_chair', 'social_verifier', 'operator', 'responder'] as const;
@@ -25,22 +25,14 @@ const token = {} as Record<Role | 'chairA' | 'chairB', string>;
 
 const call = httpClient(() => sys.url);
 
-/** One request through node:http on a given agent, giving up after 2 s. */
-function rawSend(agent: Agent, method: string, path: string, body?: string): Promise<{ status: number }> {
-  return new Promise<{ status: number }>((resolve, reject) => {
-    const req = request(
-      new URL(path, sys.url),
-      { method, agent, headers: { 'content-type': 'text/csv' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      },
-    );
-    req.setTimeout(2000, () => req.destroy(new Error('no answer within 2 s')));
-    req.on('error', reject);
-    req.end(body);
+/** One request on a given agent (a kept-alive connection), giving up after 2 s. */
+const rawSend = (agent: Agent, method: string, path: string, body?: string) =>
+  rawRequest(new URL(path, sys.url), method, {
+    agent,
+    headers: { 'content-type': 'text/csv' },
+    timeoutMs: 2000,
+    ...(body !== undefined ? { body } : {}),
   });
-}
 
 const admin = (method: string, path: string, opts: Parameters<typeof call>[2] = {}) =>
   call(method, path, { as: token.city_admin, ...opts });

@@ -6,7 +6,7 @@
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
-import { demoChairUsername, demoResidents, demoRts } from '../../infra/local/demo-data.ts';
+import { type DemoResident, demoChairUsername, demoResidents, demoRts } from '../../infra/local/demo-data.ts';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-token.ts';
 import type { LocalSystem } from '../../infra/local/system.ts';
 import { ROLES, type Role } from '../../shared/platform/roles.ts';
@@ -45,14 +45,7 @@ export interface Person {
 }
 
 /** A resident the fuzzer may register (POST /residents, POST /attestations): not in the seed. */
-export interface NewPerson {
-  nik: string;
-  kk: string;
-  name: string;
-  birthDate: string;
-  sex: 'M' | 'F';
-  phone: string;
-}
+export type NewPerson = Pick<DemoResident, 'nik' | 'kk' | 'name' | 'birthDate' | 'sex' | 'phone'>;
 
 export interface Page {
   caller: Caller;

@@ -1,5 +1,6 @@
 // The tests' HTTP client for the local server: JSON in and out, a bearer token by name, the body kept as text
 // too; and the check every 400 shares (the documented ValidationError shape, its field paths).
+import { type Agent, request } from 'node:http';
 import { expect } from 'vitest';
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answered by the API under test, checked field by field.
@@ -64,4 +65,26 @@ export function issuePaths(res: Res): string[] {
     expect(issue.message.length).toBeGreaterThan(0);
   }
   return res.body.issues.map((i: { path: string }) => i.path);
+}
+
+/**
+ * One request through node:http, with any headers (Host included) and on a given agent (default: a fresh
+ * connection), giving up after `timeoutMs`: for what fetch will not send or hides (a forged Host, a kept-alive socket).
+ */
+export function rawRequest(
+  url: URL,
+  method: string,
+  opts: { headers?: Record<string, string>; body?: string; agent?: Agent | false; timeoutMs?: number } = {},
+): Promise<{ status: number; text: string }> {
+  const { headers = {}, body, agent = false, timeoutMs = 5000 } = opts;
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }

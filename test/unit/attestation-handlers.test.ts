@@ -55,6 +55,14 @@ function batchGets() {
   });
 }
 
+/** KMS, DynamoDB and EventBridge as a letter that goes through meets them: a new resident, both events put. */
+function letterGoesThrough() {
+  kmsLikeHmac();
+  batchGets();
+  ddb.on(TransactWriteCommand).resolves({});
+  bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+}
+
 /** What KMS would answer: an HMAC-SHA-256 of the message under a key only "KMS" holds. */
 function kmsLikeHmac() {
   kms.on(GenerateMacCommand).callsFake((input: { Message: Uint8Array }) => ({
@@ -301,10 +309,7 @@ describe('POST /attestations as Lambda runs it', () => {
 
   it('prints the verify URL from PUBLIC_BASE_URL alone, whatever Host and X-Forwarded-Proto a caller sends', async () => {
     process.env.PUBLIC_BASE_URL = 'https://d111111abcdef8.cloudfront.net';
-    kmsLikeHmac();
-    batchGets();
-    ddb.on(TransactWriteCommand).resolves({});
-    bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+    letterGoesThrough();
     const res = json(
       await post(randomUUID(), body, { host: 'evil.example', 'x-forwarded-proto': 'javascript:alert(1)//:' }),
     );
@@ -326,10 +331,7 @@ describe('POST /attestations as Lambda runs it', () => {
 
   it('answers 201 with a verify URL on PUBLIC_BASE_URL; the raw code is never sent to DynamoDB', async () => {
     process.env.PUBLIC_BASE_URL = 'https://sehat.jambikota.go.id/';
-    kmsLikeHmac();
-    batchGets();
-    ddb.on(TransactWriteCommand).resolves({});
-    bridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}, {}] });
+    letterGoesThrough();
     const res = json(await post(randomUUID()));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
