@@ -701,7 +701,9 @@ describe.skipIf(!HAS_CHROMIUM)('Cognito sign-in (a stand-in Cognito domain)', { 
     expect(new URL(p.url()).search).toBe('');
     await expect.poll(() => p.locator('#warga-list li').count()).toBeGreaterThan(5);
 
-    // An expired ID token: the refresh token gets a new one and the page carries on.
+    // An expired ID token: the refresh token gets a new one and the page carries on. First the page has saved the
+    // kelurahan's name into the session (with the valid token), so that write cannot undo the expired one.
+    await expect.poll(() => p.textContent('#who')).toContain('Kel. ');
     await p.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem('rt.session')!);
       sessionStorage.setItem('rt.session', JSON.stringify({ ...s, token: `${s.token}x` }));
@@ -711,7 +713,7 @@ describe.skipIf(!HAS_CHROMIUM)('Cognito sign-in (a stand-in Cognito domain)', { 
     await expect.poll(() => p.locator('#surat-list li').count()).toBeGreaterThan(0);
     // The list may show what this phone kept before the refreshed request answers: wait for the refresh itself.
     await expect
-      .poll(() => tokenRequests.map((f) => f.get('grant_type')))
+      .poll(() => tokenRequests.map((f) => f.get('grant_type')), { timeout: 15_000 })
       .toEqual(['authorization_code', 'refresh_token']);
     expect(tokenRequests[1]!.get('refresh_token')).toBe('the-refresh');
 
