@@ -132,6 +132,10 @@ export async function issueAttestation(
       );
     }
     if (before?.coverage?.status === 'ACTIVE') {
+      // The two reads are not one snapshot: a request with this key may have committed between them, and then its
+      // record answers. Read only on this path, which a first request never takes for a resident it activates.
+      const again = await readForIssue(input.nik, req.idempotencyId);
+      if (again.record) return replay(again.record, req.requestHash);
       throw new Conflict('This resident already has active coverage', {
         coverage: coverageView(before.nik, before.coverage),
       });

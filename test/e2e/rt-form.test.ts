@@ -475,6 +475,11 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
       await page.getByRole('heading', { name: heading }).waitFor();
       found[link] = await axeViolations(page);
     }
+    // The expense form, open, with the hint that the fund's report is public.
+    await page.click('#catat');
+    await page.locator('#public-hint').waitFor();
+    found['Dana RT: catat'] = await axeViolations(page);
+    await page.click('#catat');
     // The printable letter and the page its QR code opens.
     const listed = await api('GET', `/attestations?rt=${RT_A.rt}&limit=1`, token.verifier);
     const id = listed.body.items[0].id;
