@@ -29,13 +29,11 @@ import { SehatKotaStage } from './stage.ts';
 export const PIPELINE_STACK_ID = 'SehatKotaPipeline';
 
 /**
- * The synth step's image: Debian with Node 24 (the functions' runtime), as `.ci/run` expects — it apt-installs
- * Java and Debian's Chromium, which CodeBuild's Ubuntu standard images cannot install (Ubuntu ships Chromium as a
- * snap only). The other steps run on CodeBuild's standard image.
+ * Every build's image: Debian with Node 24, the functions' runtime. The synth step runs `.ci/run`, which apt-installs
+ * Java and Debian's Chromium (CodeBuild's Ubuntu standard images ship Chromium as a snap only); self-mutation and
+ * asset publishing run the CDK CLI on the same Node, so no build in the pipeline runs on another major.
  */
-export const SYNTH_IMAGE = 'public.ecr.aws/docker/library/node:24-bookworm';
-/** Self-mutation and asset publishing: Ubuntu 24.04 with Node 22, for the current CDK CLI. */
-export const STANDARD_IMAGE = LinuxBuildImage.STANDARD_8_0;
+export const BUILD_IMAGE = 'public.ecr.aws/docker/library/node:24-bookworm';
 
 /** The synth step's commands: the README's test command through .ci/run, then the cloud assembly. */
 export const SYNTH_COMMANDS = [
@@ -107,13 +105,16 @@ export class SehatKotaPipelineStack extends Stack {
       // One publisher for every file asset: the functions' bundles, one CodeBuild project rather than one each.
       publishAssetsInParallel: false,
       codeBuildDefaults: {
-        buildEnvironment: { buildImage: STANDARD_IMAGE, computeType: ComputeType.SMALL },
+        buildEnvironment: {
+          buildImage: LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE),
+          computeType: ComputeType.SMALL,
+        },
         logging: { cloudWatch: { logGroup: this.buildLogs } },
         timeout: Duration.minutes(30),
       },
       synthCodeBuildDefaults: {
         buildEnvironment: {
-          buildImage: LinuxBuildImage.fromDockerRegistry(SYNTH_IMAGE),
+          buildImage: LinuxBuildImage.fromDockerRegistry(BUILD_IMAGE),
           // DynamoDB Local, Chromium and Vitest's workers side by side: 4 vCPUs, 7 GB.
           computeType: ComputeType.MEDIUM,
         },
@@ -221,6 +222,18 @@ export class SehatKotaPipelineStack extends Stack {
         'official Node 24 image on Debian 12, from its ECR Public mirror.',
       'AwsSolutions-CB5',
     );
+    // Self-mutation and asset publishing (the asset projects are made per asset: acknowledged where they live).
+    const assets = this.pipeline.node.tryFindChild('Assets');
+    if (!assets) throw new Error('CDK Pipelines has moved its asset publishing: update the acknowledgements');
+    for (const scope of [this.pipeline.selfMutationProject, assets]) {
+      ack(
+        scope,
+        "The synth step's image (Docker's official Node 24 image on Debian 12, from its ECR Public mirror), so that " +
+          'the CDK CLI runs on the Node the functions run on: a CodeBuild standard image would bring its own ' +
+          'default Node, which changes with the image.',
+        'AwsSolutions-CB5',
+      );
+    }
   }
 
   /**

@@ -50,8 +50,11 @@ let head: { raw: string; city: Region } | undefined;
 
 /** Local mode, the tests and the benchmark install the city they run as; a bundled function never calls this. */
 export function setCityRegions(data: CityRegions | undefined): void {
-  globalThis.__SEHATKOTA_CITY__ = data && JSON.stringify(data);
-  globalThis.__SEHATKOTA_CITY_HEAD__ = data && JSON.stringify(data.city);
+  // Not `globalThis.__SEHATKOTA_CITY__ = …`: esbuild replaces that expression in a bundle and warns at every build.
+  Object.assign(globalThis, {
+    __SEHATKOTA_CITY__: data && JSON.stringify(data),
+    __SEHATKOTA_CITY_HEAD__: data && JSON.stringify(data.city),
+  });
   index = undefined;
   head = undefined;
 }

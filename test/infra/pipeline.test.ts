@@ -11,12 +11,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '#infra/app.ts';
 import { DeployConfigError, readDeployConfig, STAGES, type StageName } from '#infra/pipeline/config.ts';
-import {
-  PIPELINE_STACK_ID,
-  SehatKotaPipelineStack,
-  STANDARD_IMAGE,
-  SYNTH_IMAGE,
-} from '#infra/pipeline/pipeline-stack.ts';
+import { BUILD_IMAGE, PIPELINE_STACK_ID, SehatKotaPipelineStack } from '#infra/pipeline/pipeline-stack.ts';
 import type { SehatKotaStack } from '#infra/stack.ts';
 import { acknowledgments } from '../support/nag.ts';
 
@@ -382,14 +377,22 @@ describe('the pipeline (a CodeStar connection)', () => {
     expect(commands[2]).toContain(`test -f cdk.out/${PIPELINE_STACK_ID}.template.json`);
   });
 
-  it('runs the synth on Debian with Node 24, the other builds on the CodeBuild standard image', () => {
+  it('runs every build on Node 24 (Debian): the synth with room for the tests, self-mutation and assets small', () => {
+    expect(BUILD_IMAGE).toMatch(/\/node:24-bookworm$/);
     expect(synthProject().Properties.Environment).toMatchObject({
-      Image: SYNTH_IMAGE,
+      Image: BUILD_IMAGE,
       ComputeType: 'BUILD_GENERAL1_MEDIUM',
     });
     const others = projects().filter((p) => p !== synthProject());
     expect(others).toHaveLength(2);
-    for (const p of others) expect(p.Properties.Environment.Image).toBe(STANDARD_IMAGE.imageId);
+    for (const p of others) {
+      expect(p.Properties.Environment).toMatchObject({
+        Image: BUILD_IMAGE,
+        ComputeType: 'BUILD_GENERAL1_SMALL',
+      });
+      // Nothing in a build spec picks another Node (CodeBuild's runtime-versions apply to its own images only).
+      expect(p.Properties.Source.BuildSpec).not.toMatch(/runtime-versions|nodejs/);
+    }
   });
 
   it("updates itself, publishes assets, then deploys dev, then prod, each with its account's deploy role", () => {
@@ -652,9 +655,13 @@ describe('the pipeline (a CodeStar connection)', () => {
       );
     });
 
-    it('acknowledges the custom build image on the synth project only', () => {
+    it("acknowledges the custom build image on the pipeline's three kinds of build only", () => {
       const cb5 = acknowledgments(stack).filter((a) => a.id === 'AwsSolutions-CB5');
-      expect(cb5.map((a) => a.path)).toEqual([stack.pipeline.synthProject.node.path]);
+      expect(cb5.map((a) => a.path)).toEqual([
+        stack.pipeline.synthProject.node.path,
+        stack.pipeline.selfMutationProject.node.path,
+        `${stack.pipeline.node.path}/Assets`,
+      ]);
     });
   });
 });
