@@ -84,7 +84,7 @@ process.exit(0);
 
 function childEnv(): NodeJS.ProcessEnv {
   const { NODE_OPTIONS: _opts, DYNAMODB_ENDPOINT: _endpoint, ...rest } = process.env;
-  return { ...rest, AWS_REGION: 'ap-southeast-3', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  return { ...rest, AWS_REGION: 'ap-southeast-3' };
 }
 
 function coldImport(file: string): Promise<{ ms: number; handles: string[] }> {

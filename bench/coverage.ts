@@ -64,10 +64,7 @@ export function runLoad(config: LoadConfig): Promise<{ p50Ms: number; p99Ms: num
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'bench/load-worker.ts', JSON.stringify(config)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      },
+      { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     child.stdout.on('data', (d) => {

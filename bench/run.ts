@@ -250,7 +250,6 @@ function printImport(s: ImportSection): void {
 
 async function main(): Promise<number> {
   const started = performance.now();
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   process.env.LOCAL_ACCESS_LOG = '0';
   const report: Record<string, unknown> = {
     date: new Date().toISOString(),

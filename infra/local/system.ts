@@ -138,8 +138,6 @@ async function takeBackWaitingFires(queue: InProcessQueue, log: (line: string) =
 }
 
 export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<LocalSystem> {
-  // The SDK's notice that Node 20 support ends in 2027; Lambda runs Node 22.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const log = opts.quiet ? () => undefined : console.log;
   // Quiet (tests, the benchmark): the functions' own INFO lines go too.
   if (opts.quiet) logger.setLogLevel('WARN');

@@ -9,8 +9,6 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  // test.env reaches the test workers, not this process: the SDK's note that Node 20 support ends in 2027.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const dynamo = await startDynamoLocal();
   project.provide('dynamoEndpoint', dynamo.endpoint);
   return async () => {
