@@ -5,6 +5,7 @@
 
 import { cityRegions, type Region } from '#shared/city/regions.ts';
 import type { NewUnit } from '#shared/incident/schemas.ts';
+import { JKN_START } from '#shared/registry/fields.ts';
 import { makeNik } from '#shared/registry/nik.ts';
 
 export function prng(seed: number): () => number {
@@ -128,6 +129,8 @@ export interface DemoResident {
   rt: string;
   scheme: string;
   status: string;
+  /** When the coverage began (TMT), YYYY-MM-DD; empty for the uninsured. */
+  from: string;
   lowIncome: boolean;
   smsConsent: boolean;
 }
@@ -158,6 +161,8 @@ export function demoResidents(
   today = new Date(),
 ): DemoResident[] {
   const rand = prng(seed);
+  // Coverage start dates from a stream of their own, so every other field is what it was before they existed.
+  const randFrom = prng(seed + 1_000_003);
   const out: DemoResident[] = [];
   const sequence = new Map<string, number>();
   let household = 0;
@@ -188,6 +193,7 @@ export function demoResidents(
       const given = (sex === 'M' ? MEN : WOMEN)[Math.floor(rand() * 15)]!;
       const hasPhone = age >= 15 && rand() < 0.8;
       const insured = scheme !== '' || rand() < 0.02;
+      const from = insured ? coverageStart(randFrom, birthDate, today) : '';
       out.push({
         nik,
         kk,
@@ -198,6 +204,7 @@ export function demoResidents(
         rt: rt.rt,
         scheme: insured ? scheme || 'PBPU' : '',
         status: insured ? (rand() < 0.83 ? 'ACTIVE' : 'INACTIVE') : '',
+        from,
         lowIncome: poor,
         smsConsent: hasPhone && rand() < 0.85,
       });
@@ -208,10 +215,24 @@ export function demoResidents(
   return out.filter((r) => !seen.has(r.nik) && seen.add(r.nik));
 }
 
+/**
+ * A participant's coverage start: any day from JKN's start (2014) to today, spread evenly, and never before their
+ * birth, so `/premiums` of past months and years has the city-paid residents of the time.
+ */
+function coverageStart(rand: () => number, birthDate: string, today: Date): string {
+  const first = Math.max(Date.parse(`${JKN_START}T00:00:00Z`), Date.parse(`${birthDate}T00:00:00Z`));
+  // Yesterday at the latest: today in UTC may still be tomorrow's date in WIB, never the other way round.
+  const last = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 86_400_000;
+  if (first >= last) return new Date(last).toISOString().slice(0, 10);
+  return new Date(first + Math.floor(rand() * ((last - first) / 86_400_000)) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+}
+
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
 export function toCsv(rows: readonly DemoResident[]): string {
-  const header = 'nik,kk,name,birthDate,sex,phone,rt,scheme,status,lowIncome,smsConsent';
+  const header = 'nik,kk,name,birthDate,sex,phone,rt,scheme,status,lowIncome,smsConsent,from';
   const lines = rows.map((r) =>
     [
       r.nik,
@@ -225,6 +246,7 @@ export function toCsv(rows: readonly DemoResident[]): string {
       r.status,
       String(r.lowIncome),
       String(r.smsConsent),
+      r.from,
     ]
       .map(csvField)
       .join(','),

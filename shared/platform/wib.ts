@@ -8,5 +8,9 @@ export const dayWib = (iso: string): string => new Date(Date.parse(iso) + WIB_MS
 /** The WIB calendar month of an instant, YYYY-MM. */
 export const monthWib = (iso: string): string => new Date(Date.parse(iso) + WIB_MS).toISOString().slice(0, 7);
 
+/** The instant a WIB calendar day (YYYY-MM-DD) begins, 00:00 WIB, as an ISO instant in UTC. */
+export const startOfDayWib = (day: string): string =>
+  new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString();
+
 /** Today in WIB, YYYY-MM-DD. */
 export const todayWib = (): string => new Date(Date.now() + WIB_MS).toISOString().slice(0, 10);

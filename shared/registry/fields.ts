@@ -137,9 +137,23 @@ export const schemeSchema = z.enum(SCHEMES, { error: `must be one of ${SCHEMES.j
 export const statusSchema = z.enum(COVERAGE_STATUSES, { error: 'must be ACTIVE or INACTIVE' });
 export const boolSchema = z.boolean({ error: 'must be true or false' });
 
+/** JKN began on 1 January 2014: no coverage period of the programme starts earlier. */
+export const JKN_START = '2014-01-01';
+
+/**
+ * The day a coverage period really began (TMT, tanggal mulai terhitung), for participants whose coverage is older
+ * than the registry: a real day, not in the future (WIB), not before JKN began.
+ */
+export const coverageFromSchema = isoDate().check(
+  z.refine((s) => s >= JKN_START, { error: `must not be before ${JKN_START}, when JKN began`, abort: true }),
+  z.refine((s) => s <= todayWib(), 'is in the future'),
+);
+
 export const coverageChangeSchema = z.object({
   scheme: schemeSchema,
   status: statusSchema,
+  /** The period's real start (default: now). Not before the current period's start: checked against it. */
+  from: z.optional(coverageFromSchema),
   reason: text().check(
     z.trim(),
     z.minLength(3, 'must say why, in at least 3 characters'),

@@ -29,10 +29,11 @@ import {
   uhcUpdate,
   type WriteContext,
 } from './repository.ts';
-import { isActive, premiumDeltas, uhcContribution } from './rules.ts';
+import { fromProblem, isActive, premiumDeltas, uhcContribution } from './rules.ts';
 import {
   birthDateSchema,
   type CurrentCoverage,
+  coverageFromSchema,
   kkSchema,
   nameSchema,
   nikSchema,
@@ -56,7 +57,7 @@ export const IMPORT_COLUMNS = [
   'status',
 ] as const;
 /** Optional columns; when absent, what is stored is kept. */
-export const OPTIONAL_COLUMNS = ['lowIncome', 'smsConsent'] as const;
+export const OPTIONAL_COLUMNS = ['lowIncome', 'smsConsent', 'from'] as const;
 export const CHUNK_ROWS = 500;
 // Enough chunks in flight that one chunk's reads overlap the others' writes.
 export const CHUNKS_IN_FLIGHT = 8;
@@ -116,6 +117,8 @@ const rowSchema = z
     status: z.optional(statusSchema),
     lowIncome: z.optional(yesNo),
     smsConsent: z.optional(yesNo),
+    // The coverage's real start (TMT) for a participant older than the registry; default: the day of the import.
+    from: z.optional(coverageFromSchema),
   })
   .check(
     z.superRefine((row, ctx) => {
@@ -124,6 +127,14 @@ const rowSchema = z
           code: 'custom',
           path: ['status'],
           message: 'is required when scheme is given',
+          input: row,
+        });
+      }
+      if (row.from && !row.scheme) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['from'],
+          message: 'is the start of the coverage in scheme and status, which this row does not give',
           input: row,
         });
       }
@@ -231,6 +242,8 @@ interface ChunkOutcome {
   imported: number;
   updated: number;
   unchanged: number;
+  /** Rows refused against what is stored (a `from` before the current period's start). */
+  rejected: Rejection[];
 }
 
 /** One chunk: diff, then the aggregates under a once-only marker, then the items. */
@@ -256,9 +269,9 @@ async function importChunk(
       active: t.active + sign * d.active,
     });
   };
-  const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0 };
+  const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
   let activated = 0;
-  for (const { row } of rows) {
+  for (const { line, row } of rows) {
     const before = existing.get(row.nik);
     const kelurahan = kelurahanOfRt(row.rt);
     const detailsChanged =
@@ -277,13 +290,24 @@ async function importChunk(
       outcome.unchanged++;
       continue;
     }
+    const fromRefused = coverageChanged ? fromProblem(before?.coverage, row.from) : undefined;
+    if (fromRefused) {
+      outcome.rejected.push({ line, field: 'from', reason: fromRefused });
+      continue;
+    }
     const version = (before?.version ?? 0) + 1;
     let coverage = before?.coverage ?? null;
     let apbdLastEnd = before?.apbdLastEnd ?? undefined;
     if (coverageChanged) {
       coverage = openPeriod(
         before,
-        { scheme: row.scheme!, status: row.status!, reason: `import ${jobId}`, source: 'IMPORT' },
+        {
+          scheme: row.scheme!,
+          status: row.status!,
+          reason: `import ${jobId}`,
+          source: 'IMPORT',
+          ...(row.from ? { from: row.from } : {}),
+        },
         ctx,
       );
       if (before?.coverage) writes.push(periodItem(row.nik, before.coverage, coverage.since));
@@ -382,9 +406,13 @@ async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext):
       result.imported += o.imported;
       result.updated += o.updated;
       result.unchanged += o.unchanged;
+      result.rejectedRows += o.rejected.length;
+      result.rejected.push(...o.rejected.slice(0, MAX_REJECTIONS_KEPT - result.rejected.length));
     }
   };
   await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
+  // Chunks finish in any order: the reasons are listed by line.
+  result.rejected.sort((a, b) => a.line - b.line);
   return result;
 }
 

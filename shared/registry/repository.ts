@@ -12,7 +12,8 @@ import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts'
 import { logger } from '#shared/platform/logger.ts';
 import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { isActive, isEnrolled, premiumDeltas } from './rules.ts';
+import { startOfDayWib } from '#shared/platform/wib.ts';
+import { fromProblem, isActive, isEnrolled, premiumDeltas } from './rules.ts';
 import type { CoverageChange, CoveragePeriod, CurrentCoverage, NewResident, Resident } from './schemas.ts';
 
 // Other capabilities add their own items to the registry's transactions through these.
@@ -59,8 +60,9 @@ export function periodItem(nik: string, c: CurrentCoverage, validTo?: string): R
 }
 
 /**
- * The coverage period a change opens. It never starts before the period it closes (a retried or
- * racing change may carry an older clock), and its sort key orders by time, then by version.
+ * The coverage period a change opens: from `change.from` (00:00 WIB that day: a participant's real start), else
+ * now. It never starts before the period it closes (a retried or racing change may carry an older clock), and its
+ * sort key orders by time, then by version.
  */
 export function openPeriod(
   before: Pick<Resident, 'coverage' | 'version'> | undefined,
@@ -69,10 +71,14 @@ export function openPeriod(
     status: CurrentCoverage['status'];
     reason?: string;
     source: string;
+    from?: string;
   },
   ctx: WriteContext,
 ): CurrentCoverage {
-  const since = before?.coverage && before.coverage.since > ctx.now ? before.coverage.since : ctx.now;
+  const problem = fromProblem(before?.coverage, change.from);
+  if (problem) throw ValidationError.field('from', problem);
+  const wanted = change.from ? startOfDayWib(change.from) : ctx.now;
+  const since = before?.coverage && before.coverage.since > wanted ? before.coverage.since : wanted;
   const version = (before?.version ?? 0) + 1;
   return {
     scheme: change.scheme,
@@ -215,14 +221,17 @@ export function planCoverageChange(
 ): CoverageChangePlan {
   const version = before.version + 1;
   const coverage = openPeriod(before, change, ctx);
+  // When the period begins (back-dated by `from`: the months billed and the closed period's end follow it), and
+  // when the change is written (never before the resident's last change).
   const at = coverage.since;
+  const written = at > ctx.now ? at : ctx.now;
   const premium = premiumDeltas(before.coverage, coverage, at, before.apbdLastEnd);
   const after: Resident = {
     ...before,
     ...opts.profile,
     coverage,
     version,
-    updatedAt: at,
+    updatedAt: written,
     ...(premium.apbdLastEnd ? { apbdLastEnd: premium.apbdLastEnd } : {}),
   };
   const profile = Object.entries(opts.profile ?? {}).filter(([, v]) => v !== undefined);
@@ -248,7 +257,7 @@ export function planCoverageChange(
             ExpressionAttributeValues: {
               ':c': coverage,
               ':v': version,
-              ':now': at,
+              ':now': written,
               ':end': premium.apbdLastEnd ?? null,
               ':prev': before.version,
               ...Object.fromEntries(profile.map(([k, v]) => [`:${k}`, v])),
@@ -280,7 +289,7 @@ export function planCoverageChange(
       entity: `RES#${before.nik}`,
       action: opts.register ? 'ResidentRegistered' : 'CoverageChanged',
       actor: ctx.actor,
-      at,
+      at: written,
       requestId: ctx.requestId,
       reason: change.reason,
       before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
@@ -289,6 +298,7 @@ export function planCoverageChange(
         scheme: coverage.scheme,
         status: coverage.status,
         source: coverage.source,
+        ...(change.from ? { from: change.from } : {}),
       },
     }),
   );

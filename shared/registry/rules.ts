@@ -1,6 +1,6 @@
 // Pure coverage rules: what a coverage state counts towards (UHC, the city's premium bill) and how a
 // change moves those counts. No I/O here.
-import { monthWib } from '#shared/platform/wib.ts';
+import { dayWib, monthWib } from '#shared/platform/wib.ts';
 import type { CoverageStatus, CurrentCoverage, Resident, Scheme } from './schemas.ts';
 
 export interface CoverageState {
@@ -55,6 +55,16 @@ export function premiumDeltas(
   if (was) return { deltas: [{ month: addMonths(month, 1), delta: -1 }], apbdLastEnd: month };
   const from = apbdLastEnd && apbdLastEnd >= month ? addMonths(apbdLastEnd, 1) : month;
   return { deltas: [{ month: from, delta: 1 }], apbdLastEnd };
+}
+
+/**
+ * Why a back-dated start (`from`, a WIB day) cannot open a period after the current one; undefined when it can. A
+ * period never starts before the one it closes: the history stays in order, and the months already billed stay so.
+ */
+export function fromProblem(current: { since: string } | null | undefined, from: string | undefined) {
+  if (!from || !current) return undefined;
+  const began = dayWib(current.since);
+  return from < began ? `must not be before ${began}, the day the current coverage period began` : undefined;
 }
 
 export interface CoverageView {

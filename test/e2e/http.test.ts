@@ -409,6 +409,37 @@ describe('coverage', () => {
     expect(issuePaths(await setCoverage('1571010101', 'PBPU', 'ACTIVE'))).toEqual(['nik']);
   });
 
+  it('takes the coverage’s real start (from): the period, the bill of that month and the SMS follow it', async () => {
+    const ph = phone();
+    const p = await register({ phone: ph.local });
+    const put = (body: Json) =>
+      admin('PUT', `/residents/${p.nik}/coverage`, { json: { reason: 'Peserta lama', ...body } });
+    const before = await premiums('2018-07');
+    const res = await put({ scheme: 'PBI_APBD', status: 'ACTIVE', from: '2018-07-31' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ covered: true, since: '2018-07-30T17:00:00.000Z', changed: true });
+    expect((await premiums('2018-07')).residents).toBe(before.residents + 1);
+    expect((await admin('GET', `/residents/${p.nik}`)).body.history[0].validFrom).toBe(
+      '2018-07-30T17:00:00.000Z',
+    );
+    await sys.bus.drain();
+    const sms = (await outbox()).filter((m) => m.phone === ph.e164).at(-1)!;
+    expect(sms.text).toContain('AKTIF sejak 31-07-2018');
+    // Not before the current period, nor JKN, nor after today; each refusal names `from` and writes nothing.
+    for (const [from, reason] of [
+      ['2018-07-30', 'must not be before 2018-07-31, the day the current coverage period began'],
+      ['2013-12-31', 'must not be before 2014-01-01, when JKN began'],
+      ['2099-01-01', 'is in the future'],
+      ['2018-02-30', 'is not a real calendar date'],
+      ['31-07-2018', 'must be a date written YYYY-MM-DD'],
+    ]) {
+      const refused = await put({ scheme: 'PBPU', status: 'ACTIVE', from });
+      expect(refused.status, from).toBe(400);
+      expect(refused.body.issues, from).toEqual([{ path: 'from', message: reason }]);
+    }
+    expect((await admin('GET', `/residents/${p.nik}`)).body.history).toHaveLength(1);
+  });
+
   it('sends one SMS in Bahasa Indonesia, GSM-7, one part, to the normalised phone when coverage becomes active', async () => {
     const ph = phone();
     // A name outside GSM-7 must not push the message into UCS-2.

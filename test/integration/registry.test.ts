@@ -202,6 +202,121 @@ describe('coverage is a timeline', () => {
   });
 });
 
+describe('coverage with its real start (from)', () => {
+  const change = (nik: string, scheme: Scheme, status: 'ACTIVE' | 'INACTIVE', from?: string) =>
+    changeCoverage(nik, { scheme, status, reason: 'peserta lama', source: 'MANUAL', from }, ctx());
+  /** How many more city-paid residents each month's bill counts than it did at `before`. */
+  const billed = async (months: string[]) => Promise.all(months.map((m) => cityPaidCount(m)));
+
+  it('opens the period at 00:00 WIB of that day and bills the city from that month; the change itself is now', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    const months = ['2019-02', '2019-03', '2020-01', monthWib(new Date().toISOString())];
+    const before = await billed(months);
+    const started = Date.now();
+    await change(nik, 'PBI_APBD', 'ACTIVE', '2019-03-10');
+    const after = await billed(months);
+    expect(after.map((n, i) => n - before[i]!)).toEqual([0, 1, 1, 1]);
+    const [period] = await getCoverageHistory(nik);
+    expect(period).toMatchObject({
+      scheme: 'PBI_APBD',
+      status: 'ACTIVE',
+      validFrom: '2019-03-09T17:00:00.000Z',
+    });
+    const stored = (await getResident(nik))!;
+    expect(stored.coverage!.since).toBe('2019-03-09T17:00:00.000Z');
+    // Written now: the resident's last change is not dated 2019.
+    expect(Date.parse(stored.updatedAt)).toBeGreaterThanOrEqual(started - 1000);
+    // The confirmation SMS names the day the coverage began.
+    const event = published.filter((e) => (e.detail as { nik: string }).nik === nik).at(-1)!;
+    expect((event.detail as { at: string }).at).toBe('2019-03-09T17:00:00.000Z');
+  });
+
+  it('closes a city-paid period at a past day: that month is the last billed', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    const months = ['2020-01', '2021-06', '2021-07'];
+    const before = await billed(months);
+    await change(nik, 'PBI_APBD', 'ACTIVE', '2020-01-15');
+    await change(nik, 'PBI_APBN', 'ACTIVE', '2021-06-01');
+    const after = await billed(months);
+    expect(after.map((n, i) => n - before[i]!)).toEqual([1, 1, 0]);
+    const history = await getCoverageHistory(nik);
+    expect(history.map((p) => [p.scheme, p.validFrom, p.validTo])).toEqual([
+      ['PBI_APBN', '2021-05-31T17:00:00.000Z', undefined],
+      ['PBI_APBD', '2020-01-14T17:00:00.000Z', '2021-05-31T17:00:00.000Z'],
+    ]);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('refuses a start before the current period began, naming the day, and writes nothing', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await change(nik, 'PBPU', 'ACTIVE', '2022-08-17');
+    const before = await getResident(nik);
+    const refused = change(nik, 'PBI_APBD', 'ACTIVE', '2022-08-16');
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toMatchObject({
+      issues: [
+        { path: 'from', message: 'must not be before 2022-08-17, the day the current coverage period began' },
+      ],
+    });
+    expect(await getResident(nik)).toEqual(before);
+    expect(await getCoverageHistory(nik)).toHaveLength(1);
+    // The same day is allowed: the new period follows the old one.
+    await change(nik, 'PBI_APBD', 'ACTIVE', '2022-08-17');
+    const history = await getCoverageHistory(nik);
+    expect(history.map((p) => p.scheme)).toEqual(['PBI_APBD', 'PBPU']);
+    expect(history[1]!.validTo).toBe(history[0]!.validFrom);
+  });
+
+  it('imports the start from the file, and refuses by line a start that cannot be', async () => {
+    const [a, b, c, d, e, f] = demoResidents(6, RTS, 4242).map((p) => ({ ...p, nik: newNik() }));
+    const months = ['2016-04', '2016-05'];
+    const before = await billed(months);
+    const first = await runImport(
+      toCsv([
+        { ...a!, scheme: 'PBI_APBD', status: 'ACTIVE', from: '2016-05-02' },
+        { ...b!, scheme: 'PBI_APBD', status: 'ACTIVE', from: '2013-12-31' },
+        { ...c!, scheme: 'PBI_APBD', status: 'ACTIVE', from: '2099-01-01' },
+        { ...d!, scheme: '', status: '', from: '2016-05-02' },
+        { ...e!, scheme: 'PPU', status: 'ACTIVE', from: '2018-02-01' },
+      ]),
+      ctx(),
+    );
+    expect(first.rejected).toEqual([
+      { line: 3, field: 'from', reason: 'must not be before 2014-01-01, when JKN began' },
+      { line: 4, field: 'from', reason: 'is in the future' },
+      { line: 5, field: 'from', reason: expect.stringContaining('scheme and status') },
+    ]);
+    expect(first.imported).toBe(2);
+    expect((await billed(months)).map((n, i) => n - before[i]!)).toEqual([0, 1]);
+    expect((await getCoverageHistory(a!.nik))[0]!.validFrom).toBe('2016-05-01T17:00:00.000Z');
+    // Against what is stored: a start before e's current period is refused, the rest of the file goes in.
+    const second = await runImport(
+      toCsv([
+        { ...e!, scheme: 'PBI_APBD', status: 'ACTIVE', from: '2018-01-31' },
+        { ...f!, scheme: 'PBPU', status: 'ACTIVE', from: '' },
+      ]),
+      ctx(),
+    );
+    expect(second).toMatchObject({ imported: 1, rejectedRows: 1 });
+    expect(second.rejected).toEqual([
+      {
+        line: 2,
+        field: 'from',
+        reason: 'must not be before 2018-02-01, the day the current coverage period began',
+      },
+    ]);
+    expect((await getCurrentCoverage(e!.nik))!.coverage).toMatchObject({ scheme: 'PPU' });
+    // No start given: the coverage begins with the import.
+    expect(Date.parse((await getCurrentCoverage(f!.nik))!.coverage!.since)).toBeGreaterThan(
+      Date.now() - 60_000,
+    );
+    await expectAggregatesToMatchResidents();
+  });
+});
+
 describe('bulk import', () => {
   const people = demoResidents(1200, RTS, 99);
 

@@ -447,6 +447,9 @@ export const EXAMPLES: Record<string, Example> = {
     bodies: () => [
       { scheme: 'PBPU', status: 'ACTIVE', reason: 'Daftar mandiri' },
       { scheme: 'PBI_APBD', status: 'INACTIVE', reason: 'Pindah domisili' },
+      // A participant older than the registry: its real start (a later change of the same resident may be refused,
+      // 400 on `from`, when the day is before the period it would close).
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'Peserta lama', from: '2019-03-10' },
     ],
   },
   'POST /residents/import': {

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dayWib, startOfDayWib } from '../../shared/platform/wib.ts';
 import {
   addMonths,
   ageOn,
   type CoverageState,
   coverageView,
+  fromProblem,
   monthWib,
   premiumDeltas,
 } from '../../shared/registry/rules.ts';
@@ -91,5 +93,38 @@ describe('the premium bill', () => {
         }
       }),
     );
+  });
+});
+
+describe("a coverage period's real start (from)", () => {
+  const current = (since: string) => ({ ...APBN, since, source: 'IMPORT', periodSk: `COV#${since}#v000001` });
+
+  it('begins at 00:00 WIB, which is 17:00 UTC the day before (the 1st of a month is the previous month in UTC)', () => {
+    expect(startOfDayWib('2019-03-10')).toBe('2019-03-09T17:00:00.000Z');
+    expect(startOfDayWib('2024-03-01')).toBe('2024-02-29T17:00:00.000Z');
+    expect(startOfDayWib('2025-01-01')).toBe('2024-12-31T17:00:00.000Z');
+    // Billed in its WIB month, not the UTC one.
+    expect(monthWib(startOfDayWib('2024-03-01'))).toBe('2024-03');
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('2014-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }),
+        (d) => {
+          const day = d.toISOString().slice(0, 10);
+          expect(dayWib(startOfDayWib(day))).toBe(day);
+        },
+      ),
+    );
+  });
+
+  it('may be the day the current period began or later, never earlier (compared in WIB days)', () => {
+    // Began 2022-08-17 at 06:30 WIB, which is still the 16th in UTC.
+    const c = current('2022-08-16T23:30:00.000Z');
+    expect(fromProblem(c, '2022-08-17')).toBeUndefined();
+    expect(fromProblem(c, '2023-01-01')).toBeUndefined();
+    expect(fromProblem(c, '2022-08-16')).toBe(
+      'must not be before 2022-08-17, the day the current coverage period began',
+    );
+    expect(fromProblem(null, '2014-01-01')).toBeUndefined();
+    expect(fromProblem(c, undefined)).toBeUndefined();
   });
 });
