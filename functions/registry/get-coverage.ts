@@ -10,5 +10,5 @@ export const handler = httpHandler({ params: z.object({ nik: nikSchema }) }, asy
   const found = await getCurrentCoverage(params.nik);
   if (!found)
     throw new NotFound('No resident with this NIK is registered', { nik: params.nik, covered: false });
-  return { status: 200, body: coverageView(params.nik, found.coverage) };
+  return { status: 200, body: coverageView(params.nik, found.coverage, found.civilStatus) };
 });

@@ -23,7 +23,11 @@ export const handler = httpHandler(
     }
     return {
       status: 200,
-      body: { ...publicResident(resident), current: coverageView(resident.nik, resident.coverage), history },
+      body: {
+        ...publicResident(resident),
+        current: coverageView(resident.nik, resident.coverage, resident.civilStatus),
+        history,
+      },
     };
   },
 );

@@ -36,6 +36,8 @@ export const handler = httpHandler(
             coverage: r.coverage
               ? { status: view.status, scheme: view.scheme, since: view.since, source: view.source }
               : null,
+            // Marked, not hidden: the chair sees who the registry knows has died.
+            deceasedOn: r.civilStatus === 'DECEASED' ? (r.death?.date ?? null) : null,
           };
         }),
         cursor: page.next ? await sealCursor(scope, page.next) : null,

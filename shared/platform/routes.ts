@@ -116,6 +116,13 @@ const DEFINED: readonly RouteDef[] = [
   },
   {
     method: 'POST',
+    path: '/residents/{nik}/death',
+    handler: 'functions/registry/record-death.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'POST',
     path: '/residents/import',
     handler: 'functions/registry/import-residents.ts',
     roles: ['city_admin'],

@@ -161,3 +161,22 @@ export const coverageChangeSchema = z.object({
   ),
 });
 export type CoverageChange = z.infer<typeof coverageChangeSchema>;
+
+/** Who reports a death: Dukcapil's civil registration, a health facility, or the RT (a chair's report, confirmed). */
+export const DEATH_SOURCES = ['DUKCAPIL', 'FACILITY', 'RT'] as const;
+export type DeathSource = (typeof DEATH_SOURCES)[number];
+
+export const deathSchema = z.object({
+  /** The day of death (WIB). */
+  date: isoDate().check(z.refine((s) => s <= todayWib(), 'is in the future')),
+  source: z.enum(DEATH_SOURCES, { error: `must be one of ${DEATH_SOURCES.join(', ')}` }),
+  /** The death certificate's number (akta kematian) or the facility's record. */
+  reference: z.optional(
+    line().check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(100, 'must be at most 100 characters'),
+    ),
+  ),
+});
+export type DeathInput = z.infer<typeof deathSchema>;

@@ -273,6 +273,15 @@ async function importChunk(
   let activated = 0;
   for (const { line, row } of rows) {
     const before = existing.get(row.nik);
+    if (before?.civilStatus === 'DECEASED') {
+      // Kept as the registry recorded it: a list still naming someone who died is worth a line of its own.
+      outcome.rejected.push({
+        line,
+        field: 'nik',
+        reason: `died on ${before.death?.date}: the registry keeps them`,
+      });
+      continue;
+    }
     const kelurahan = kelurahanOfRt(row.rt);
     const detailsChanged =
       !before ||

@@ -33,12 +33,14 @@ export const PREMIUM_PK = 'AGG#PBI_APBD';
 
 export function residentItem(r: Resident): Record<string, unknown> {
   // Keys last: a resident read back from the table carries its old ones.
+  const { gsi2pk: _g3, gsi2sk: _g4, ...rest } = r as Resident & { gsi2pk?: string; gsi2sk?: string };
   return {
-    ...r,
+    ...rest,
     ...residentKey(r.nik),
     gsi1pk: `RT#${r.rt}`,
     gsi1sk: `${r.name.toLowerCase()}#${r.nik}`,
-    ...birthdayKey(r),
+    // The birthday index is the reminders': someone who has died is no longer in it.
+    ...(r.civilStatus ? {} : birthdayKey(r)),
   };
 }
 
@@ -122,20 +124,32 @@ export async function getResident(nik: string): Promise<Resident | undefined> {
   return out.Item ? residentFromItem(out.Item) : undefined;
 }
 
-/** The clinic's question, in one strongly consistent GetItem of two attributes. */
+/** The clinic's question, in one strongly consistent GetItem of the coverage and whether the resident died. */
 export async function getCurrentCoverage(
   nik: string,
-): Promise<{ coverage: CurrentCoverage | null } | undefined> {
+): Promise<{ coverage: CurrentCoverage | null; civilStatus?: Resident['civilStatus'] } | undefined> {
   const out = await ddb().send(
     new GetCommand({
       TableName: T(),
       Key: residentKey(nik),
       ConsistentRead: true,
-      ProjectionExpression: 'coverage',
+      ProjectionExpression: 'coverage, civilStatus',
     }),
   );
   if (!out.Item) return undefined;
-  return { coverage: (out.Item.coverage as CurrentCoverage | undefined) ?? null };
+  return {
+    coverage: (out.Item.coverage as CurrentCoverage | undefined) ?? null,
+    ...(out.Item.civilStatus ? { civilStatus: out.Item.civilStatus as Resident['civilStatus'] } : {}),
+  };
+}
+
+/** Refuses any change to a resident who has died: 409, saying when. */
+export function assertLiving(r: Pick<Resident, 'civilStatus' | 'death'>): void {
+  if (r.civilStatus === 'DECEASED')
+    throw new Conflict(`This resident died on ${r.death?.date ?? 'a recorded date'}`, {
+      status: 'DECEASED',
+      ...(r.death ? { deceasedOn: r.death.date } : {}),
+    });
 }
 
 export async function getCoverageHistory(nik: string): Promise<CoveragePeriod[]> {
@@ -219,6 +233,7 @@ export function planCoverageChange(
   ctx: WriteContext,
   opts: PlanOptions = {},
 ): CoverageChangePlan {
+  assertLiving(before);
   const version = before.version + 1;
   const coverage = openPeriod(before, change, ctx);
   // When the period begins (back-dated by `from`: the months billed and the closed period's end follow it), and

@@ -57,6 +57,58 @@ export function premiumDeltas(
   return { deltas: [{ month: from, delta: 1 }], apbdLastEnd };
 }
 
+/** The calendar day `n` days after a day (YYYY-MM-DD). */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The month a city-paid period's premium count began: its start, or after the last period's end month. */
+export function billedFrom(since: string, apbdLastEnd: string | undefined): string {
+  const start = monthWib(since);
+  return apbdLastEnd && apbdLastEnd >= start ? addMonths(apbdLastEnd, 1) : start;
+}
+
+/** The last month whose premium is due by `today` (YYYY-MM-DD, WIB): a month's premium is due on its `dueDay`. */
+export function lastDueMonth(today: string, dueDay: number): string {
+  const month = today.slice(0, 7);
+  return Number(today.slice(8, 10)) >= dueDay ? month : addMonths(month, -1);
+}
+
+export interface DeathBill {
+  /** The premium deltas that make the month of death the last billed (none when the city did not pay). */
+  deltas: { month: string; delta: number }[];
+  /** Billed months after the month of death whose premium was already due: to recover from BPJS. */
+  overpaid: string[];
+  apbdLastEnd: string | undefined;
+}
+
+/**
+ * What a death does to the city's premium bill. A city-paid resident stays billed through the month they died in
+ * (JKN bills whole months) and no longer: the count stops the month after, or — coverage opened after the death —
+ * where it began, so it never bills them at all. The months between that and the last one already due by `today`
+ * were paid for a dead person.
+ */
+export function deathBill(
+  coverage: (CoverageState & { since: string }) | null | undefined,
+  apbdLastEnd: string | undefined,
+  deathDay: string,
+  today: string,
+  dueDay: number,
+): DeathBill {
+  if (!coverage || !isCityPaid(coverage)) return { deltas: [], overpaid: [], apbdLastEnd };
+  const from = billedFrom(coverage.since, apbdLastEnd);
+  const afterDeath = addMonths(deathDay.slice(0, 7), 1);
+  const stop = afterDeath > from ? afterDeath : from;
+  const overpaid: string[] = [];
+  for (let m = stop, last = lastDueMonth(today, dueDay); m <= last; m = addMonths(m, 1)) overpaid.push(m);
+  return {
+    deltas: [{ month: stop, delta: -1 }],
+    overpaid,
+    // The last month billed, when this period billed one.
+    apbdLastEnd: stop > from ? addMonths(stop, -1) : apbdLastEnd,
+  };
+}
+
 /**
  * Why a back-dated start (`from`, a WIB day) cannot open a period after the current one; undefined when it can. A
  * period never starts before the one it closes: the history stays in order, and the months already billed stay so.
@@ -70,14 +122,23 @@ export function fromProblem(current: { since: string } | null | undefined, from:
 export interface CoverageView {
   nik: string;
   covered: boolean;
-  status: CoverageStatus | 'NONE';
+  status: CoverageStatus | 'NONE' | 'DECEASED';
   scheme: Scheme | null;
   since: string | null;
   source: string | null;
 }
 
-/** What a clinic desk is told: `covered` means JKN will pay for care today (status ACTIVE). */
-export function coverageView(nik: string, c: CurrentCoverage | null | undefined): CoverageView {
+/**
+ * What a clinic desk is told: `covered` means JKN will pay for care today (status ACTIVE). A resident who has
+ * died is DECEASED, whatever coverage they had.
+ */
+export function coverageView(
+  nik: string,
+  c: CurrentCoverage | null | undefined,
+  civilStatus?: Resident['civilStatus'],
+): CoverageView {
+  if (civilStatus === 'DECEASED')
+    return { nik, covered: false, status: 'DECEASED', scheme: null, since: null, source: null };
   return {
     nik,
     covered: isActive(c),

@@ -4,6 +4,7 @@ import {
   birthDateSchema,
   boolSchema,
   type CoverageStatus,
+  type DeathSource,
   kkSchema,
   nameSchema,
   nikSchema,
@@ -80,6 +81,18 @@ export interface Resident {
   lastCheckDate?: string;
   /** Last month (YYYY-MM) a city-paid active period ended; keeps the premium count from counting twice. */
   apbdLastEnd?: string;
+  /** Set when the resident has died (kept, never deleted): no coverage, letter or reminder any more. */
+  civilStatus?: 'DECEASED';
+  death?: Death;
+}
+
+export interface Death {
+  /** The day of death, YYYY-MM-DD (WIB). */
+  date: string;
+  source: DeathSource;
+  reference?: string;
+  /** When it was recorded (the actor is in the audit record). */
+  recordedAt: string;
 }
 
 export interface CoveragePeriod {

@@ -32,7 +32,7 @@ export interface Due {
   ref: FireRef;
 }
 
-const PROJECTION = 'nik, #name, birthDate, sex, phone, smsConsent, rt, kelurahan, lastCheckDate';
+const PROJECTION = 'nik, #name, birthDate, sex, phone, smsConsent, rt, kelurahan, lastCheckDate, civilStatus';
 /** Queries in flight at once: 366 birthday partitions for a city-wide broadcast. */
 const PARALLEL = 16;
 
@@ -75,7 +75,8 @@ export class SelectionReader {
     });
     this.queries++;
     this.read += items.length;
-    return items as unknown as Recipient[];
+    // Someone who has died is out of the birthday index already; an RT's list (a broadcast) still names them.
+    return items.filter((i) => !i.civilStatus) as unknown as Recipient[];
   }
 
   /** Residents whose birthday is `mmdd`, born between two days (both included). */

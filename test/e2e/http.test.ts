@@ -615,6 +615,96 @@ describe('GET /premiums/{month}', () => {
   });
 });
 
+describe('POST /residents/{nik}/death', () => {
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const died = (nik: string, body: Json, as = token.city_admin) =>
+    call('POST', `/residents/${nik}/death`, { as, json: body });
+
+  it('records a death: DECEASED at the clinic desk, no letter, marked in the RT list, out of /uhc; 409 the second time', async () => {
+    const p = await register();
+    await setCoverage(p.nik, 'PBI_APBD', 'ACTIVE', 'Warga miskin');
+    const kelurahanBefore = kelRow(await uhc(), RT_A.kelurahan);
+    const res = await died(p.nik, { date: today, source: 'DUKCAPIL', reference: 'AKTA-1571-2026-0001' });
+    expect(res.status, res.text).toBe(200);
+    // Died this month: billed through it, nothing overpaid.
+    expect(res.body).toEqual({
+      nik: p.nik,
+      status: 'DECEASED',
+      coverageClosed: true,
+      overpaid: { months: [], rupiah: 0 },
+    });
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body).toMatchObject({
+      nik: p.nik,
+      covered: false,
+      status: 'DECEASED',
+    });
+    const after = kelRow(await uhc(), RT_A.kelurahan);
+    expect([after.residents, after.covered, after.active]).toEqual([
+      kelurahanBefore.residents - 1,
+      kelurahanBefore.covered - 1,
+      kelurahanBefore.active - 1,
+    ]);
+    // The RT chair can no longer issue a letter for them, and sees them marked in the RT's list.
+    const letter = await call('POST', '/attestations', {
+      as: token.chairA,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+      json: {
+        nik: p.nik,
+        name: p.name,
+        birthDate: p.birthDate,
+        sex: p.sex,
+        reason: 'Sakit, butuh JKN segera',
+      },
+    });
+    expect(letter.status, letter.text).toBe(409);
+    expect(letter.body).toMatchObject({ status: 'DECEASED', deceasedOn: today });
+    let listed: Json;
+    for (let cursor: string | null = null; !listed; ) {
+      const page: Json = (
+        await call(
+          'GET',
+          `/rts/${RT_A.rt}/residents?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          {
+            as: token.chairA,
+          },
+        )
+      ).body;
+      listed = page.items.find((r: Json) => r.nik === p.nik);
+      cursor = page.cursor;
+      if (!cursor) break;
+    }
+    expect(listed).toMatchObject({ covered: false, coverage: null, deceasedOn: today });
+    expect((await admin('GET', `/residents/${p.nik}`)).body).toMatchObject({
+      civilStatus: 'DECEASED',
+      death: { date: today, source: 'DUKCAPIL', reference: 'AKTA-1571-2026-0001' },
+      current: { status: 'DECEASED', covered: false },
+    });
+    const again = await died(p.nik, { date: today, source: 'FACILITY' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ status: 'DECEASED', deceasedOn: today });
+    expect((await setCoverage(p.nik, 'PBPU', 'ACTIVE')).status).toBe(409);
+  });
+
+  it('names the field of a bad request, 404 for an unknown NIK, 403 for other roles, and writes nothing', async () => {
+    const p = await register();
+    for (const [body, path] of [
+      [{ date: '2099-01-01', source: 'DUKCAPIL' }, 'date'],
+      [{ date: '2026-02-30', source: 'DUKCAPIL' }, 'date'],
+      [{ date: '1980-01-01', source: 'DUKCAPIL' }, 'date'],
+      [{ date: today, source: 'KELUARGA' }, 'source'],
+      [{ date: today }, 'source'],
+      [{ date: today, source: 'RT', reference: '' }, 'reference'],
+    ] as const) {
+      expect(issuePaths(await died(p.nik, body)), JSON.stringify(body)).toEqual([path]);
+    }
+    expect((await died(person().nik, { date: today, source: 'DUKCAPIL' })).status).toBe(404);
+    for (const role of ['clinic', 'rt_chair', 'social_verifier', 'operator'] as const) {
+      expect((await died(p.nik, { date: today, source: 'RT' }, token[role])).status, role).toBe(403);
+    }
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body.status).toBe('NONE');
+  });
+});
+
 describe('POST /residents/import', () => {
   const good = UNSEEDED.slice(0, 12);
   const bad = [

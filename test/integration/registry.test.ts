@@ -1,5 +1,5 @@
 // The registry against DynamoDB Local: transactions, conditions, aggregates and the import, for real.
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
 import { addRts } from '../../infra/local/seed.ts';
@@ -7,6 +7,8 @@ import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
 import { tableName } from '../../shared/platform/tables.ts';
+import { startOfDayWib, todayWib } from '../../shared/platform/wib.ts';
+import { recordDeath } from '../../shared/registry/deaths.ts';
 import { runImport, runImportJob } from '../../shared/registry/import.ts';
 import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
@@ -19,8 +21,9 @@ import {
   getResident,
   uhcRows,
 } from '../../shared/registry/repository.ts';
-import { monthWib } from '../../shared/registry/rules.ts';
+import { addDays, addMonths, lastDueMonth, monthWib } from '../../shared/registry/rules.ts';
 import type { Scheme } from '../../shared/registry/schemas.ts';
+import { SelectionReader } from '../../shared/reminder/selection.ts';
 import { useFreshTables } from '../support/tables.ts';
 
 const RTS = demoRts(12);
@@ -64,6 +67,8 @@ async function recount() {
         }),
       );
       for (const r of out.Items ?? []) {
+        // Someone who has died is listed in their RT, and counted nowhere.
+        if (r.civilStatus) continue;
         const c = counts.get(r.kelurahan) ?? { residents: 0, covered: 0, active: 0 };
         c.residents++;
         if (r.coverage) c.covered++;
@@ -313,6 +318,119 @@ describe('coverage with its real start (from)', () => {
     expect(Date.parse((await getCurrentCoverage(f!.nik))!.coverage!.since)).toBeGreaterThan(
       Date.now() - 60_000,
     );
+    await expectAggregatesToMatchResidents();
+  });
+});
+
+describe('a death', () => {
+  const today = todayWib();
+  const thisMonth = today.slice(0, 7);
+  /** The first day of the month `n` months from this one. */
+  const firstOf = (n: number) => `${addMonths(thisMonth, n)}-01`;
+  const death = (nik: string, date: string, source: 'DUKCAPIL' | 'FACILITY' | 'RT' = 'DUKCAPIL') =>
+    recordDeath(nik, { date, source, reference: 'AKTA-1571-0001' }, ctx());
+
+  it('marks the resident, closes the coverage at the death, stops the bill after its month, reports what was overpaid', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await changeCoverage(
+      nik,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'peserta lama', source: 'MANUAL', from: '2023-01-05' },
+      ctx(),
+    );
+    const died = firstOf(-3);
+    const months = [addMonths(thisMonth, -3), addMonths(thisMonth, -2), thisMonth];
+    const before = await Promise.all(months.map((m) => cityPaidCount(m)));
+    const outcome = await death(nik, died);
+    const due = lastDueMonth(today, 10);
+    const overpaid = [addMonths(thisMonth, -2), addMonths(thisMonth, -1), thisMonth].filter((m) => m <= due);
+    expect(outcome).toEqual({
+      nik,
+      status: 'DECEASED',
+      coverageClosed: true,
+      overpaid: { months: overpaid, rupiah: overpaid.length * 42_000 },
+    });
+    // Billed through the month of death, not after.
+    const after = await Promise.all(months.map((m) => cityPaidCount(m)));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([0, -1, -1]);
+    const stored = (await getResident(nik))!;
+    expect(stored).toMatchObject({
+      civilStatus: 'DECEASED',
+      coverage: null,
+      death: { date: died, source: 'DUKCAPIL' },
+    });
+    const [period] = await getCoverageHistory(nik);
+    expect(period!.validTo).toBe(startOfDayWib(addDays(died, 1)));
+    expect(await getCurrentCoverage(nik)).toEqual({ coverage: null, civilStatus: 'DECEASED' });
+    // Out of the reminders' birthday index, kept in the RT's list.
+    const item = await ddb().send(
+      new GetCommand({ TableName: tableName('registry'), Key: { pk: `RES#${nik}`, sk: 'PROFILE' } }),
+    );
+    expect(item.Item).not.toHaveProperty('gsi2pk');
+    expect(item.Item).toMatchObject({ gsi1pk: `RT#${RT.rt}` });
+    const audit = await ddb().send(
+      new QueryCommand({
+        TableName: tableName('audit'),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `RES#${nik}` },
+      }),
+    );
+    expect(audit.Items?.find((a) => a.action === 'DeathRecorded')).toMatchObject({
+      actor: { sub: admin.sub },
+      after: { status: 'DECEASED', date: died, source: 'DUKCAPIL', overpaidMonths: overpaid },
+    });
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('refuses a second death, an unknown NIK, a day before birth, and any later change or import row, writing nothing', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await expect(death(nik, '1989-12-31')).rejects.toMatchObject({
+      issues: [{ path: 'date', message: 'is before the resident was born (1990-06-15)' }],
+    });
+    await death(nik, firstOf(0), 'FACILITY');
+    const stored = await getResident(nik);
+    await expect(death(nik, firstOf(0))).rejects.toMatchObject({
+      status: 409,
+      details: { status: 'DECEASED' },
+    });
+    await expect(death(newNik(), firstOf(0))).rejects.toMatchObject({ status: 404 });
+    await expect(setCoverage(nik, 'PBI_APBD', 'ACTIVE', 'salah data')).rejects.toBeInstanceOf(Conflict);
+    const person = { ...demoResidents(1, RTS, 31)[0]!, nik, rt: RT.rt, scheme: 'PBI_APBD', status: 'ACTIVE' };
+    const imported = await runImport(toCsv([person]), ctx());
+    expect(imported).toMatchObject({ updated: 0, rejectedRows: 1 });
+    expect(imported.rejected).toEqual([
+      { line: 2, field: 'nik', reason: `died on ${firstOf(0)}: the registry keeps them` },
+    ]);
+    expect(await getResident(nik)).toEqual(stored);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('is out of every reminder selection: birthdays and an RT broadcast alike', async () => {
+    const alive = newNik('F', '1977-08-09');
+    const dead = newNik('F', '1977-08-09');
+    await createResident({ ...resident(alive), birthDate: '1977-08-09' }, ctx());
+    await createResident({ ...resident(dead), birthDate: '1977-08-09' }, ctx());
+    await death(dead, firstOf(0));
+    const reader = new SelectionReader();
+    const born = (await reader.birthday('08-09', '1977-08-09', '1977-08-09')).map((r) => r.nik);
+    expect(born).toContain(alive);
+    expect(born).not.toContain(dead);
+    const inRt = (await reader.rt(RT.rt)).map((r) => r.nik);
+    expect(inRt).toContain(alive);
+    expect(inRt).not.toContain(dead);
+  });
+
+  it('keeps the counts exact when a death races coverage changes', async () => {
+    const niks = Array.from({ length: 6 }, () => newNik('M', '1960-02-02'));
+    await Promise.all(niks.map((nik) => createResident(resident(nik), ctx())));
+    await Promise.all(niks.map((nik) => setCoverage(nik, 'PBI_APBD', 'ACTIVE', 'miskin')));
+    const results = await Promise.allSettled(
+      niks.flatMap((nik) => [death(nik, firstOf(0)), setCoverage(nik, 'PBI_APBN', 'ACTIVE', 'dialihkan')]),
+    );
+    // Every death lands (a change that lost the race to it is refused, 409).
+    for (const nik of niks) expect((await getResident(nik))!.civilStatus).toBe('DECEASED');
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
     await expectAggregatesToMatchResidents();
   });
 });

@@ -672,6 +672,15 @@ export const EXAMPLES: Record<string, Example> = {
       ];
     },
   },
+  'POST /residents/{nik}/death': {
+    // Residents of their own, the last seeded: a death is final, and other routes' examples use the first ones.
+    params: (w) => ({ nik: w.people.slice(-20).map((p) => p.nik) }),
+    bodies: (w) => [
+      { date: w.today, source: 'DUKCAPIL', reference: 'AKTA-1571-0001' },
+      { date: `${w.year - 1}-02-28`, source: 'FACILITY' },
+      { date: w.today, source: 'RT' },
+    ],
+  },
   'POST /residents/{nik}/checks': {
     bodies: (w) => [{}, { date: w.today }, { date: `${w.year}-01-05`, place: 'Puskesmas Kebun Handil' }],
   },

@@ -4,8 +4,10 @@ import { dayWib, startOfDayWib } from '../../shared/platform/wib.ts';
 import {
   addMonths,
   ageOn,
+  billedFrom,
   type CoverageState,
   coverageView,
+  deathBill,
   fromProblem,
   monthWib,
   premiumDeltas,
@@ -126,5 +128,99 @@ describe("a coverage period's real start (from)", () => {
     );
     expect(fromProblem(null, '2014-01-01')).toBeUndefined();
     expect(fromProblem(c, undefined)).toBeUndefined();
+  });
+});
+
+describe('the premium bill at a death (the month of death is the last billed)', () => {
+  const apbd = (since: string) => ({ ...APBD, since });
+  const DUE = 10;
+  const bill = (since: string, death: string, today: string, apbdLastEnd?: string) =>
+    deathBill(apbd(since), apbdLastEnd, death, today, DUE);
+
+  it('stops the count the month after the death, on its first or last day alike', () => {
+    for (const death of ['2024-03-01', '2024-03-10', '2024-03-31']) {
+      expect(bill('2023-06-15T03:00:00.000Z', death, '2024-03-31')).toEqual({
+        deltas: [{ month: '2024-04', delta: -1 }],
+        overpaid: [],
+        apbdLastEnd: '2024-03',
+      });
+    }
+    // 29 February of a leap year, and December into January.
+    expect(bill('2023-06-15T03:00:00.000Z', '2024-02-29', '2024-02-29').deltas).toEqual([
+      { month: '2024-03', delta: -1 },
+    ]);
+    expect(bill('2023-06-15T03:00:00.000Z', '2024-12-31', '2025-01-05').deltas).toEqual([
+      { month: '2025-01', delta: -1 },
+    ]);
+  });
+
+  it('reports as overpaid the later months whose premium was due (the 10th, WIB) when the death is recorded', () => {
+    const since = '2023-06-15T03:00:00.000Z';
+    expect(bill(since, '2024-03-05', '2024-06-09').overpaid).toEqual(['2024-04', '2024-05']);
+    expect(bill(since, '2024-03-05', '2024-06-10').overpaid).toEqual(['2024-04', '2024-05', '2024-06']);
+    expect(bill(since, '2024-03-05', '2024-04-09').overpaid).toEqual([]);
+    expect(bill(since, '2024-03-05', '2024-04-10').overpaid).toEqual(['2024-04']);
+    // Recorded years later, across a leap year and a year's end.
+    expect(bill(since, '2023-11-20', '2024-03-11').overpaid).toEqual([
+      '2023-12',
+      '2024-01',
+      '2024-02',
+      '2024-03',
+    ]);
+  });
+
+  it('never billed at all when the coverage began after the death; the premium month is the WIB one', () => {
+    // Opened 2024-05-03 for someone who died in February: the +1 of May is taken back, May and June overpaid.
+    expect(bill('2024-05-03T01:00:00.000Z', '2024-02-10', '2024-06-12', '2023-09')).toEqual({
+      deltas: [{ month: '2024-05', delta: -1 }],
+      overpaid: ['2024-05', '2024-06'],
+      apbdLastEnd: '2023-09',
+    });
+    // 31 January 18:00 UTC is 1 February in Jambi: the count began in February.
+    expect(bill('2024-01-31T18:00:00.000Z', '2024-01-20', '2024-02-01').deltas).toEqual([
+      { month: '2024-02', delta: -1 },
+    ]);
+    // Reopened in the month the last period ended: counted from the month after, so that is where it stops.
+    expect(bill('2024-03-20T01:00:00.000Z', '2024-03-25', '2024-03-26', '2024-03').deltas).toEqual([
+      { month: '2024-04', delta: -1 },
+    ]);
+  });
+
+  it('touches nothing when the city did not pay', () => {
+    const none = { deltas: [], overpaid: [], apbdLastEnd: undefined };
+    expect(
+      deathBill({ ...APBN, since: '2020-01-01T00:00:00.000Z' }, undefined, '2024-03-05', '2024-06-12', DUE),
+    ).toEqual(none);
+    expect(
+      deathBill(
+        { ...APBD_OFF, since: '2020-01-01T00:00:00.000Z' },
+        undefined,
+        '2024-03-05',
+        '2024-06-12',
+        DUE,
+      ),
+    ).toEqual(none);
+    expect(deathBill(null, undefined, '2024-03-05', '2024-06-12', DUE)).toEqual(none);
+  });
+
+  it('bills exactly the months from the start through the month of death (property)', () => {
+    const day = fc
+      .date({ min: new Date('2014-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+      .map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(day, day, day, (start, death, recorded) => {
+        const since = startOfDayWib(start);
+        const from = billedFrom(since, undefined);
+        const { deltas, overpaid } = deathBill(apbd(since), undefined, death, recorded, DUE);
+        const stop = deltas[0]!.month;
+        const deathMonth = death.slice(0, 7);
+        // Billed: from ≤ M < stop. Never a month after the death's; the death's month when the coverage had begun.
+        expect(stop > deathMonth || stop === from).toBe(true);
+        expect(addMonths(stop, -1) <= deathMonth || stop === from).toBe(true);
+        if (from <= deathMonth) expect(stop).toBe(addMonths(deathMonth, 1));
+        // Overpaid: billed months after the death, each due by the day it is recorded.
+        for (const m of overpaid) expect(m >= stop && `${m}-10` <= recorded).toBe(true);
+      }),
+    );
   });
 });
