@@ -118,8 +118,15 @@ const DEFINED: readonly RouteDef[] = [
     method: 'POST',
     path: '/residents/{nik}/death',
     handler: 'functions/registry/record-death.ts',
-    roles: ['city_admin'],
+    roles: ['city_admin', 'rt_chair'],
     grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/deaths/reports',
+    handler: 'functions/registry/list-death-reports.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'read' },
   },
   {
     method: 'POST',

@@ -4,7 +4,7 @@
 // the city to recover from BPJS.
 import { auditPut } from '#shared/platform/audit.ts';
 import { config } from '#shared/platform/config.ts';
-import { cancellationReasons, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { cancellationReasons, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
@@ -13,11 +13,16 @@ import {
   getResident,
   premiumUpdate,
   residentItem,
+  residentKey,
   uhcUpdate,
   type WriteContext,
 } from './repository.ts';
 import { addDays, deathBill, uhcContribution } from './rules.ts';
-import type { DeathInput, Resident } from './schemas.ts';
+import type { DeathInput, DeathReport, Resident } from './schemas.ts';
+
+/** The reports waiting for confirmation, one item per resident (a chair's second report replaces the first). */
+const REPORTS_PK = 'DEATH_REPORTS';
+const reportKey = (nik: string) => ({ pk: REPORTS_PK, sk: nik });
 
 export interface DeathOutcome {
   nik: string;
@@ -37,8 +42,9 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
       throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
     const now = attempt === 1 ? ctx.now : new Date().toISOString();
     const bill = deathBill(before.coverage, before.apbdLastEnd, input.date, todayWib(), PREMIUM_DUE_DAY);
+    const { deathReport, ...living } = before;
     const after: Resident = {
-      ...before,
+      ...living,
       civilStatus: 'DECEASED',
       death: {
         date: input.date,
@@ -77,6 +83,8 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
         },
       });
     }
+    // A chair's report, now confirmed, leaves the list of reports waiting (its history is in the audit).
+    if (deathReport) items.push({ Delete: { TableName: T, Key: reportKey(nik) } });
     const gone = uhcContribution(before.coverage);
     items.push(
       uhcUpdate(before.kelurahan, {
@@ -100,6 +108,7 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
           source: input.source,
           ...(input.reference ? { reference: input.reference } : {}),
           overpaidMonths: bill.overpaid,
+          ...(deathReport ? { confirmsReportBy: deathReport.reportedBy } : {}),
         },
       }),
     );
@@ -117,4 +126,92 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
       overpaid: { months: bill.overpaid, rupiah: bill.overpaid.length * PREMIUM_PER_PERSON },
     };
   }
+}
+
+export interface DeathReportOutcome {
+  nik: string;
+  status: 'DEATH_REPORTED';
+  report: Omit<DeathReport, 'reportedBy'>;
+}
+
+/**
+ * An RT chair's report of a death in their RT: recorded as reported, and nothing else changes until a city_admin or
+ * Dukcapil confirms it (POST /residents/{nik}/death as city_admin). Another RT's resident is a 404 like an unknown
+ * NIK, as everywhere a chair asks.
+ */
+export async function reportDeath(
+  nik: string,
+  input: DeathInput,
+  ctx: WriteContext & { rt: string },
+): Promise<DeathReportOutcome> {
+  if (input.source !== 'RT')
+    throw ValidationError.field(
+      'source',
+      "must be RT: an RT chair's report; Dukcapil and facilities report to the city",
+    );
+  const before = await getResident(nik);
+  if (!before || before.rt !== ctx.rt)
+    throw new NotFound('No resident with this NIK is registered in your RT');
+  assertLiving(before);
+  if (input.date < before.birthDate)
+    throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
+  const report: DeathReport = {
+    date: input.date,
+    ...(input.reference ? { reference: input.reference } : {}),
+    reportedAt: ctx.now,
+    reportedBy: ctx.actor.sub,
+  };
+  const T = tableName('registry');
+  try {
+    await transact([
+      {
+        Update: {
+          TableName: T,
+          Key: residentKey(nik),
+          UpdateExpression: 'SET deathReport = :r',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(civilStatus) AND rt = :rt',
+          ExpressionAttributeValues: { ':r': report, ':rt': ctx.rt },
+        },
+      },
+      {
+        Put: {
+          TableName: T,
+          Item: {
+            ...reportKey(nik),
+            nik,
+            name: before.name,
+            rt: before.rt,
+            kelurahan: before.kelurahan,
+            ...report,
+          },
+        },
+      },
+      auditPut({
+        entity: `RES#${nik}`,
+        action: 'DeathReported',
+        actor: ctx.actor,
+        at: ctx.now,
+        requestId: ctx.requestId,
+        after: { date: input.date, source: 'RT', ...(input.reference ? { reference: input.reference } : {}) },
+      }),
+    ]);
+  } catch (error) {
+    // Recorded as deceased, or moved to another RT, since it was read: ask again for the answer of now.
+    if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed') return reportDeath(nik, input, ctx);
+    throw error;
+  }
+  const { reportedBy: _by, ...shown } = report;
+  return { nik, status: 'DEATH_REPORTED', report: shown };
+}
+
+/** The chairs' reports waiting for confirmation, oldest first. */
+export async function listDeathReports(): Promise<Record<string, unknown>[]> {
+  const items = await queryAll({
+    TableName: tableName('registry'),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': REPORTS_PK },
+  });
+  return items
+    .map(({ pk: _pk, sk: _sk, ...report }) => report)
+    .sort((a, b) => String(a.reportedAt).localeCompare(String(b.reportedAt)));
 }

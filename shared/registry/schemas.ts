@@ -84,6 +84,15 @@ export interface Resident {
   /** Set when the resident has died (kept, never deleted): no coverage, letter or reminder any more. */
   civilStatus?: 'DECEASED';
   death?: Death;
+  /** An RT chair's report of the death, waiting for a city_admin or Dukcapil to confirm it. */
+  deathReport?: DeathReport;
+}
+
+export interface DeathReport {
+  date: string;
+  reference?: string;
+  reportedAt: string;
+  reportedBy: string;
 }
 
 export interface Death {

@@ -685,6 +685,46 @@ describe('POST /residents/{nik}/death', () => {
     expect((await setCoverage(p.nik, 'PBPU', 'ACTIVE')).status).toBe(409);
   });
 
+  it("takes an RT chair's report as reported (202), changes nothing until the city confirms it", async () => {
+    const p = await register();
+    await setCoverage(p.nik, 'PBI_APBD', 'ACTIVE', 'Warga miskin');
+    // Only source RT, only the chair's own RT (another RT's resident: 404, as an unknown NIK).
+    expect(issuePaths(await died(p.nik, { date: today, source: 'DUKCAPIL' }, token.chairA))).toEqual([
+      'source',
+    ]);
+    expect((await died(p.nik, { date: today, source: 'RT' }, token.chairB)).status).toBe(404);
+    const reported = await died(
+      p.nik,
+      { date: today, source: 'RT', reference: 'Surat RT 12/2026' },
+      token.chairA,
+    );
+    expect(reported.status, reported.text).toBe(202);
+    expect(reported.body).toEqual({
+      nik: p.nik,
+      status: 'DEATH_REPORTED',
+      report: { date: today, reference: 'Surat RT 12/2026', reportedAt: expect.any(String) },
+    });
+    // Still covered: a chair's word alone changes no coverage.
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body).toMatchObject({
+      covered: true,
+      status: 'ACTIVE',
+    });
+    const waiting = await admin('GET', '/deaths/reports');
+    expect(waiting.status).toBe(200);
+    expect(waiting.body.items.find((r: Json) => r.nik === p.nik)).toMatchObject({
+      name: p.name,
+      rt: RT_A.rt,
+      date: today,
+      reference: 'Surat RT 12/2026',
+    });
+    expect((await call('GET', '/deaths/reports', { as: token.chairA })).status).toBe(403);
+    // The city confirms it: deceased, and off the list of reports waiting.
+    expect((await died(p.nik, { date: today, source: 'RT' })).status).toBe(200);
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body.status).toBe('DECEASED');
+    expect((await admin('GET', '/deaths/reports')).body.items.map((r: Json) => r.nik)).not.toContain(p.nik);
+    expect((await died(p.nik, { date: today, source: 'RT' }, token.chairA)).status).toBe(409);
+  });
+
   it('names the field of a bad request, 404 for an unknown NIK, 403 for other roles, and writes nothing', async () => {
     const p = await register();
     for (const [body, path] of [
@@ -698,7 +738,7 @@ describe('POST /residents/{nik}/death', () => {
       expect(issuePaths(await died(p.nik, body)), JSON.stringify(body)).toEqual([path]);
     }
     expect((await died(person().nik, { date: today, source: 'DUKCAPIL' })).status).toBe(404);
-    for (const role of ['clinic', 'rt_chair', 'social_verifier', 'operator'] as const) {
+    for (const role of ['clinic', 'social_verifier', 'operator', 'responder'] as const) {
       expect((await died(p.nik, { date: today, source: 'RT' }, token[role])).status, role).toBe(403);
     }
     expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body.status).toBe('NONE');
