@@ -225,6 +225,49 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     await expect.poll(() => rows.count()).toBe(residents.length);
   });
 
+  it('reports a death from the list: the day beside its field, sent once, waiting for the city; then MENINGGAL', async () => {
+    const listed: Json[] = (await api('GET', `/rts/${RT_A.rt}/residents?limit=200`, token.chair)).body.items;
+    const r = listed.filter((x) => x.coverage?.status === 'ACTIVE' && !x.deathReportedOn).at(-1)!;
+    await page.fill('#cari', r.name);
+    const row = page.locator('#warga-list li', { hasText: r.nik });
+    await row.getByRole('button', { name: 'Lapor meninggal' }).click();
+    const form = page.getByRole('form', { name: `Lapor meninggal: ${r.name}` });
+    await form.waitFor();
+    // The day's field has the focus; the open form is accessible and fits the phone.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(`mati-tgl-${r.nik}`);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const posts = { n: 0 };
+    page.on('request', (req) => {
+      if (req.method() === 'POST' && new URL(req.url()).pathname === `/residents/${r.nik}/death`) posts.n++;
+    });
+    await form.getByRole('button', { name: 'Kirim laporan' }).click();
+    await expect.poll(() => form.locator('.err').textContent()).toBe('Isi tanggal meninggal.');
+    expect(posts.n).toBe(0);
+    const day = new Date(Date.now() + 7 * 3600_000 - 3 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('Tanggal meninggal').fill(day);
+    await form.getByLabel('Nomor surat kematian (jika ada)').fill('Surat RT 07/2026');
+    await form.getByRole('button', { name: 'Kirim laporan' }).click();
+    await expect.poll(() => page.textContent('#warga-msg')).toContain(`Laporan meninggal ${r.name} terkirim`);
+    expect(posts.n).toBe(1);
+    await expect.poll(() => row.textContent()).toContain('menunggu konfirmasi Dinas');
+    expect(await row.getByRole('button', { name: 'Lapor meninggal' }).count()).toBe(0);
+    await shot(page, 'lapor-meninggal');
+    // A report changes nothing yet: the clinic still sees the coverage.
+    expect((await api('GET', `/coverage/${r.nik}`, token.clinic)).body.status).toBe('ACTIVE');
+    // The city confirms it; the list, shown again, says MENINGGAL and offers nothing more.
+    const admin = await devToken({ role: 'city_admin' });
+    expect((await api('POST', `/residents/${r.nik}/death`, admin, { date: day, source: 'RT' })).status).toBe(
+      200,
+    );
+    await page.click('nav >> text=Surat saya');
+    await page.click('nav >> text=Warga');
+    await page.fill('#cari', r.name);
+    await expect.poll(() => row.locator('.badge').textContent()).toBe('MENINGGAL');
+    expect(await row.getByRole('button').count()).toBe(0);
+    await page.fill('#cari', '');
+  });
+
   it('issues a letter for a new resident: the result says AKTIF, and a clinic sees ACTIVE at once', async () => {
     const posts = countPosts(page);
     await page.click('nav >> text=Buat surat');

@@ -228,6 +228,9 @@ async function showWarga() {
   }
 }
 
+/** The resident whose death the chair is reporting (the form open under their name), if any. */
+let reporting = null;
+
 function renderWarga() {
   const term = $('cari').value.trim().toLowerCase();
   const shown = residents.filter((r) => r.name.toLowerCase().includes(term));
@@ -236,15 +239,46 @@ function renderWarga() {
       el(
         'li',
         {},
-        el('div', { class: 'row' }, el('strong', {}, r.name), badge(coverageBadge(r.coverage))),
+        el(
+          'div',
+          { class: 'row' },
+          el('strong', {}, r.name),
+          badge(r.deceasedOn ? ['MENINGGAL', 'none'] : coverageBadge(r.coverage)),
+        ),
         el(
           'div',
           { class: 'meta' },
           `NIK ${r.nik} · lahir ${fmtDay(r.birthDate)}`,
-          r.coverage ? ` · ${r.coverage.scheme.replace('_', ' ')}` : '',
+          r.deceasedOn ? ` · meninggal ${fmtDay(r.deceasedOn)}` : '',
+          !r.deceasedOn && r.coverage ? ` · ${r.coverage.scheme.replace('_', ' ')}` : '',
         ),
-        r.coverage?.status !== 'ACTIVE' &&
+        !r.deceasedOn &&
+          r.deathReportedOn &&
+          el(
+            'div',
+            { class: 'meta' },
+            `Dilaporkan meninggal ${fmtDay(r.deathReportedOn)}, menunggu konfirmasi Dinas.`,
+          ),
+        !r.deceasedOn &&
+          r.coverage?.status !== 'ACTIVE' &&
           el('button', { type: 'button', class: 'small', onclick: () => prefill(r) }, 'Buat surat'),
+        !r.deceasedOn &&
+          !r.deathReportedOn &&
+          reporting !== r.nik &&
+          el(
+            'button',
+            {
+              type: 'button',
+              class: 'small secondary',
+              onclick: () => {
+                reporting = r.nik;
+                renderWarga();
+                $(`mati-tgl-${r.nik}`)?.focus();
+              },
+            },
+            'Lapor meninggal',
+          ),
+        reporting === r.nik && deathForm(r),
       ),
     ),
   );
@@ -254,6 +288,97 @@ function renderWarga() {
     : term
       ? `${shown.length} dari ${residents.length} warga.`
       : `${residents.length} warga terdaftar.`;
+}
+
+/**
+ * The chair's report of a death: the day and, if there is one, the letter's number. It changes no coverage: the
+ * city confirms it against Dukcapil's record first.
+ */
+function deathForm(r) {
+  const id = (name) => `mati-${name}-${r.nik}`;
+  const err = el('p', { id: id('err'), class: 'err', role: 'alert' });
+  const date = el('input', {
+    id: id('tgl'),
+    type: 'date',
+    min: r.birthDate,
+    max: todayWib(),
+    required: true,
+    'aria-describedby': id('err'),
+  });
+  const reference = el('input', { id: id('ref'), maxlength: '100', autocomplete: 'off' });
+  const submit = el('button', { type: 'submit', class: 'small' }, 'Kirim laporan');
+  const form = el(
+    'form',
+    { class: 'death', novalidate: true, 'aria-label': `Lapor meninggal: ${r.name}` },
+    el('div', { class: 'f' }, el('label', { for: id('tgl') }, 'Tanggal meninggal'), date),
+    el('div', { class: 'f' }, el('label', { for: id('ref') }, 'Nomor surat kematian (jika ada)'), reference),
+    err,
+    el(
+      'div',
+      { class: 'row' },
+      submit,
+      el(
+        'button',
+        {
+          type: 'button',
+          class: 'small secondary',
+          onclick: () => {
+            reporting = null;
+            renderWarga();
+          },
+        },
+        'Batal',
+      ),
+    ),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!date.value) {
+      err.textContent = 'Isi tanggal meninggal.';
+      date.focus();
+      return;
+    }
+    submit.disabled = true;
+    err.textContent = '';
+    try {
+      const res = await api(`/residents/${encodeURIComponent(r.nik)}/death`, {
+        method: 'POST',
+        body: {
+          date: date.value,
+          source: 'RT',
+          ...(reference.value.trim() ? { reference: reference.value.trim() } : {}),
+        },
+      });
+      const data = await res.json().catch(() => ({}));
+      if (res.status === 202) {
+        r.deathReportedOn = data.report?.date ?? date.value;
+        reporting = null;
+        renderWarga();
+        $('warga-msg').textContent =
+          `Laporan meninggal ${r.name} terkirim. Jaminannya tidak berubah sampai Dinas mengonfirmasi.`;
+        return;
+      }
+      if (res.status === 409) {
+        r.deceasedOn = data.deceasedOn ?? date.value;
+        reporting = null;
+        renderWarga();
+        $('warga-msg').textContent = `${r.name} sudah tercatat meninggal.`;
+        return;
+      }
+      const issue = (data.issues ?? [])[0];
+      err.textContent =
+        issue?.path === 'date'
+          ? 'Tanggal tidak sah: tidak boleh di masa depan atau sebelum tanggal lahir.'
+          : issue
+            ? `${issue.path}: ${issue.message}`
+            : `Laporan tidak terkirim (${res.status}).`;
+    } catch (error) {
+      err.textContent = failed(error);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 function prefill(r) {

@@ -1,6 +1,6 @@
 // The form's service worker (scope /rt/): keeps the shell so the form opens without signal. It answers
 // for the shell files only; API calls and /rt/config.json pass by untouched and are never cached.
-const CACHE = 'rt-shell-v2';
+const CACHE = 'rt-shell-v3';
 const BASE = new URL('./', self.location.href).pathname;
 const SHELL = ['', 'index.html', 'app.css', 'app.js', 'lib.js', 'fund.js', 'icon.svg'].map((f) => BASE + f);
 
