@@ -38,6 +38,7 @@ export const handler = httpHandler(
               : null,
             // Marked, not hidden: the chair sees who the registry knows has died.
             deceasedOn: r.civilStatus === 'DECEASED' ? (r.death?.date ?? null) : null,
+            movedOutOn: r.civilStatus === 'MOVED_OUT' ? (r.movedOut?.date ?? null) : null,
             // The chair's own report, until the city confirms it.
             deathReportedOn: r.deathReport?.date ?? null,
           };

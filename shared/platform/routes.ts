@@ -122,6 +122,13 @@ const DEFINED: readonly RouteDef[] = [
     grants: { registry: 'readWrite', audit: 'write' },
   },
   {
+    method: 'POST',
+    path: '/residents/{nik}/move',
+    handler: 'functions/registry/record-move.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
     method: 'GET',
     path: '/deaths/reports',
     handler: 'functions/registry/list-death-reports.ts',

@@ -9,7 +9,7 @@ import { NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
 import {
-  assertLiving,
+  assertResident,
   getResident,
   premiumUpdate,
   residentItem,
@@ -37,7 +37,7 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
   for (let attempt = 1; ; attempt++) {
     const before = await getResident(nik);
     if (!before) throw new NotFound('No resident with this NIK is registered');
-    assertLiving(before);
+    assertResident(before);
     if (input.date < before.birthDate)
       throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
     const now = attempt === 1 ? ctx.now : new Date().toISOString();
@@ -152,7 +152,7 @@ export async function reportDeath(
   const before = await getResident(nik);
   if (!before || before.rt !== ctx.rt)
     throw new NotFound('No resident with this NIK is registered in your RT');
-  assertLiving(before);
+  assertResident(before);
   if (input.date < before.birthDate)
     throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
   const report: DeathReport = {

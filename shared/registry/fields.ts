@@ -180,3 +180,26 @@ export const deathSchema = z.object({
   ),
 });
 export type DeathInput = z.infer<typeof deathSchema>;
+
+/** A Kemendagri region code: province, regency or city, kecamatan, or kelurahan/desa (15, 15.71, 15.71.01, 15.71.01.1001). */
+export const REGION_CODE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
+
+export const moveSchema = z.object({
+  /** The day of the move (WIB). */
+  date: isoDate().check(z.refine((s) => s <= todayWib(), 'is in the future')),
+  /** Where to: a region outside the city (Kemendagri code), or an RT of the city's directory. */
+  to: text().check(
+    z.refine((s) => REGION_CODE.test(s) || RT_CODE.test(s), {
+      error: 'must be a region code outside the city (e.g. 15.05 or 31.71.01.1001) or an RT code of the city',
+    }),
+  ),
+  /** Dukcapil's letter of the move (SKPWNI) or another record. */
+  reference: z.optional(
+    line().check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(100, 'must be at most 100 characters'),
+    ),
+  ),
+});
+export type MoveInput = z.infer<typeof moveSchema>;

@@ -273,13 +273,13 @@ async function importChunk(
   let activated = 0;
   for (const { line, row } of rows) {
     const before = existing.get(row.nik);
-    if (before?.civilStatus === 'DECEASED') {
-      // Kept as the registry recorded it: a list still naming someone who died is worth a line of its own.
-      outcome.rejected.push({
-        line,
-        field: 'nik',
-        reason: `died on ${before.death?.date}: the registry keeps them`,
-      });
+    if (before?.civilStatus) {
+      // Kept as the registry recorded it: a list still naming someone who died or left is worth a line of its own.
+      const reason =
+        before.civilStatus === 'DECEASED'
+          ? `died on ${before.death?.date}: the registry keeps them`
+          : `moved out of the city on ${before.movedOut?.date} (to ${before.movedOut?.to}): the registry keeps them`;
+      outcome.rejected.push({ line, field: 'nik', reason });
       continue;
     }
     const kelurahan = kelurahanOfRt(row.rt);

@@ -143,12 +143,17 @@ export async function getCurrentCoverage(
   };
 }
 
-/** Refuses any change to a resident who has died: 409, saying when. */
-export function assertLiving(r: Pick<Resident, 'civilStatus' | 'death'>): void {
+/** Refuses any change to someone who has died or moved out of the city: 409, saying when. */
+export function assertResident(r: Pick<Resident, 'civilStatus' | 'death' | 'movedOut'>): void {
   if (r.civilStatus === 'DECEASED')
     throw new Conflict(`This resident died on ${r.death?.date ?? 'a recorded date'}`, {
       status: 'DECEASED',
       ...(r.death ? { deceasedOn: r.death.date } : {}),
+    });
+  if (r.civilStatus === 'MOVED_OUT')
+    throw new Conflict(`This resident moved out of the city on ${r.movedOut?.date ?? 'a recorded date'}`, {
+      status: 'MOVED_OUT',
+      ...(r.movedOut ? { movedOutOn: r.movedOut.date, to: r.movedOut.to } : {}),
     });
 }
 
@@ -233,7 +238,7 @@ export function planCoverageChange(
   ctx: WriteContext,
   opts: PlanOptions = {},
 ): CoverageChangePlan {
-  assertLiving(before);
+  assertResident(before);
   const version = before.version + 1;
   const coverage = openPeriod(before, change, ctx);
   // When the period begins (back-dated by `from`: the months billed and the closed period's end follow it), and

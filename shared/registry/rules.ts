@@ -122,7 +122,7 @@ export function fromProblem(current: { since: string } | null | undefined, from:
 export interface CoverageView {
   nik: string;
   covered: boolean;
-  status: CoverageStatus | 'NONE' | 'DECEASED';
+  status: CoverageStatus | 'NONE' | 'DECEASED' | 'MOVED_OUT';
   scheme: Scheme | null;
   since: string | null;
   source: string | null;
@@ -139,6 +139,9 @@ export function coverageView(
 ): CoverageView {
   if (civilStatus === 'DECEASED')
     return { nik, covered: false, status: 'DECEASED', scheme: null, since: null, source: null };
+  // Moved out: JKN is national, so coverage the city does not pay goes with them; without it, MOVED_OUT.
+  if (civilStatus === 'MOVED_OUT' && !c)
+    return { nik, covered: false, status: 'MOVED_OUT', scheme: null, since: null, source: null };
   return {
     nik,
     covered: isActive(c),

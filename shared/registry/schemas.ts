@@ -81,11 +81,24 @@ export interface Resident {
   lastCheckDate?: string;
   /** Last month (YYYY-MM) a city-paid active period ended; keeps the premium count from counting twice. */
   apbdLastEnd?: string;
-  /** Set when the resident has died (kept, never deleted): no coverage, letter or reminder any more. */
-  civilStatus?: 'DECEASED';
+  /**
+   * Set when the resident has died or moved out of the city (kept, never deleted): no letter or reminder any more,
+   * and nothing the city pays.
+   */
+  civilStatus?: 'DECEASED' | 'MOVED_OUT';
   death?: Death;
+  movedOut?: MovedOut;
   /** An RT chair's report of the death, waiting for a city_admin or Dukcapil to confirm it. */
   deathReport?: DeathReport;
+}
+
+export interface MovedOut {
+  /** The day of the move, YYYY-MM-DD (WIB). */
+  date: string;
+  /** The region moved to (Kemendagri code, outside the city). */
+  to: string;
+  reference?: string;
+  recordedAt: string;
 }
 
 export interface DeathReport {

@@ -745,6 +745,70 @@ describe('POST /residents/{nik}/death', () => {
   });
 });
 
+describe('POST /residents/{nik}/move', () => {
+  const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+  const moved = (nik: string, body: Json, as = token.city_admin) =>
+    call('POST', `/residents/${nik}/move`, { as, json: body });
+
+  it('out of the city: MOVED_OUT at the clinic desk (nothing the city paid goes with them), in the RT list, no letter', async () => {
+    const p = await register();
+    await setCoverage(p.nik, 'PBI_APBD', 'ACTIVE', 'Warga miskin');
+    const res = await moved(p.nik, { date: today, to: '31.71.01.1001', reference: 'SKPWNI-1571-2026-0007' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({
+      nik: p.nik,
+      status: 'MOVED_OUT',
+      to: '31.71.01.1001',
+      coverageClosed: true,
+      overpaid: { months: [], rupiah: 0 },
+    });
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body).toMatchObject({
+      covered: false,
+      status: 'MOVED_OUT',
+    });
+    const letter = await call('POST', '/attestations', {
+      as: token.chairA,
+      headers: { 'idempotency-key': crypto.randomUUID() },
+      json: {
+        nik: p.nik,
+        name: p.name,
+        birthDate: p.birthDate,
+        sex: p.sex,
+        reason: 'Sakit, butuh JKN segera',
+      },
+    });
+    expect(letter.status).toBe(409);
+    expect(letter.body).toMatchObject({ status: 'MOVED_OUT', movedOutOn: today, to: '31.71.01.1001' });
+    expect((await moved(p.nik, { date: today, to: '31.71' })).status).toBe(409);
+    expect(
+      (await admin('POST', `/residents/${p.nik}/death`, { json: { date: today, source: 'DUKCAPIL' } }))
+        .status,
+    ).toBe(409);
+  });
+
+  it('names the field of a bad move, 404 for an unknown NIK, 403 for other roles', async () => {
+    const p = await register();
+    for (const [body, path] of [
+      [{ date: '2099-01-01', to: '31.71' }, 'date'],
+      [{ date: today, to: 'Jakarta' }, 'to'],
+      [{ date: today, to: '15.71.01' }, 'to'],
+      [{ date: today, to: RT_A.rt }, 'to'],
+      [{ date: today }, 'to'],
+    ] as const) {
+      expect(issuePaths(await moved(p.nik, body)), JSON.stringify(body)).toEqual([path]);
+    }
+    expect((await moved(person().nik, { date: today, to: '31.71' })).status).toBe(404);
+    for (const role of ['clinic', 'rt_chair', 'social_verifier', 'operator'] as const) {
+      expect((await moved(p.nik, { date: today, to: '31.71' }, token[role])).status, role).toBe(403);
+    }
+    // To another RT of the city: the resident is now there.
+    const there = await moved(p.nik, { date: today, to: RT_B.rt });
+    expect(there.status, there.text).toBe(200);
+    expect(there.body).toMatchObject({ status: 'RESIDENT', rt: RT_B.rt });
+    expect((await admin('GET', `/residents/${p.nik}`)).body.rt).toBe(RT_B.rt);
+  });
+});
+
 describe('POST /residents/import', () => {
   const good = UNSEEDED.slice(0, 12);
   const bad = [

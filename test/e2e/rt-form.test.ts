@@ -265,6 +265,17 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     await page.fill('#cari', r.name);
     await expect.poll(() => row.locator('.badge').textContent()).toBe('MENINGGAL');
     expect(await row.getByRole('button').count()).toBe(0);
+    // Someone who moved out of the city: PINDAH, nothing offered either.
+    const leaver = listed.filter((x) => x.nik !== r.nik && !x.deathReportedOn).at(0)!;
+    const out = await api('POST', `/residents/${leaver.nik}/move`, admin, { date: day, to: '31.71' });
+    expect(out.status).toBe(200);
+    await page.click('nav >> text=Surat saya');
+    await page.click('nav >> text=Warga');
+    await page.fill('#cari', leaver.name);
+    const leaverRow = page.locator('#warga-list li', { hasText: leaver.nik });
+    await expect.poll(() => leaverRow.locator('.badge').textContent()).toBe('PINDAH');
+    expect(await leaverRow.textContent()).toContain('pindah keluar kota');
+    expect(await leaverRow.getByRole('button').count()).toBe(0);
     await page.fill('#cari', '');
   });
 

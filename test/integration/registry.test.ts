@@ -3,6 +3,7 @@ import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoResidents, demoRts, toCsv } from '../../infra/local/demo-data.ts';
 import { addRts } from '../../infra/local/seed.ts';
+import { getRt } from '../../shared/city/rts.ts';
 import { type AppEvent, setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
@@ -11,6 +12,7 @@ import { startOfDayWib, todayWib } from '../../shared/platform/wib.ts';
 import { recordDeath } from '../../shared/registry/deaths.ts';
 import { runImport, runImportJob } from '../../shared/registry/import.ts';
 import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
+import { recordMove } from '../../shared/registry/moves.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import {
   changeCoverage,
@@ -431,6 +433,92 @@ describe('a death', () => {
     // Every death lands (a change that lost the race to it is refused, 409).
     for (const nik of niks) expect((await getResident(nik))!.civilStatus).toBe('DECEASED');
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
+    await expectAggregatesToMatchResidents();
+  });
+});
+
+describe('a move', () => {
+  const today = todayWib();
+  const thisMonth = today.slice(0, 7);
+  const firstOf = (n: number) => `${addMonths(thisMonth, n)}-01`;
+  const move = (nik: string, to: string, date = firstOf(0)) => recordMove(nik, { date, to }, ctx());
+  /** Another RT of the directory, in another kelurahan. */
+  const OTHER = RTS.find((r) => r.kelurahan !== RT.kelurahan)!;
+
+  it('out of the city: the city-paid coverage ends with the day, billed through its month; the resident is kept, MOVED_OUT', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await changeCoverage(
+      nik,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'peserta lama', source: 'MANUAL', from: '2022-05-01' },
+      ctx(),
+    );
+    const months = [addMonths(thisMonth, -2), addMonths(thisMonth, -1)];
+    const before = await Promise.all(months.map((m) => cityPaidCount(m)));
+    const outcome = await move(nik, '31.71', firstOf(-2));
+    const overpaid = [addMonths(thisMonth, -1), thisMonth].filter((m) => m <= lastDueMonth(today, 10));
+    expect(outcome).toEqual({
+      nik,
+      status: 'MOVED_OUT',
+      to: '31.71',
+      coverageClosed: true,
+      overpaid: { months: overpaid, rupiah: overpaid.length * 42_000 },
+    });
+    const after = await Promise.all(months.map((m) => cityPaidCount(m)));
+    expect(after.map((n, i) => n - before[i]!)).toEqual([0, -1]);
+    expect(await getCurrentCoverage(nik)).toEqual({ coverage: null, civilStatus: 'MOVED_OUT' });
+    expect((await getResident(nik))!.movedOut).toMatchObject({ date: firstOf(-2), to: '31.71' });
+    await expect(move(nik, '31.72')).rejects.toMatchObject({ status: 409, details: { status: 'MOVED_OUT' } });
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('out of the city with coverage the city does not pay: it goes with them, the city counts them no more', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await setCoverage(nik, 'PPU', 'ACTIVE', 'pekerja');
+    const outcome = await move(nik, '15.05.01.2001');
+    expect(outcome).toMatchObject({ status: 'MOVED_OUT', coverageClosed: false, overpaid: { months: [] } });
+    const current = (await getCurrentCoverage(nik))!;
+    expect(current).toMatchObject({
+      civilStatus: 'MOVED_OUT',
+      coverage: { scheme: 'PPU', status: 'ACTIVE' },
+    });
+    expect(await getCoverageHistory(nik)).toHaveLength(1);
+    expect((await getCoverageHistory(nik))[0]!.validTo).toBeUndefined();
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('within the city: a change of RT, counted in both RTs and kelurahan; refused into the city without an RT', async () => {
+    const nik = newNik();
+    await createResident(resident(nik), ctx());
+    await setCoverage(nik, 'PBI_APBD', 'ACTIVE', 'miskin');
+    const [fromBefore, toBefore] = [(await getRt(RT.rt, true))!, (await getRt(OTHER.rt, true))!];
+    expect(await move(nik, OTHER.rt)).toEqual({
+      nik,
+      status: 'RESIDENT',
+      rt: OTHER.rt,
+      kelurahan: OTHER.kelurahan,
+    });
+    expect(await getResident(nik)).toMatchObject({
+      rt: OTHER.rt,
+      kelurahan: OTHER.kelurahan,
+      coverage: { scheme: 'PBI_APBD' },
+    });
+    expect((await getRt(RT.rt, true))!.residents).toBe(fromBefore.residents - 1);
+    expect((await getRt(OTHER.rt, true))!.residents).toBe(toBefore.residents + 1);
+    await expectAggregatesToMatchResidents();
+    for (const [to, message] of [
+      [OTHER.rt, "is the resident's RT already"],
+      ['15.71', 'is in the city: give the RT code the resident moved to'],
+      [OTHER.kelurahan, 'is in the city: give the RT code the resident moved to'],
+      [
+        `${OTHER.rt.slice(0, 11)}099-099`,
+        `RT ${OTHER.rt.slice(0, 11)}099-099 is not in the city's RT directory, or is closed`,
+      ],
+    ]) {
+      await expect(move(nik, to!), to).rejects.toMatchObject({ issues: [{ path: 'to', message }] });
+    }
+    expect((await getResident(nik))!.rt).toBe(OTHER.rt);
     await expectAggregatesToMatchResidents();
   });
 });

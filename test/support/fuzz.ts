@@ -299,6 +299,8 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
   for (const r of demoResidents(520, rtDefs).slice(0, 500)) add(r.nik, [r.rt], r.phone || undefined);
   // The examples register new people in the chair's RT, but a letter registers them in its issuer's: either chair's.
   for (const [i, p] of newPeople.entries()) add(p.nik, i < 18 ? [chairRt] : [chairRt, otherRt], p.phone);
+  // The move example's residents may have moved to its RT of the city (POST /residents/{nik}/move).
+  for (const p of people.slice(-40, -20)) p.rts.push(rts[1]!);
   const nikIndex = new Map(people.map((p) => [p.nik, p]));
   const phoneIndex = new Map(people.flatMap((p) => (p.phoneDigits ? [[p.phoneDigits, p] as const] : [])));
 
@@ -679,6 +681,15 @@ export const EXAMPLES: Record<string, Example> = {
       { date: w.today, source: 'DUKCAPIL', reference: 'AKTA-1571-0001' },
       { date: `${w.year - 1}-02-28`, source: 'FACILITY' },
       { date: w.today, source: 'RT' },
+    ],
+  },
+  'POST /residents/{nik}/move': {
+    // Residents of their own again (before the deaths' ones): a move out of the city is final too.
+    params: (w) => ({ nik: w.people.slice(-40, -20).map((p) => p.nik) }),
+    bodies: (w) => [
+      { date: w.today, to: '31.71', reference: 'SKPWNI-0001' },
+      { date: w.today, to: '15.05.01.2001' },
+      { date: w.today, to: w.rts[1]! },
     ],
   },
   'POST /residents/{nik}/checks': {

@@ -228,6 +228,9 @@ async function showWarga() {
   }
 }
 
+/** No longer the RT's to act for: died, or moved out of the city (listed, marked, nothing offered). */
+const gone = (r) => !!(r.deceasedOn || r.movedOutOn);
+
 /** The resident whose death the chair is reporting (the form open under their name), if any. */
 let reporting = null;
 
@@ -243,26 +246,33 @@ function renderWarga() {
           'div',
           { class: 'row' },
           el('strong', {}, r.name),
-          badge(r.deceasedOn ? ['MENINGGAL', 'none'] : coverageBadge(r.coverage)),
+          badge(
+            r.deceasedOn
+              ? ['MENINGGAL', 'none']
+              : r.movedOutOn
+                ? ['PINDAH', 'none']
+                : coverageBadge(r.coverage),
+          ),
         ),
         el(
           'div',
           { class: 'meta' },
           `NIK ${r.nik} · lahir ${fmtDay(r.birthDate)}`,
           r.deceasedOn ? ` · meninggal ${fmtDay(r.deceasedOn)}` : '',
-          !r.deceasedOn && r.coverage ? ` · ${r.coverage.scheme.replace('_', ' ')}` : '',
+          r.movedOutOn ? ` · pindah keluar kota ${fmtDay(r.movedOutOn)}` : '',
+          !gone(r) && r.coverage ? ` · ${r.coverage.scheme.replace('_', ' ')}` : '',
         ),
-        !r.deceasedOn &&
+        !gone(r) &&
           r.deathReportedOn &&
           el(
             'div',
             { class: 'meta' },
             `Dilaporkan meninggal ${fmtDay(r.deathReportedOn)}, menunggu konfirmasi Dinas.`,
           ),
-        !r.deceasedOn &&
+        !gone(r) &&
           r.coverage?.status !== 'ACTIVE' &&
           el('button', { type: 'button', class: 'small', onclick: () => prefill(r) }, 'Buat surat'),
-        !r.deceasedOn &&
+        !gone(r) &&
           !r.deathReportedOn &&
           reporting !== r.nik &&
           el(
