@@ -129,6 +129,27 @@ const DEFINED: readonly RouteDef[] = [
     grants: { registry: 'readWrite', audit: 'write' },
   },
   {
+    method: 'POST',
+    path: '/births',
+    handler: 'functions/registry/record-birth.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/births/{id}',
+    handler: 'functions/registry/get-birth.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'PUT',
+    path: '/births/{id}/nik',
+    handler: 'functions/registry/assign-birth-nik.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
     method: 'GET',
     path: '/deaths/reports',
     handler: 'functions/registry/list-death-reports.ts',

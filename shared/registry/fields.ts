@@ -130,6 +130,8 @@ export const nameSchema = line().check(
   z.trim(),
   z.minLength(2, 'must be at least 2 characters'),
   z.maxLength(100, 'must be at most 100 characters'),
+  // A person's name has letters: a number where a name belongs (a NIK in the wrong column) is refused.
+  z.refine((s) => /\p{L}/u.test(s), 'must contain letters'),
 );
 
 export const sexSchema = z.enum(['M', 'F'], { error: 'must be M or F' });
@@ -203,3 +205,30 @@ export const moveSchema = z.object({
   ),
 });
 export type MoveInput = z.infer<typeof moveSchema>;
+
+/** A newborn's record: by the mother's NIK and the birth order until the child has a NIK of its own. */
+export const birthSchema = z.object({
+  motherNik: nikSchema,
+  name: nameSchema,
+  birthDate: birthDateSchema.check(
+    z.refine(
+      (s) => s >= shiftYears(todayWib(), -1),
+      'must be within the last year: older children are registered with POST /residents',
+    ),
+  ),
+  sex: sexSchema,
+  /** The child's NIK when Dukcapil has issued it already. */
+  nik: z.optional(nikSchema),
+  /** The child's place in a multiple birth (1 for the first twin, 2 for the second…); 1 by default. */
+  multipleBirth: z.optional(z.number().check(z.int('must be a whole number'), z.minimum(1), z.maximum(9))),
+});
+export type BirthInput = z.infer<typeof birthSchema>;
+
+export const birthNikSchema = z.object({ nik: nikSchema });
+
+/** The same day `years` years earlier or later (29 February becomes 28 February). */
+function shiftYears(day: string, years: number): string {
+  const y = String(Number(day.slice(0, 4)) + years).padStart(4, '0');
+  const md = day.slice(5) === '02-29' ? '02-28' : day.slice(5);
+  return `${y}-${md}`;
+}

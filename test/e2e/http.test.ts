@@ -809,6 +809,67 @@ describe('POST /residents/{nik}/move', () => {
   });
 });
 
+describe('births', () => {
+  const day = (offset: number) =>
+    new Date(Date.now() + 7 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+
+  it('records a newborn by the mother (201), PBI APBD from birth, readable by id, a resident once the NIK comes', async () => {
+    const mother = await register();
+    await setCoverage(mother.nik, 'PBI_APBD', 'ACTIVE', 'Warga miskin');
+    const body = { motherNik: mother.nik, name: 'Bayi Siti', birthDate: day(-3), sex: 'F' };
+    const res = await call('POST', '/births', { as: token.clinic, json: body });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({
+      nik: null,
+      motherNik: mother.nik,
+      order: 1,
+      rt: RT_A.rt,
+      coverage: { covered: true, scheme: 'PBI_APBD', status: 'ACTIVE' },
+    });
+    expect((await call('GET', `/births/${res.body.id}`, { as: token.clinic })).body).toEqual(res.body);
+    expect((await call('POST', '/births', { as: token.clinic, json: body })).status).toBe(409);
+    const nik = makeNik({ regionCode: RT_A.kelurahan, birthDate: day(-3), sex: 'F', sequence: nextSeq++ });
+    const put = await call('PUT', `/births/${res.body.id}/nik`, { as: token.clinic, json: { nik } });
+    expect(put.status, put.text).toBe(200);
+    expect(put.body).toMatchObject({ id: res.body.id, nik });
+    expect((await call('GET', `/coverage/${nik}`, { as: token.clinic })).body).toMatchObject({
+      covered: true,
+      scheme: 'PBI_APBD',
+      source: 'BIRTH',
+    });
+    expect(
+      (await call('PUT', `/births/${res.body.id}/nik`, { as: token.clinic, json: { nik } })).status,
+    ).toBe(409);
+  });
+
+  it('names the field of a bad birth; 404 for an unknown mother or birth; 403 for other roles', async () => {
+    const mother = await register();
+    const post = (over: Json, as = token.clinic) =>
+      call('POST', '/births', {
+        as,
+        json: { motherNik: mother.nik, name: 'Bayi Siti', birthDate: day(-1), sex: 'F', ...over },
+      });
+    for (const [over, path] of [
+      [{ birthDate: day(2) }, 'birthDate'],
+      [{ birthDate: day(-400) }, 'birthDate'],
+      [{ sex: 'X' }, 'sex'],
+      // A number where the name belongs (a NIK in the wrong field) is not a name.
+      [{ name: '1571010101010001' }, 'name'],
+      [{ multipleBirth: 0 }, 'multipleBirth'],
+      [{ motherNik: '123' }, 'motherNik'],
+      [{ nik: mother.nik }, 'nik'],
+    ] as const) {
+      expect(issuePaths(await post(over)), JSON.stringify(over)).toEqual([path]);
+    }
+    expect((await post({ motherNik: person().nik })).status).toBe(404);
+    expect((await call('GET', `/births/${crypto.randomUUID()}`, { as: token.clinic })).status).toBe(404);
+    expect(issuePaths(await call('GET', '/births/abc', { as: token.clinic }))).toEqual(['id']);
+    for (const role of ['rt_chair', 'social_verifier', 'operator'] as const) {
+      expect((await post({}, token[role])).status, role).toBe(403);
+    }
+  });
+});
+
 describe('POST /residents/import', () => {
   const good = UNSEEDED.slice(0, 12);
   const bad = [

@@ -9,6 +9,7 @@ import { ddb } from '../../shared/platform/dynamo.ts';
 import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
 import { tableName } from '../../shared/platform/tables.ts';
 import { startOfDayWib, todayWib } from '../../shared/platform/wib.ts';
+import { assignBirthNik, getBirth, recordBirth } from '../../shared/registry/births.ts';
 import { recordDeath } from '../../shared/registry/deaths.ts';
 import { runImport, runImportJob } from '../../shared/registry/import.ts';
 import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
@@ -520,6 +521,96 @@ describe('a move', () => {
     }
     expect((await getResident(nik))!.rt).toBe(OTHER.rt);
     await expectAggregatesToMatchResidents();
+  });
+});
+
+describe('a birth', () => {
+  const today = todayWib();
+  const born = addDays(today, -10);
+  const mother = async (cityPaid: boolean) => {
+    const nik = newNik('F', '1995-04-04');
+    await createResident({ ...resident(nik), birthDate: '1995-04-04' }, ctx());
+    if (cityPaid) await setCoverage(nik, 'PBI_APBD', 'ACTIVE', 'warga miskin');
+    return nik;
+  };
+  const child = (motherNik: string, over: Record<string, unknown> = {}) => ({
+    motherNik,
+    name: 'Bayi Aminah',
+    birthDate: born,
+    sex: 'F' as const,
+    ...over,
+  });
+
+  it('makes the newborn of a PBI APBD mother city-paid from birth, once, and a resident when the NIK comes', async () => {
+    const m = await mother(true);
+    const month = born.slice(0, 7);
+    const billedBefore = await cityPaidCount(month);
+    const birth = await recordBirth(child(m), ctx());
+    expect(birth).toMatchObject({
+      nik: null,
+      motherNik: m,
+      order: 1,
+      rt: RT.rt,
+      coverage: { scheme: 'PBI_APBD', status: 'ACTIVE', since: startOfDayWib(born), source: 'BIRTH' },
+    });
+    expect(await cityPaidCount(month)).toBe(billedBefore + 1);
+    expect(await getBirth(birth.id)).toEqual(birth);
+    // Not a resident yet: the mother's NIK and the order say who the child is.
+    const rtBefore = (await getRt(RT.rt, true))!.residents;
+    const nik = makeNik({ regionCode: RT.kelurahan, birthDate: born, sex: 'F', sequence: sequence++ });
+    const assigned = await assignBirthNik(birth.id, nik, ctx());
+    expect(assigned).toMatchObject({ id: birth.id, nik });
+    const child1 = (await getResident(nik))!;
+    const m1 = (await getResident(m))!;
+    expect(child1).toMatchObject({
+      rt: RT.rt,
+      kk: m1.kk,
+      phone: m1.phone,
+      birthDate: born,
+      coverage: { scheme: 'PBI_APBD', status: 'ACTIVE', since: startOfDayWib(born), source: 'BIRTH' },
+    });
+    expect((await getCoverageHistory(nik)).map((p) => p.validFrom)).toEqual([startOfDayWib(born)]);
+    // The immunisation reminders find the child by birthday, with the mother's phone and consent.
+    const due = await new SelectionReader().birthday(born.slice(5), born, born);
+    expect(due.find((r) => r.nik === nik)).toMatchObject({ phone: m1.phone, smsConsent: m1.smsConsent });
+    // Billed once: from birth, whether the NIK came then or later.
+    expect(await cityPaidCount(month)).toBe(billedBefore + 1);
+    expect((await getRt(RT.rt, true))!.residents).toBe(rtBefore + 1);
+    await expect(assignBirthNik(birth.id, newNik(), ctx())).rejects.toBeInstanceOf(Conflict);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('refuses the same birth twice (409 naming it), takes a twin, and an uninsured mother’s child is uninsured', async () => {
+    const m = await mother(true);
+    const first = await recordBirth(child(m), ctx());
+    await expect(recordBirth(child(m), ctx())).rejects.toMatchObject({
+      status: 409,
+      details: { birth: { id: first.id } },
+    });
+    const twin = await recordBirth(child(m, { name: 'Bayi Aminah Kedua', multipleBirth: 2 }), ctx());
+    expect(twin.order).toBe(2);
+    const poor = await mother(false);
+    const nik = makeNik({ regionCode: RT.kelurahan, birthDate: born, sex: 'M', sequence: sequence++ });
+    const uninsured = await recordBirth(child(poor, { sex: 'M', nik }), ctx());
+    expect(uninsured).toMatchObject({ nik, coverage: null });
+    expect(await getResident(nik)).toMatchObject({ coverage: null, rt: RT.rt });
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('refuses an unknown or male mother, and a NIK already registered, writing nothing', async () => {
+    await expect(recordBirth(child(newNik()), ctx())).rejects.toMatchObject({ status: 404 });
+    const father = newNik('M', '1990-01-01');
+    await createResident({ ...resident(father), sex: 'M', birthDate: '1990-01-01' }, ctx());
+    await expect(recordBirth(child(father), ctx())).rejects.toMatchObject({
+      issues: [{ path: 'motherNik' }],
+    });
+    const m = await mother(true);
+    const month = born.slice(0, 7);
+    const billed = await cityPaidCount(month);
+    await expect(recordBirth(child(m, { nik: father }), ctx())).rejects.toMatchObject({ status: 409 });
+    expect(await cityPaidCount(month)).toBe(billed);
+    // Nothing half-written: the same birth can be recorded now.
+    expect((await recordBirth(child(m), ctx())).nik).toBeNull();
   });
 });
 

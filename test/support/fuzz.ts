@@ -692,6 +692,20 @@ export const EXAMPLES: Record<string, Example> = {
       { date: w.today, to: w.rts[1]! },
     ],
   },
+  'POST /births': {
+    // Mothers among the seeded residents (a woman's NIK has 40 added to the day of birth).
+    bodies: (w) =>
+      w.people
+        .filter((p) => Number(p.nik.slice(6, 8)) > 40)
+        .slice(0, 3)
+        .map((p, i) => ({
+          motherNik: p.nik,
+          name: `Bayi Uji ${i}`,
+          birthDate: w.today,
+          sex: i % 2 ? 'M' : 'F',
+          ...(i === 2 ? { multipleBirth: 2 } : {}),
+        })),
+  },
   'POST /residents/{nik}/checks': {
     bodies: (w) => [{}, { date: w.today }, { date: `${w.year}-01-05`, place: 'Puskesmas Kebun Handil' }],
   },
@@ -819,6 +833,8 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
       if (resource === 'attestations') return w.attestations;
       if (resource === 'incidents') return w.incidents;
       if (resource === 'units') return caller === 'responder' ? [w.responderUnit] : w.units;
+      // No birth is recorded before the run: an id of the right shape, unknown (404 past the gateway).
+      if (resource === 'births') return ['00000000-0000-4000-8000-000000000001'];
       return [...w.attestations, ...w.incidents, ...w.units];
     default:
       return [...w.attestations, ...w.incidents, ...w.entries, ...w.rts.slice(0, 2)];

@@ -1,0 +1,234 @@
+// Births: a newborn is recorded by the mother's NIK and the birth order (as SATUSEHAT identifies a newborn by its
+// mother, `nik-ibu`) until Dukcapil issues the child's NIK; then the record becomes a resident of the mother's RT,
+// its history kept. A newborn of a mother with active PBI APBD coverage is PBI APBD from birth (JKN's rule for the
+// newborns of PBI mothers): billed to the city from the month of birth, once, whether the NIK comes then or later.
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { rtResidentsUpdate } from '#shared/city/rts.ts';
+import { auditPut } from '#shared/platform/audit.ts';
+import { cancellationReasons, ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
+import { tableName } from '#shared/platform/tables.ts';
+import { monthWib, startOfDayWib } from '#shared/platform/wib.ts';
+import {
+  assertResident,
+  getResident,
+  periodItem,
+  premiumUpdate,
+  residentItem,
+  residentKey,
+  uhcUpdate,
+  type WriteContext,
+} from './repository.ts';
+import { isCityPaid, uhcContribution } from './rules.ts';
+import type { BirthInput, CurrentCoverage, Resident } from './schemas.ts';
+
+export interface Birth {
+  id: string;
+  /** The child's NIK once Dukcapil has issued it; null until then. */
+  nik: string | null;
+  motherNik: string;
+  name: string;
+  birthDate: string;
+  sex: 'M' | 'F';
+  /** The child's place in its birth (1, or 2 for a second twin…): with the mother's NIK, who the child is. */
+  order: number;
+  rt: string;
+  kelurahan: string;
+  /** PBI APBD from birth when the mother's was active; null: uninsured until registered. */
+  coverage: CurrentCoverage | null;
+  recordedAt: string;
+  nikAssignedAt?: string;
+}
+
+const T = () => tableName('registry');
+const birthKey = (id: string) => ({ pk: `BIRTH#${id}`, sk: 'BIRTH' });
+/** One record per mother, day and order: a second POST of the same birth is a 409 naming the first. */
+const motherBirthKey = (b: Pick<Birth, 'motherNik' | 'birthDate' | 'order'>) => ({
+  pk: `RES#${b.motherNik}`,
+  sk: `BIRTH#${b.birthDate}#${b.order}`,
+});
+
+export async function getBirth(id: string): Promise<Birth | undefined> {
+  const out = await ddb().send(new GetCommand({ TableName: T(), Key: birthKey(id), ConsistentRead: true }));
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, ...birth } = out.Item;
+  return birth as Birth;
+}
+
+/** What the API shows of a birth. */
+export function birthView(b: Birth) {
+  const { coverage, ...rest } = b;
+  return {
+    ...rest,
+    coverage: coverage
+      ? {
+          covered: coverage.status === 'ACTIVE',
+          scheme: coverage.scheme,
+          status: coverage.status,
+          since: coverage.since,
+        }
+      : { covered: false, scheme: null, status: 'NONE', since: null },
+  };
+}
+
+/**
+ * The items that make a newborn a resident of the mother's RT: the resident (the mother's KK, phone and SMS consent,
+ * through which the immunisation reminders reach the child), the coverage period from birth, the RT and UHC counts.
+ * Not the premium: the birth counted it already.
+ */
+function newbornResidentItems(birth: Birth, nik: string, mother: Resident, now: string): TransactItem[] {
+  const resident: Resident = {
+    nik,
+    ...(mother.kk ? { kk: mother.kk } : {}),
+    name: birth.name,
+    birthDate: birth.birthDate,
+    sex: birth.sex,
+    ...(mother.phone ? { phone: mother.phone } : {}),
+    rt: birth.rt,
+    kelurahan: birth.kelurahan,
+    lowIncome: mother.lowIncome,
+    smsConsent: mother.smsConsent,
+    coverage: birth.coverage ? { ...birth.coverage, periodSk: `COV#${birth.coverage.since}#v000001` } : null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const items: TransactItem[] = [
+    {
+      Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' },
+    },
+    rtResidentsUpdate(birth.rt, 1, false),
+    uhcUpdate(birth.kelurahan, uhcContribution(resident.coverage))!,
+  ];
+  if (resident.coverage) items.push({ Put: { TableName: T(), Item: periodItem(nik, resident.coverage) } });
+  return items;
+}
+
+export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise<Birth> {
+  const mother = await getResident(input.motherNik);
+  if (!mother) throw new NotFound("No resident with the mother's NIK is registered", { field: 'motherNik' });
+  assertResident(mother);
+  if (mother.sex !== 'F') throw ValidationError.field('motherNik', 'is registered as a man');
+  if (input.nik === input.motherNik) throw ValidationError.field('nik', "is the mother's NIK");
+  const order = input.multipleBirth ?? 1;
+  const since = startOfDayWib(input.birthDate);
+  const covered = isCityPaid(mother.coverage);
+  const birth: Birth = {
+    id: randomUUID(),
+    nik: input.nik ?? null,
+    motherNik: input.motherNik,
+    name: input.name,
+    birthDate: input.birthDate,
+    sex: input.sex,
+    order,
+    rt: mother.rt,
+    kelurahan: mother.kelurahan,
+    coverage: covered
+      ? {
+          scheme: 'PBI_APBD',
+          status: 'ACTIVE',
+          since,
+          source: 'BIRTH',
+          periodSk: `COV#${since}#v000001`,
+          reason: 'Bayi baru lahir dari ibu peserta PBI APBD',
+          actor: ctx.actor.sub,
+        }
+      : null,
+    recordedAt: ctx.now,
+    ...(input.nik ? { nikAssignedAt: ctx.now } : {}),
+  };
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: T(),
+        Item: { ...motherBirthKey(birth), id: birth.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    // The mother as read: her coverage decides the child's.
+    {
+      ConditionCheck: {
+        TableName: T(),
+        Key: residentKey(mother.nik),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': mother.version },
+      },
+    },
+    { Put: { TableName: T(), Item: { ...birthKey(birth.id), ...birth } } },
+  ];
+  if (covered) items.push(premiumUpdate(monthWib(since), 1));
+  if (input.nik) items.push(...newbornResidentItems(birth, input.nik, mother, ctx.now));
+  items.push(
+    auditPut({
+      entity: `BIRTH#${birth.id}`,
+      action: 'BirthRecorded',
+      actor: ctx.actor,
+      at: ctx.now,
+      requestId: ctx.requestId,
+      after: { birthDate: birth.birthDate, order, rt: birth.rt, covered, withNik: !!input.nik },
+    }),
+  );
+  try {
+    await transact(items);
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons?.[0] === 'ConditionalCheckFailed') {
+      const first = await ddb().send(
+        new GetCommand({ TableName: T(), Key: motherBirthKey(birth), ConsistentRead: true }),
+      );
+      const existing = first.Item ? await getBirth(String(first.Item.id)) : undefined;
+      throw new Conflict('This birth is recorded already (the same mother, day and order)', {
+        ...(existing ? { birth: birthView(existing) } : {}),
+      });
+    }
+    // The mother changed meanwhile: record it again against what she is now.
+    if (reasons?.[1] === 'ConditionalCheckFailed') return recordBirth(input, ctx);
+    if (input.nik && reasons?.[3 + Number(covered)] === 'ConditionalCheckFailed')
+      throw new Conflict('A resident with this NIK is already registered', { field: 'nik' });
+    throw error;
+  }
+  return birth;
+}
+
+/** Dukcapil has issued the child's NIK: the birth record becomes a resident of the mother's RT. */
+export async function assignBirthNik(id: string, nik: string, ctx: WriteContext): Promise<Birth> {
+  const birth = await getBirth(id);
+  if (!birth) throw new NotFound('No birth with this id');
+  if (birth.nik) throw new Conflict('This birth has its NIK already', { nik: birth.nik });
+  if (nik === birth.motherNik) throw ValidationError.field('nik', "is the mother's NIK");
+  const mother = await getResident(birth.motherNik);
+  if (!mother) throw new NotFound("The mother's record is gone");
+  const after: Birth = { ...birth, nik, nikAssignedAt: ctx.now };
+  const items: TransactItem[] = [
+    ...newbornResidentItems(birth, nik, mother, ctx.now),
+    {
+      Update: {
+        TableName: T(),
+        Key: birthKey(id),
+        UpdateExpression: 'SET nik = :nik, nikAssignedAt = :at',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_type(nik, :null)',
+        ExpressionAttributeValues: { ':nik': nik, ':at': ctx.now, ':null': 'NULL' },
+      },
+    },
+    auditPut({
+      entity: `BIRTH#${id}`,
+      action: 'BirthNikAssigned',
+      actor: ctx.actor,
+      at: ctx.now,
+      requestId: ctx.requestId,
+      after: { registered: true },
+    }),
+  ];
+  try {
+    await transact(items);
+  } catch (error) {
+    const reasons = cancellationReasons(error);
+    if (reasons?.[0] === 'ConditionalCheckFailed')
+      throw new Conflict('A resident with this NIK is already registered', { field: 'nik' });
+    if (reasons?.some((r) => r === 'ConditionalCheckFailed'))
+      throw new Conflict('This birth has its NIK already');
+    throw error;
+  }
+  return after;
+}
