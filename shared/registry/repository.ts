@@ -39,7 +39,7 @@ export function residentItem(r: Resident): Record<string, unknown> {
     ...residentKey(r.nik),
     gsi1pk: `RT#${r.rt}`,
     gsi1sk: `${r.name.toLowerCase()}#${r.nik}`,
-    // The birthday index is the reminders': someone who has died is no longer in it.
+    // The birthday index is the reminders': someone who has died or moved out of the city is no longer in it.
     ...(r.civilStatus ? {} : birthdayKey(r)),
   };
 }

@@ -75,7 +75,7 @@ export class SelectionReader {
     });
     this.queries++;
     this.read += items.length;
-    // Someone who has died is out of the birthday index already; an RT's list (a broadcast) still names them.
+    // Someone who has died or moved out is out of the birthday index already; an RT's list (a broadcast) still names them.
     return items.filter((i) => !i.civilStatus) as unknown as Recipient[];
   }
 
