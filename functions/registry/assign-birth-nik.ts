@@ -3,7 +3,7 @@
 import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
 import { assignBirthNik, birthView } from '#shared/registry/births.ts';
-import { birthNikSchema } from '#shared/registry/fields.ts';
+import { birthNikSchema } from '#shared/registry/civil-schemas.ts';
 
 export const handler = httpHandler(
   { params: z.object({ id: z.uuid('must be a birth id') }), body: birthNikSchema },

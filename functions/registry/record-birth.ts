@@ -2,7 +2,7 @@
 // PBI APBD from birth when the mother's is active.
 import { httpHandler } from '#shared/platform/http.ts';
 import { birthView, recordBirth } from '#shared/registry/births.ts';
-import { birthSchema } from '#shared/registry/fields.ts';
+import { birthSchema } from '#shared/registry/civil-schemas.ts';
 
 export const handler = httpHandler({ body: birthSchema }, async ({ body, principal, requestId }) => ({
   status: 201,

@@ -4,8 +4,9 @@
 import * as z from 'zod/mini';
 import { hasRole } from '#shared/platform/auth.ts';
 import { httpHandler } from '#shared/platform/http.ts';
+import { deathSchema } from '#shared/registry/civil-schemas.ts';
 import { recordDeath, reportDeath } from '#shared/registry/deaths.ts';
-import { deathSchema, nikSchema } from '#shared/registry/fields.ts';
+import { nikSchema } from '#shared/registry/fields.ts';
 
 export const handler = httpHandler(
   { params: z.object({ nik: nikSchema }), body: deathSchema },

@@ -2,7 +2,8 @@
 // the city-paid coverage ended and billed through the month of the move; to an RT of the city, a change of RT.
 import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
-import { moveSchema, nikSchema } from '#shared/registry/fields.ts';
+import { moveSchema } from '#shared/registry/civil-schemas.ts';
+import { nikSchema } from '#shared/registry/fields.ts';
 import { recordMove } from '#shared/registry/moves.ts';
 
 export const handler = httpHandler(

@@ -1,10 +1,10 @@
 // The registry's resident input (with the phone rule, which needs libphonenumber) and its stored shapes.
 import * as z from 'zod/mini';
+import type { DeathSource } from './civil-schemas.ts';
 import {
   birthDateSchema,
   boolSchema,
   type CoverageStatus,
-  type DeathSource,
   kkSchema,
   nameSchema,
   nikSchema,
@@ -15,6 +15,7 @@ import {
 } from './fields.ts';
 import { normalisePhone } from './phone.ts';
 
+export type { BirthInput, DeathInput, DeathSource, MoveInput } from './civil-schemas.ts';
 export * from './fields.ts';
 
 export const phoneSchema = z.pipe(
