@@ -150,6 +150,15 @@ const DEFINED: readonly RouteDef[] = [
     grants: { registry: 'readWrite', audit: 'write' },
   },
   {
+    method: 'POST',
+    path: '/civil-events/import',
+    handler: 'functions/registry/import-civil-events.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  {
     method: 'GET',
     path: '/deaths/reports',
     handler: 'functions/registry/list-death-reports.ts',

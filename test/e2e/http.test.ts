@@ -870,6 +870,36 @@ describe('births', () => {
   });
 });
 
+describe('POST /civil-events/import', () => {
+  it("applies Dukcapil's lines (200 with what it did and each rejected line), only for city_admin", async () => {
+    const p = await register();
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const file = `event,nik,date,motherNik,name,sex,to,reference\nDEATH,${p.nik},${today},,,,,AKTA-9\nDEATH,${p.nik.slice(0, 15)},${today},,,,,\n`;
+    const send = (as = token.city_admin) => call('POST', '/civil-events/import', { as, text: file });
+    const res = await send();
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      rows: 2,
+      applied: { DEATH: 1 },
+      unchanged: 0,
+      rejected: [{ line: 3, field: 'nik' }],
+    });
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body.status).toBe('DECEASED');
+    expect((await send()).body).toMatchObject({ applied: { DEATH: 0 }, unchanged: 1 });
+    expect(
+      issuePaths(await call('POST', '/civil-events/import', { as: token.city_admin, text: ' ' })),
+    ).toEqual(['body']);
+    for (const role of ['clinic', 'rt_chair', 'social_verifier'] as const) {
+      expect((await send(token[role])).status, role).toBe(403);
+    }
+    // More lines than one request takes: 413 with the limit, nothing applied.
+    const long = `event,nik,date\n${Array.from({ length: 2001 }, () => `DEATH,${p.nik},${today}`).join('\n')}\n`;
+    const tooMany = await call('POST', '/civil-events/import', { as: token.city_admin, text: long });
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body).toMatchObject({ rows: 2001, maxRows: 2000 });
+  });
+});
+
 describe('POST /residents/import', () => {
   const good = UNSEEDED.slice(0, 12);
   const bad = [

@@ -692,6 +692,13 @@ export const EXAMPLES: Record<string, Example> = {
       { date: w.today, to: w.rts[1]! },
     ],
   },
+  'POST /civil-events/import': {
+    // Deaths of the deaths example's residents (a death is final), and a birth to a seeded mother.
+    csv: (w) => [
+      `event,nik,date,motherNik,name,sex,to,reference\nDEATH,${w.people.at(-3)!.nik},${w.today},,,,,AKTA-7\n`,
+      `event,nik,date,motherNik,name,sex,to,reference\nBIRTH,,${w.today},${w.people.find((p) => Number(p.nik.slice(6, 8)) > 40)!.nik},Bayi Berkas,P,,\n`,
+    ],
+  },
   'POST /births': {
     // Mothers among the seeded residents (a woman's NIK has 40 added to the day of birth).
     bodies: (w) =>
