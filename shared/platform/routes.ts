@@ -157,6 +157,7 @@ const DEFINED: readonly RouteDef[] = [
     grants: { registry: 'readWrite', audit: 'write' },
     timeoutSeconds: 29,
     memoryMb: 1024,
+    throttle: HEAVY_THROTTLE,
   },
   {
     method: 'GET',
