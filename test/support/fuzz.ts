@@ -1310,7 +1310,9 @@ function mutateCsv(csv: string, m: Extract<Mutation, { at: 'field' }>): { text: 
     .filter(Boolean)
     .map((l) => l.split(','));
   const join = (t: string[][]) => `${t.map((r) => r.join(',')).join('\n')}\n`;
-  const width = table[0]?.length ?? 1;
+  // An earlier mutation of the same case may have emptied the body: there is no cell to set.
+  if (!table.length) return { text: `${csv}${m.junk}\n`, note: 'CSV junk line (the body was empty)' };
+  const width = table[0]!.length;
   const col = m.column % width;
   if (m.op <= 4) {
     const row = table[1 + (m.index % Math.max(1, table.length - 1))] ?? table[0]!;
