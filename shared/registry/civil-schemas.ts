@@ -5,22 +5,27 @@ import { RT_CODE } from '#shared/city/regions.ts';
 import { todayWib } from '#shared/platform/wib.ts';
 import { birthDateSchema, isoDate, line, nameSchema, nikSchema, sexSchema, text } from './fields.ts';
 
+/** The day of a death or a move (WIB): a real day, not in the future. */
+const pastDaySchema = isoDate().check(z.refine((s) => s <= todayWib(), 'is in the future'));
+/** A record's number: the death certificate (akta kematian), the letter of the move (SKPWNI), a facility's record. */
+const referenceSchema = z.optional(
+  line().check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(100, 'must be at most 100 characters'),
+  ),
+);
+
 /** Who reports a death: Dukcapil's civil registration, a health facility, or the RT (a chair's report, confirmed). */
 export const DEATH_SOURCES = ['DUKCAPIL', 'FACILITY', 'RT'] as const;
 export type DeathSource = (typeof DEATH_SOURCES)[number];
 
 export const deathSchema = z.object({
   /** The day of death (WIB). */
-  date: isoDate().check(z.refine((s) => s <= todayWib(), 'is in the future')),
+  date: pastDaySchema,
   source: z.enum(DEATH_SOURCES, { error: `must be one of ${DEATH_SOURCES.join(', ')}` }),
   /** The death certificate's number (akta kematian) or the facility's record. */
-  reference: z.optional(
-    line().check(
-      z.trim(),
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(100, 'must be at most 100 characters'),
-    ),
-  ),
+  reference: referenceSchema,
 });
 export type DeathInput = z.infer<typeof deathSchema>;
 
@@ -29,7 +34,7 @@ export const REGION_CODE = /^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$/;
 
 export const moveSchema = z.object({
   /** The day of the move (WIB). */
-  date: isoDate().check(z.refine((s) => s <= todayWib(), 'is in the future')),
+  date: pastDaySchema,
   /** Where to: a region outside the city (Kemendagri code), or an RT of the city's directory. */
   to: text().check(
     z.refine((s) => REGION_CODE.test(s) || RT_CODE.test(s), {
@@ -37,13 +42,7 @@ export const moveSchema = z.object({
     }),
   ),
   /** Dukcapil's letter of the move (SKPWNI) or another record. */
-  reference: z.optional(
-    line().check(
-      z.trim(),
-      z.minLength(1, 'must not be empty'),
-      z.maxLength(100, 'must be at most 100 characters'),
-    ),
-  ),
+  reference: referenceSchema,
 });
 export type MoveInput = z.infer<typeof moveSchema>;
 

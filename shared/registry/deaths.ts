@@ -4,25 +4,14 @@
 // the city to recover from BPJS.
 import { auditPut } from '#shared/platform/audit.ts';
 import { config } from '#shared/platform/config.ts';
-import { cancellationReasons, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
+import { cancellationReasons, queryAll, transact } from '#shared/platform/dynamo.ts';
 import { NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
-import {
-  assertResident,
-  getResident,
-  premiumUpdate,
-  residentItem,
-  residentKey,
-  uhcUpdate,
-  type WriteContext,
-} from './repository.ts';
-import { addDays, deathBill, uhcContribution } from './rules.ts';
+import { todayWib } from '#shared/platform/wib.ts';
+import { leavingItems, reportKey } from './leaving.ts';
+import { assertResident, getResident, residentKey, type WriteContext } from './repository.ts';
+import { deathBill } from './rules.ts';
 import type { DeathInput, DeathReport, Resident } from './schemas.ts';
-
-/** The reports waiting for confirmation, one item per resident (a chair's second report replaces the first). */
-const REPORTS_PK = 'DEATH_REPORTS';
-const reportKey = (nik: string) => ({ pk: REPORTS_PK, sk: nik });
 
 export interface DeathOutcome {
   nik: string;
@@ -57,51 +46,14 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
       updatedAt: now,
       ...(bill.apbdLastEnd ? { apbdLastEnd: bill.apbdLastEnd } : {}),
     };
-    const T = tableName('registry');
-    const items: TransactItem[] = [
-      // The whole item again (without the birthday index, so no reminder finds them), on the version read.
-      {
-        Put: {
-          TableName: T,
-          Item: residentItem(after),
-          ConditionExpression: 'version = :prev AND attribute_not_exists(civilStatus)',
-          ExpressionAttributeValues: { ':prev': before.version },
-        },
-      },
-    ];
-    if (before.coverage) {
-      // Covered through the day they died; never before the period began, never after now.
-      const endOfDay = startOfDayWib(addDays(input.date, 1));
-      const closedAt = [endOfDay, before.coverage.since, now].sort()[1]!;
-      items.push({
-        Update: {
-          TableName: T,
-          Key: { pk: `RES#${nik}`, sk: before.coverage.periodSk },
-          UpdateExpression: 'SET validTo = :to',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(validTo)',
-          ExpressionAttributeValues: { ':to': closedAt },
-        },
-      });
-    }
-    // A chair's report, now confirmed, leaves the list of reports waiting (its history is in the audit).
-    if (deathReport) items.push({ Delete: { TableName: T, Key: reportKey(nik) } });
-    const gone = uhcContribution(before.coverage);
-    items.push(
-      uhcUpdate(before.kelurahan, {
-        residents: -gone.residents,
-        covered: -gone.covered,
-        active: -gone.active,
-      })!,
-    );
-    for (const d of bill.deltas) items.push(premiumUpdate(d.month, d.delta));
-    items.push(
-      auditPut({
-        entity: `RES#${nik}`,
+    const items = leavingItems(before, after, {
+      date: input.date,
+      closes: true,
+      bill,
+      now,
+      ctx,
+      audit: {
         action: 'DeathRecorded',
-        actor: ctx.actor,
-        at: now,
-        requestId: ctx.requestId,
-        before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
         after: {
           status: 'DECEASED',
           date: input.date,
@@ -110,8 +62,8 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
           overpaidMonths: bill.overpaid,
           ...(deathReport ? { confirmsReportBy: deathReport.reportedBy } : {}),
         },
-      }),
-    );
+      },
+    });
     try {
       await transact(items);
     } catch (error) {
@@ -209,7 +161,7 @@ export async function listDeathReports(): Promise<Record<string, unknown>[]> {
   const items = await queryAll({
     TableName: tableName('registry'),
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': REPORTS_PK },
+    ExpressionAttributeValues: { ':pk': reportKey('').pk },
   });
   return items
     .map(({ pk: _pk, sk: _sk, ...report }) => report)

@@ -7,17 +7,10 @@ import { auditPut } from '#shared/platform/audit.ts';
 import { config } from '#shared/platform/config.ts';
 import { cancellationReasons, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { NotFound, ValidationError } from '#shared/platform/errors.ts';
-import { tableName } from '#shared/platform/tables.ts';
-import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
-import {
-  assertResident,
-  getResident,
-  premiumUpdate,
-  residentItem,
-  uhcUpdate,
-  type WriteContext,
-} from './repository.ts';
-import { addDays, deathBill, uhcContribution } from './rules.ts';
+import { todayWib } from '#shared/platform/wib.ts';
+import { leavingItems, residentPut } from './leaving.ts';
+import { assertResident, getResident, uhcUpdate, type WriteContext } from './repository.ts';
+import { deathBill, uhcContribution } from './rules.ts';
 import type { MoveInput, Resident } from './schemas.ts';
 
 export type MoveOutcome =
@@ -68,15 +61,6 @@ interface MovePlan {
   outcome: MoveOutcome;
 }
 
-const guardedPut = (after: Resident, version: number): TransactItem => ({
-  Put: {
-    TableName: tableName('registry'),
-    Item: residentItem(after),
-    ConditionExpression: 'version = :prev AND attribute_not_exists(civilStatus)',
-    ExpressionAttributeValues: { ':prev': version },
-  },
-});
-
 /** To another RT of the city: a normal RT change (the RT must be in the directory and open). */
 function moveWithin(before: Resident, input: MoveInput, ctx: WriteContext, now: string): MovePlan {
   if (input.to === before.rt) throw ValidationError.field('to', "is the resident's RT already");
@@ -84,7 +68,7 @@ function moveWithin(before: Resident, input: MoveInput, ctx: WriteContext, now: 
   const after: Resident = { ...before, rt: input.to, kelurahan, version: before.version + 1, updatedAt: now };
   const counts = uhcContribution(before.coverage);
   const items: TransactItem[] = [
-    guardedPut(after, before.version),
+    residentPut(after, before.version),
     rtResidentsUpdate(before.rt, -1, false),
     rtResidentsUpdate(input.to, 1, true),
   ];
@@ -115,7 +99,6 @@ function moveWithin(before: Resident, input: MoveInput, ctx: WriteContext, now: 
 /** Out of the city: the city stops paying after the month of the move, and stops counting them. */
 function moveOut(before: Resident, input: MoveInput, ctx: WriteContext, now: string): MovePlan {
   const { PREMIUM_PER_PERSON, PREMIUM_DUE_DAY } = config();
-  const T = tableName('registry');
   // The city's own scheme ends here; any other goes with them.
   const closes = before.coverage?.scheme === 'PBI_APBD';
   // The same arithmetic as a death's: billed through the month of the move, no longer.
@@ -135,40 +118,14 @@ function moveOut(before: Resident, input: MoveInput, ctx: WriteContext, now: str
     updatedAt: now,
     ...(bill.apbdLastEnd ? { apbdLastEnd: bill.apbdLastEnd } : {}),
   };
-  const items: TransactItem[] = [guardedPut(after, before.version)];
-  // A chair's report of a death no longer waits for anyone: they are not the city's resident now.
-  if (before.deathReport)
-    items.push({ Delete: { TableName: T, Key: { pk: 'DEATH_REPORTS', sk: before.nik } } });
-  if (closes && before.coverage) {
-    const endOfDay = startOfDayWib(addDays(input.date, 1));
-    const closedAt = [endOfDay, before.coverage.since, now].sort()[1]!;
-    items.push({
-      Update: {
-        TableName: T,
-        Key: { pk: `RES#${before.nik}`, sk: before.coverage.periodSk },
-        UpdateExpression: 'SET validTo = :to',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(validTo)',
-        ExpressionAttributeValues: { ':to': closedAt },
-      },
-    });
-  }
-  const gone = uhcContribution(before.coverage);
-  items.push(
-    uhcUpdate(before.kelurahan, {
-      residents: -gone.residents,
-      covered: -gone.covered,
-      active: -gone.active,
-    })!,
-  );
-  for (const d of bill.deltas) items.push(premiumUpdate(d.month, d.delta));
-  items.push(
-    auditPut({
-      entity: `RES#${before.nik}`,
+  const items = leavingItems(before, after, {
+    date: input.date,
+    closes,
+    bill,
+    now,
+    ctx,
+    audit: {
       action: 'ResidentMovedOut',
-      actor: ctx.actor,
-      at: now,
-      requestId: ctx.requestId,
-      before: before.coverage ? { scheme: before.coverage.scheme, status: before.coverage.status } : null,
       after: {
         status: 'MOVED_OUT',
         date: input.date,
@@ -176,8 +133,8 @@ function moveOut(before: Resident, input: MoveInput, ctx: WriteContext, now: str
         ...(input.reference ? { reference: input.reference } : {}),
         overpaidMonths: bill.overpaid,
       },
-    }),
-  );
+    },
+  });
   return {
     items,
     outcome: {

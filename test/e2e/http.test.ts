@@ -83,6 +83,14 @@ const wibMonth = (offset = 0) => {
   return `${Math.floor(total / 12)}-${String((total % 12) + 1).padStart(2, '0')}`;
 };
 
+/** RT A's chair asks for a letter for a resident (a fresh Idempotency-Key). */
+const chairLetter = (p: { nik: string; name: string; birthDate: string; sex: string }) =>
+  call('POST', '/attestations', {
+    as: token.chairA,
+    headers: { 'idempotency-key': crypto.randomUUID() },
+    json: { nik: p.nik, name: p.name, birthDate: p.birthDate, sex: p.sex, reason: 'Sakit, butuh JKN segera' },
+  });
+
 const outbox = async () => {
   const res = await call('GET', '/dev/outbox?limit=1000');
   expect(res.status).toBe(200);
@@ -645,17 +653,7 @@ describe('POST /residents/{nik}/death', () => {
       kelurahanBefore.active - 1,
     ]);
     // The RT chair can no longer issue a letter for them, and sees them marked in the RT's list.
-    const letter = await call('POST', '/attestations', {
-      as: token.chairA,
-      headers: { 'idempotency-key': crypto.randomUUID() },
-      json: {
-        nik: p.nik,
-        name: p.name,
-        birthDate: p.birthDate,
-        sex: p.sex,
-        reason: 'Sakit, butuh JKN segera',
-      },
-    });
+    const letter = await chairLetter(p);
     expect(letter.status, letter.text).toBe(409);
     expect(letter.body).toMatchObject({ status: 'DECEASED', deceasedOn: today });
     let listed: Json;
@@ -766,17 +764,7 @@ describe('POST /residents/{nik}/move', () => {
       covered: false,
       status: 'MOVED_OUT',
     });
-    const letter = await call('POST', '/attestations', {
-      as: token.chairA,
-      headers: { 'idempotency-key': crypto.randomUUID() },
-      json: {
-        nik: p.nik,
-        name: p.name,
-        birthDate: p.birthDate,
-        sex: p.sex,
-        reason: 'Sakit, butuh JKN segera',
-      },
-    });
+    const letter = await chairLetter(p);
     expect(letter.status).toBe(409);
     expect(letter.body).toMatchObject({ status: 'MOVED_OUT', movedOutOn: today, to: '31.71.01.1001' });
     expect((await moved(p.nik, { date: today, to: '31.71' })).status).toBe(409);

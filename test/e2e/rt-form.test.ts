@@ -276,6 +276,8 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
     await expect.poll(() => leaverRow.locator('.badge').textContent()).toBe('PINDAH');
     expect(await leaverRow.textContent()).toContain('pindah keluar kota');
     expect(await leaverRow.getByRole('button').count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await shot(page, 'pindah');
     await page.fill('#cari', '');
   });
 

@@ -478,7 +478,7 @@ describe('a move', () => {
     const nik = newNik();
     await createResident(resident(nik), ctx());
     await setCoverage(nik, 'PPU', 'ACTIVE', 'pekerja');
-    const outcome = await move(nik, '15.05.01.2001');
+    const outcome = await move(nik, '15.05.01.2002');
     expect(outcome).toMatchObject({ status: 'MOVED_OUT', coverageClosed: false, overpaid: { months: [] } });
     const current = (await getCurrentCoverage(nik))!;
     expect(current).toMatchObject({

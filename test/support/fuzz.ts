@@ -688,7 +688,7 @@ export const EXAMPLES: Record<string, Example> = {
     params: (w) => ({ nik: w.people.slice(-40, -20).map((p) => p.nik) }),
     bodies: (w) => [
       { date: w.today, to: '31.71', reference: 'SKPWNI-0001' },
-      { date: w.today, to: '15.05.01.2001' },
+      { date: w.today, to: '15.05.01.2002' },
       { date: w.today, to: w.rts[1]! },
     ],
   },
