@@ -6,8 +6,9 @@
 // Env knobs for quick runs while developing (defaults are the real benchmark):
 //   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
 //   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500),
-//   BENCH_REMINDER_RESIDENTS (200000), BENCH_SMS (2000),
-//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import,reminders).
+//   BENCH_REMINDER_RESIDENTS (200000), BENCH_SMS (2000), BENCH_CIVIL_LINES (50000), BENCH_RECONCILIATION_ROWS (100000),
+//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import,reconciliation,civil,reminders;
+//   reconciliation runs the import first, on whose city and floor it is measured).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +16,12 @@ import { demoResidents, demoRts } from '#infra/local/demo-data.ts';
 import type { LocalSystem } from '#infra/local/system.ts';
 import { type AttestationSection, benchAttestations } from './attestation.ts';
 import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
+import { benchCivilEvents, type CivilEventsSection } from './civil-events.ts';
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
 import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
 import { benchIncidents, type IncidentRun, type IncidentSection } from './incident.ts';
+import { benchReconciliation, MIN_FLOOR_RATIO, type ReconciliationSection } from './reconciliation.ts';
 import { benchReminders, MAX_READ_RATIO, type RemindersSection } from './reminders.ts';
 import { MAX_RATE_DEVIATION } from './sms-sender.ts';
 import { passFail, printTable } from './stats.ts';
@@ -31,14 +34,21 @@ const EXPENSES = Number(process.env.BENCH_EXPENSES ?? 1000);
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 500);
 const REMINDER_RESIDENTS = Number(process.env.BENCH_REMINDER_RESIDENTS ?? 200_000);
 const SMS_MESSAGES = Number(process.env.BENCH_SMS ?? 2000);
+const CIVIL_LINES = Number(process.env.BENCH_CIVIL_LINES ?? 50_000);
+const RECONCILIATION_ROWS = Number(process.env.BENCH_RECONCILIATION_ROWS ?? 100_000);
 const ONLY = new Set(
-  (process.env.BENCH_ONLY ?? 'bundles,coverage,attestation,fund,incident,import,reminders').split(','),
+  (
+    process.env.BENCH_ONLY ??
+    'bundles,coverage,attestation,fund,incident,import,reconciliation,civil,reminders'
+  ).split(','),
 );
 const CONCURRENCY = 20;
 const WARMUP = 100;
 const COVERAGE_ROUNDS = 3;
 /** The import's residents come from another seed than the demo data, so none is stored yet. */
 const IMPORT_SEED = 20_240_601;
+/** The civil events' residents: a seed of their own, so none is the seed's or the import's. */
+const CIVIL_SEED = 20_250_101;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
@@ -248,6 +258,58 @@ function printImport(s: ImportSection): void {
   );
 }
 
+function printReconciliation(s: ReconciliationSection): void {
+  printTable(
+    `BPJS invoice reconciliation of ${s.rows.toLocaleString('en-US')} rows (${s.cityPaid.toLocaleString('en-US')} city-paid; ${s.matched.toLocaleString('en-US')} matched, ${s.extra.toLocaleString('en-US')} extra, ${s.missing.toLocaleString('en-US')} missing; target ≥ ${MIN_FLOOR_RATIO}× the import's floor, no Scan)`,
+    ['path', 'seconds', 'rows/s', 'ratio', 'DynamoDB calls', 'result'],
+    [
+      ["import's floor: raw BatchWriteItem", '', s.importFloorRowsPerSecond, '1.00', '', ''],
+      [
+        'reconcile (one job)',
+        String(s.seconds),
+        s.rowsPerSecond,
+        s.ratio.toFixed(2),
+        Object.entries(s.calls)
+          .map(([op, n]) => `${op} ${n}`)
+          .join(', '),
+        passFail(s.pass),
+      ],
+    ],
+  );
+}
+
+function printCivilEvents(s: CivilEventsSection): void {
+  const e = s.events;
+  printTable(
+    `Dukcapil civil events: ${s.lines.toLocaleString('en-US')} lines (${e.DEATH.toLocaleString('en-US')} deaths, ` +
+      `${e.MOVE_OUT.toLocaleString('en-US')} moves out, ${e.BIRTH.toLocaleString('en-US')} births, ` +
+      `${e.birthsWithNik.toLocaleString('en-US')} with the child's NIK; ${s.items.toLocaleString('en-US')} items; ` +
+      `target ≥ ${MIN_RATIO}× floor)`,
+    ['path', 'seconds', 'lines/s', 'ratio', 'result'],
+    [
+      [
+        'floor: raw BatchWriteItem, same items over those stored',
+        String(Math.min(...s.floorRuns.map((r) => r.seconds))),
+        s.floorLinesPerSecond,
+        '1.00',
+        '',
+      ],
+      ['importCivilEvents', String(s.seconds), s.linesPerSecond, s.ratio.toFixed(2), passFail(s.pass)],
+      ['the same file again (all unchanged; info)', String(s.rerunSeconds), s.rerunLinesPerSecond, '', ''],
+      [
+        'floor into empty tables (new items only; info)',
+        String(s.emptyFloor.seconds),
+        s.emptyFloor.linesPerSecond,
+        (s.linesPerSecond / s.emptyFloor.linesPerSecond).toFixed(2),
+        '',
+      ],
+    ],
+  );
+  console.log(
+    `  residents the feeds are about, loaded first by a residents import: ${s.residentsImportSeconds} s`,
+  );
+}
+
 async function main(): Promise<number> {
   const started = performance.now();
   process.env.LOCAL_ACCESS_LOG = '0';
@@ -267,7 +329,11 @@ async function main(): Promise<number> {
     printBundles(s);
   }
 
-  if (['coverage', 'attestation', 'fund', 'incident', 'import', 'reminders'].some((s) => ONLY.has(s))) {
+  if (
+    ['coverage', 'attestation', 'fund', 'incident', 'import', 'reconciliation', 'civil', 'reminders'].some(
+      (s) => ONLY.has(s),
+    )
+  ) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
     const system: LocalSystem = await startLocalSystem({ port: 0, quiet: true });
@@ -288,7 +354,8 @@ async function main(): Promise<number> {
         report.coverage = s;
         printCoverage(s);
       }
-      if (ONLY.has('import')) {
+      // The reconciliation checks BPJS's list against the city the import loads, and against the import's floor.
+      if (ONLY.has('import') || ONLY.has('reconciliation')) {
         const taken = new Set(seeded.map((r) => r.nik));
         // Two sets of fresh residents: the import is timed twice, as the floor is, and reports its better run.
         const residents = demoResidents(Math.ceil(IMPORT_ROWS * 2.04) + 200, rts, IMPORT_SEED)
@@ -303,6 +370,33 @@ async function main(): Promise<number> {
         });
         report.import = s;
         printImport(s);
+        if (ONLY.has('reconciliation')) {
+          const r = await benchReconciliation({
+            rows: RECONCILIATION_ROWS,
+            residents: [...seeded, ...residents],
+            rts,
+            importFloorRowsPerSecond: s.floorRowsPerSecond,
+          });
+          report.reconciliation = r;
+          printReconciliation(r);
+        }
+      }
+      if (ONLY.has('civil')) {
+        const taken = new Set(seeded.map((r) => r.nik));
+        // Two sets of residents, one for each timed run: a line about someone changes them for good.
+        const residents = demoResidents(Math.ceil(CIVIL_LINES * 2.1) + 200, rts, CIVIL_SEED).filter(
+          (r) => !taken.has(r.nik),
+        );
+        const half = Math.floor(residents.length / 2);
+        const s = await benchCivilEvents({
+          dynamoEndpoint: system.dynamoEndpoint,
+          rts,
+          residents: residents.slice(0, half),
+          second: residents.slice(half),
+          lines: CIVIL_LINES,
+        });
+        report.civil = s;
+        printCivilEvents(s);
       }
       // After the import: its figures stay comparable with earlier reports, and this section's floor shares
       // DynamoDB Local's state with it.
@@ -349,6 +443,8 @@ async function main(): Promise<number> {
     coldImportRatioMax: MAX_RATIO,
     coverageP50RatioMax: MAX_P50_RATIO,
     importRowsPerSecondRatioMin: MIN_RATIO,
+    civilEventsLinesPerSecondRatioMin: MIN_RATIO,
+    reconciliationRowsPerSecondImportFloorRatioMin: MIN_FLOOR_RATIO,
     reminderReadRatioMax: MAX_READ_RATIO,
     smsRateDeviationMax: MAX_RATE_DEVIATION,
   };

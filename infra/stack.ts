@@ -619,7 +619,9 @@ export class SehatKotaStack extends Stack {
         indexName: index.name,
         partitionKey: attribute(index.partitionKey),
         sortKey: index.sortKey && attribute(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        ...(index.include
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.include }
+          : { projectionType: ProjectionType.ALL }),
       });
     }
     return table;

@@ -5,6 +5,7 @@ import { eventHandler } from '#shared/platform/event-handler.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { objectStore } from '#shared/platform/object-store.ts';
 import { runImportJob } from '#shared/registry/import.ts';
+import { jobIdOfKey } from '#shared/registry/import-jobs.ts';
 
 type ObjectCreated = EventBridgeEvent<
   'Object Created',
@@ -15,7 +16,7 @@ type ObjectCreated = EventBridgeEvent<
 // are written when it ends.
 export const handler = eventHandler(async (event: ObjectCreated, context: Context): Promise<void> => {
   const key = event.detail.object.key;
-  const jobId = /^imports\/([0-9a-f-]{36})\.csv$/.exec(key)?.[1];
+  const jobId = jobIdOfKey(key, 'RESIDENTS');
   if (!jobId) {
     logger.warn('object is not an import upload; ignored', { key });
     return;

@@ -10,10 +10,11 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
+  type Projection,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
+import { type IndexDef, TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -118,6 +119,10 @@ export async function startDynamoLocal(opts: { port?: number; dbPath?: string } 
   };
 }
 
+/** What an index copies besides its keys, as the CDK stack declares it. */
+const projection = (ix: IndexDef): Projection =>
+  ix.include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: ix.include } : { ProjectionType: 'ALL' };
+
 /**
  * Adds the indexes a table definition gained since the local data was made (DynamoDB backfills an index from
  * the items' attributes; see infra/local/migrate.ts for items that lack them). Answers what it added.
@@ -147,7 +152,7 @@ export async function addMissingIndexes(endpoint: string): Promise<{ table: Tabl
                   { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
                   ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
                 ],
-                Projection: { ProjectionType: 'ALL' },
+                Projection: projection(ix),
               },
             },
           ],
@@ -185,7 +190,7 @@ export async function createTables(endpoint: string): Promise<TableName[]> {
           { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
           ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: projection(ix),
       };
     });
     const attributes = [...new Map(keyDefs.map((k) => [k.name, k])).values()];

@@ -8,7 +8,7 @@ import { createStaff, getStaff } from '#shared/city/staff.ts';
 import { listUnits } from '#shared/incident/repository.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { birthdayKey } from '#shared/registry/repository.ts';
+import { birthdayKey, cityPaidKey } from '#shared/registry/repository.ts';
 import { demoChairUsername } from './demo-data.ts';
 import { addMissingIndexes } from './dynamodb-local.ts';
 
@@ -34,6 +34,39 @@ async function backfillBirthdayIndex(): Promise<number> {
           Key: { pk: item.pk, sk: item.sk },
           UpdateExpression: 'SET gsi2pk = :pk, gsi2sk = :sk',
           ExpressionAttributeValues: { ':pk': keys.gsi2pk, ':sk': keys.gsi2sk },
+        }),
+      );
+      updated++;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return updated;
+}
+
+/** City-paid coverage periods without the city-paid index's keys get them (periodItem writes them for new ones). */
+async function backfillCityPaidIndex(): Promise<number> {
+  let start: Record<string, unknown> | undefined;
+  let updated = 0;
+  do {
+    const page = await ddb().send(
+      new ScanCommand({
+        TableName: tableName('registry'),
+        FilterExpression:
+          'begins_with(sk, :cov) AND scheme = :apbd AND #s = :active AND attribute_not_exists(gsi3pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':cov': 'COV#', ':apbd': 'PBI_APBD', ':active': 'ACTIVE' },
+        ProjectionExpression: 'pk, sk, validFrom',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const keys = cityPaidKey(String(item.pk).slice(4), String(item.validFrom));
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName('registry'),
+          Key: { pk: item.pk, sk: item.sk },
+          UpdateExpression: 'SET gsi3pk = :pk, gsi3sk = :sk',
+          ExpressionAttributeValues: { ':pk': keys.gsi3pk, ':sk': keys.gsi3sk },
         }),
       );
       updated++;
@@ -115,6 +148,9 @@ export async function migrateLocalData(endpoint: string, log: (line: string) => 
   for (const a of added) log(`[migrate] added index ${a.index} to the ${a.table} table`);
   if (added.some((a) => a.table === 'registry' && a.index === 'gsi2')) {
     log(`[migrate] ${await backfillBirthdayIndex()} residents added to the birthday index`);
+  }
+  if (added.some((a) => a.table === 'registry' && a.index === 'gsi3')) {
+    log(`[migrate] ${await backfillCityPaidIndex()} city-paid coverage periods added to the city-paid index`);
   }
   const rts = await completeRtDirectory();
   if (rts) log(`[migrate] ${rts} RTs completed in the directory (status, residents, their chairs' accounts)`);

@@ -8,6 +8,8 @@ export interface IndexDef {
   name: string;
   partitionKey: KeyDef;
   sortKey?: KeyDef;
+  /** Only these attributes beside the keys are copied into the index (default: all). */
+  include?: string[];
 }
 export interface TableDef {
   /** Environment variable that carries the deployed table name into a function. */
@@ -32,7 +34,11 @@ export const TABLES = {
    *  RT directory, all or by kelurahan (Query) ........ pk RT                   sk <rt code>
    *  UHC counts per kelurahan, by area prefix (Query) . pk AGG#UHC              sk <kelurahan code 15.71.01.1012>
    *  city-paid premium deltas by month (Query sk <= m)  pk AGG#PBI_APBD         sk <YYYY-MM>
+   *  city-paid coverage periods (gsi3, sparse) ....... gsi3pk APBD#<last NIK digit>  gsi3sk <validFrom>#<nik>
+   *    (who the city pays for in a month: the BPJS invoice is checked against it, never a scan of residents)
    *  import job and its chunk markers ................. pk IMPORT#<jobId>      sk JOB | CHUNK#<n> (TTL)
+   *  BPJS invoice reconciliations of a month ......... pk RECON#<YYYY-MM>      sk <id>
+   *    their rows, 1,000 an item ...................... pk RECON#<id>           sk EXTRA#<n> | MISSING#<n> | REJECTED#<n>
    */
   registry: {
     envVar: 'TABLE_REGISTRY',
@@ -41,6 +47,12 @@ export const TABLES = {
     indexes: [
       { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
       { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+      {
+        name: 'gsi3',
+        partitionKey: S('gsi3pk'),
+        sortKey: S('gsi3sk'),
+        include: ['validTo', 'billedThrough'],
+      },
     ],
     ttlAttribute: 'expiresAt',
   },

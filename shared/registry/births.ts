@@ -4,20 +4,18 @@
 // newborns of PBI mothers): billed to the city from the month of birth, once, whether the NIK comes then or later.
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { rtResidentsUpdate } from '#shared/city/rts.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import { cancellationReasons, ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { monthWib, startOfDayWib } from '#shared/platform/wib.ts';
+import { type Plan, transactItems, uhcWrites, type Write } from './batch.ts';
 import {
   assertResident,
   getResident,
   periodItem,
-  premiumUpdate,
   residentItem,
   residentKey,
-  uhcUpdate,
   type WriteContext,
 } from './repository.ts';
 import { isCityPaid, uhcContribution } from './rules.ts';
@@ -44,7 +42,7 @@ export interface Birth {
 const T = () => tableName('registry');
 const birthKey = (id: string) => ({ pk: `BIRTH#${id}`, sk: 'BIRTH' });
 /** One record per mother, day and order: a second POST of the same birth is a 409 naming the first. */
-const motherBirthKey = (b: Pick<Birth, 'motherNik' | 'birthDate' | 'order'>) => ({
+export const motherBirthKey = (b: Pick<Birth, 'motherNik' | 'birthDate' | 'order'>) => ({
   pk: `RES#${b.motherNik}`,
   sk: `BIRTH#${b.birthDate}#${b.order}`,
 });
@@ -73,11 +71,12 @@ export function birthView(b: Birth) {
 }
 
 /**
- * The items that make a newborn a resident of the mother's RT: the resident (the mother's KK, phone and SMS consent,
+ * The writes that make a newborn a resident of the mother's RT: the resident (the mother's KK, phone and SMS consent,
  * through which the immunisation reminders reach the child), the coverage period from birth, the RT and UHC counts.
- * Not the premium: the birth counted it already.
+ * Not the premium: the birth counted it already. The resident first: a route's cancellation reason there says the NIK
+ * is taken.
  */
-function newbornResidentItems(birth: Birth, nik: string, mother: Resident, now: string): TransactItem[] {
+function newbornWrites(birth: Birth, nik: string, mother: Resident, now: string): Write[] {
   const resident: Resident = {
     nik,
     ...(mother.kk ? { kk: mother.kk } : {}),
@@ -94,19 +93,29 @@ function newbornResidentItems(birth: Birth, nik: string, mother: Resident, now: 
     createdAt: now,
     updatedAt: now,
   };
-  const items: TransactItem[] = [
-    {
-      Put: { TableName: T(), Item: residentItem(resident), ConditionExpression: 'attribute_not_exists(pk)' },
-    },
-    rtResidentsUpdate(birth.rt, 1, false),
-    uhcUpdate(birth.kelurahan, uhcContribution(resident.coverage))!,
+  const writes: Write[] = [
+    { kind: 'put', item: residentItem(resident), guard: { ConditionExpression: 'attribute_not_exists(pk)' } },
+    { kind: 'rt', rt: birth.rt, delta: 1, open: false },
+    ...uhcWrites(birth.kelurahan, uhcContribution(resident.coverage)),
   ];
-  if (resident.coverage) items.push({ Put: { TableName: T(), Item: periodItem(nik, resident.coverage) } });
-  return items;
+  if (resident.coverage) writes.push({ kind: 'put', item: periodItem(nik, resident.coverage) });
+  return writes;
 }
 
-export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise<Birth> {
-  const mother = await getResident(input.motherNik);
+/** A child's NIK someone already has: the newborn is not registered twice. */
+export const nikTaken = () =>
+  new Conflict('A resident with this NIK is already registered', { field: 'nik' });
+
+/**
+ * A birth as planned on the mother as read (undefined: not registered): refused as the route refuses it, else the
+ * writes, the mother-birth item (`motherBirthKey`) first, and the birth. Pure: `id` is the new record's.
+ */
+export function planBirth(
+  input: BirthInput,
+  mother: Resident | undefined,
+  ctx: WriteContext,
+  id: string,
+): Plan<Birth> {
   if (!mother) throw new NotFound("No resident with the mother's NIK is registered", { field: 'motherNik' });
   assertResident(mother);
   if (mother.sex !== 'F') throw ValidationError.field('motherNik', 'is registered as a man');
@@ -115,7 +124,7 @@ export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise
   const since = startOfDayWib(input.birthDate);
   const covered = isCityPaid(mother.coverage);
   const birth: Birth = {
-    id: randomUUID(),
+    id,
     nik: input.nik ?? null,
     motherNik: input.motherNik,
     name: input.name,
@@ -138,44 +147,45 @@ export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise
     recordedAt: ctx.now,
     ...(input.nik ? { nikAssignedAt: ctx.now } : {}),
   };
-  const items: TransactItem[] = [
+  const writes: Write[] = [
     {
-      Put: {
-        TableName: T(),
-        Item: { ...motherBirthKey(birth), id: birth.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
+      kind: 'put',
+      item: { ...motherBirthKey(birth), id: birth.id },
+      guard: { ConditionExpression: 'attribute_not_exists(pk)' },
     },
     // The mother as read: her coverage decides the child's.
     {
-      ConditionCheck: {
-        TableName: T(),
-        Key: residentKey(mother.nik),
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':v': mother.version },
-      },
+      kind: 'check',
+      key: residentKey(mother.nik),
+      guard: { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': mother.version } },
     },
-    { Put: { TableName: T(), Item: { ...birthKey(birth.id), ...birth } } },
+    { kind: 'put', item: { ...birthKey(birth.id), ...birth } },
   ];
-  if (covered) items.push(premiumUpdate(monthWib(since), 1));
-  if (input.nik) items.push(...newbornResidentItems(birth, input.nik, mother, ctx.now));
-  items.push(
-    auditPut({
+  if (covered) writes.push({ kind: 'premium', month: monthWib(since), delta: 1 });
+  if (input.nik) writes.push(...newbornWrites(birth, input.nik, mother, ctx.now));
+  writes.push({
+    kind: 'audit',
+    audit: {
       entity: `BIRTH#${birth.id}`,
       action: 'BirthRecorded',
       actor: ctx.actor,
       at: ctx.now,
       requestId: ctx.requestId,
       after: { birthDate: birth.birthDate, order, rt: birth.rt, covered, withNik: !!input.nik },
-    }),
-  );
+    },
+  });
+  return { writes, outcome: birth };
+}
+
+export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise<Birth> {
+  const plan = planBirth(input, await getResident(input.motherNik), ctx, randomUUID());
   try {
-    await transact(items);
+    await transact(transactItems(plan.writes));
   } catch (error) {
     const reasons = cancellationReasons(error);
     if (reasons?.[0] === 'ConditionalCheckFailed') {
       const first = await ddb().send(
-        new GetCommand({ TableName: T(), Key: motherBirthKey(birth), ConsistentRead: true }),
+        new GetCommand({ TableName: T(), Key: motherBirthKey(plan.outcome), ConsistentRead: true }),
       );
       const existing = first.Item ? await getBirth(String(first.Item.id)) : undefined;
       throw new Conflict('This birth is recorded already (the same mother, day and order)', {
@@ -184,11 +194,11 @@ export async function recordBirth(input: BirthInput, ctx: WriteContext): Promise
     }
     // The mother changed meanwhile: record it again against what she is now.
     if (reasons?.[1] === 'ConditionalCheckFailed') return recordBirth(input, ctx);
-    if (input.nik && reasons?.[3 + Number(covered)] === 'ConditionalCheckFailed')
-      throw new Conflict('A resident with this NIK is already registered', { field: 'nik' });
+    const newborn = plan.writes.findIndex((w) => w.kind === 'put' && w.item.sk === 'PROFILE');
+    if (newborn >= 0 && reasons?.[newborn] === 'ConditionalCheckFailed') throw nikTaken();
     throw error;
   }
-  return birth;
+  return plan.outcome;
 }
 
 /** Dukcapil has issued the child's NIK: the birth record becomes a resident of the mother's RT. */
@@ -201,7 +211,7 @@ export async function assignBirthNik(id: string, nik: string, ctx: WriteContext)
   if (!mother) throw new NotFound("The mother's record is gone");
   const after: Birth = { ...birth, nik, nikAssignedAt: ctx.now };
   const items: TransactItem[] = [
-    ...newbornResidentItems(birth, nik, mother, ctx.now),
+    ...transactItems(newbornWrites(birth, nik, mother, ctx.now)),
     {
       Update: {
         TableName: T(),
@@ -224,8 +234,7 @@ export async function assignBirthNik(id: string, nik: string, ctx: WriteContext)
     await transact(items);
   } catch (error) {
     const reasons = cancellationReasons(error);
-    if (reasons?.[0] === 'ConditionalCheckFailed')
-      throw new Conflict('A resident with this NIK is already registered', { field: 'nik' });
+    if (reasons?.[0] === 'ConditionalCheckFailed') throw nikTaken();
     if (reasons?.some((r) => r === 'ConditionalCheckFailed'))
       throw new Conflict('This birth has its NIK already');
     throw error;

@@ -8,7 +8,8 @@ import { cancellationReasons, queryAll, transact } from '#shared/platform/dynamo
 import { NotFound, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { todayWib } from '#shared/platform/wib.ts';
-import { leavingItems, reportKey } from './leaving.ts';
+import { type Plan, transactItems } from './batch.ts';
+import { leavingWrites, reportKey } from './leaving.ts';
 import { assertResident, getResident, residentKey, type WriteContext } from './repository.ts';
 import { deathBill } from './rules.ts';
 import type { DeathInput, DeathReport, Resident } from './schemas.ts';
@@ -21,62 +22,81 @@ export interface DeathOutcome {
   overpaid: { months: string[]; rupiah: number };
 }
 
-export async function recordDeath(nik: string, input: DeathInput, ctx: WriteContext): Promise<DeathOutcome> {
+/**
+ * A death as planned on the resident as read (undefined: not registered): refused as the route refuses it, else the
+ * writes and the outcome. Pure; `today` (WIB) decides which months were already due.
+ */
+export function planDeath(
+  nik: string,
+  before: Resident | undefined,
+  input: DeathInput,
+  ctx: WriteContext,
+  now: string,
+  today: string,
+): Plan<DeathOutcome> {
   const { PREMIUM_PER_PERSON, PREMIUM_DUE_DAY } = config();
-  for (let attempt = 1; ; attempt++) {
-    const before = await getResident(nik);
-    if (!before) throw new NotFound('No resident with this NIK is registered');
-    assertResident(before);
-    if (input.date < before.birthDate)
-      throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
-    const now = attempt === 1 ? ctx.now : new Date().toISOString();
-    const bill = deathBill(before.coverage, before.apbdLastEnd, input.date, todayWib(), PREMIUM_DUE_DAY);
-    const { deathReport, ...living } = before;
-    const after: Resident = {
-      ...living,
-      civilStatus: 'DECEASED',
-      death: {
+  if (!before) throw new NotFound('No resident with this NIK is registered');
+  assertResident(before);
+  if (input.date < before.birthDate)
+    throw ValidationError.field('date', `is before the resident was born (${before.birthDate})`);
+  const bill = deathBill(before.coverage, before.apbdLastEnd, input.date, today, PREMIUM_DUE_DAY);
+  const { deathReport, ...living } = before;
+  const after: Resident = {
+    ...living,
+    civilStatus: 'DECEASED',
+    death: {
+      date: input.date,
+      source: input.source,
+      ...(input.reference ? { reference: input.reference } : {}),
+      recordedAt: now,
+    },
+    coverage: null,
+    version: before.version + 1,
+    updatedAt: now,
+    ...(bill.apbdLastEnd ? { apbdLastEnd: bill.apbdLastEnd } : {}),
+  };
+  const writes = leavingWrites(before, after, {
+    date: input.date,
+    closes: true,
+    bill,
+    now,
+    ctx,
+    audit: {
+      action: 'DeathRecorded',
+      after: {
+        status: 'DECEASED',
         date: input.date,
         source: input.source,
         ...(input.reference ? { reference: input.reference } : {}),
-        recordedAt: now,
+        overpaidMonths: bill.overpaid,
+        ...(deathReport ? { confirmsReportBy: deathReport.reportedBy } : {}),
       },
-      coverage: null,
-      version: before.version + 1,
-      updatedAt: now,
-      ...(bill.apbdLastEnd ? { apbdLastEnd: bill.apbdLastEnd } : {}),
-    };
-    const items = leavingItems(before, after, {
-      date: input.date,
-      closes: true,
-      bill,
-      now,
-      ctx,
-      audit: {
-        action: 'DeathRecorded',
-        after: {
-          status: 'DECEASED',
-          date: input.date,
-          source: input.source,
-          ...(input.reference ? { reference: input.reference } : {}),
-          overpaidMonths: bill.overpaid,
-          ...(deathReport ? { confirmsReportBy: deathReport.reportedBy } : {}),
-        },
-      },
-    });
+    },
+  });
+  return {
+    writes,
+    outcome: {
+      nik,
+      status: 'DECEASED',
+      coverageClosed: !!before.coverage,
+      overpaid: { months: bill.overpaid, rupiah: bill.overpaid.length * PREMIUM_PER_PERSON },
+    },
+  };
+}
+
+export async function recordDeath(nik: string, input: DeathInput, ctx: WriteContext): Promise<DeathOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await getResident(nik);
+    const now = attempt === 1 ? ctx.now : new Date().toISOString();
+    const plan = planDeath(nik, before, input, ctx, now, todayWib());
     try {
-      await transact(items);
+      await transact(transactItems(plan.writes));
     } catch (error) {
       // Another change to the resident got there first: read again (a death recorded meanwhile is a 409 then).
       if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed' && attempt < 5) continue;
       throw error;
     }
-    return {
-      nik,
-      status: 'DECEASED',
-      coverageClosed: !!before.coverage,
-      overpaid: { months: bill.overpaid, rupiah: bill.overpaid.length * PREMIUM_PER_PERSON },
-    };
+    return plan.outcome;
   }
 }
 

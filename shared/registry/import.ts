@@ -2,15 +2,13 @@
 // write only what changed with BatchWriteItem, and move the aggregates once per chunk. Importing the
 // same file twice changes nothing. Runs inside the API call for small files and as a job for large ones.
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { kelurahanOfRt } from '#shared/city/regions.ts';
-import { isActiveRt, listRts, rtResidentsUpdate } from '#shared/city/rts.ts';
 import { readCsvTable } from '#shared/platform/csv.ts';
-import { cancellationReasons, ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { applyOnce, batchGet, batchWrite, loadKnownRts, Tally } from './batch.ts';
 import {
   acquireImportLock,
   failImportJob,
@@ -21,12 +19,9 @@ import {
 import {
   openPeriod,
   periodItem,
-  premiumUpdate,
+  residentFromItem,
   residentItem,
   residentKey,
-  type TransactItem,
-  transact,
-  uhcUpdate,
   type WriteContext,
 } from './repository.ts';
 import { fromProblem, isActive, premiumDeltas, uhcContribution } from './rules.ts';
@@ -199,42 +194,10 @@ export function parseImportCsv(text: string, knownRts: Set<string>): ParsedFile 
 
 async function batchGetResidents(niks: string[]): Promise<Map<string, Resident>> {
   const found = new Map<string, Resident>();
-  const table = tableName('registry');
-  const batches: string[][] = [];
-  for (let i = 0; i < niks.length; i += 100) batches.push(niks.slice(i, i + 100));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let keys: Record<string, unknown>[] | undefined = batch.map(residentKey);
-      for (let attempt = 0; keys?.length; attempt++) {
-        const out: BatchGetCommandOutput = await ddb().send(
-          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of out.Responses?.[table] ?? []) found.set(String(item.nik), item as Resident);
-        keys = out.UnprocessedKeys?.[table]?.Keys;
-        if (keys?.length) await backoff(attempt);
-      }
-    }),
-  );
+  for (const item of await batchGet(niks.map(residentKey)))
+    found.set(String(item.nik), residentFromItem(item));
   return found;
 }
-
-async function batchWrite(items: Record<string, unknown>[]): Promise<void> {
-  const table = tableName('registry');
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await Promise.all(
-    batches.map(async (batch) => {
-      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length; attempt++) {
-        const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
-        if (requests.length) await backoff(attempt);
-      }
-    }),
-  );
-}
-
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
 const sameCoverage = (a: CurrentCoverage | null, b: Row) => a?.scheme === b.scheme && a?.status === b.status;
 
@@ -255,19 +218,12 @@ async function importChunk(
 ): Promise<ChunkOutcome> {
   const existing = await batchGetResidents(rows.map((r) => r.row.nik));
   const writes: Record<string, unknown>[] = [];
-  const uhc = new Map<string, { residents: number; covered: number; active: number }>();
-  const premium = new Map<string, number>();
+  const tally = new Tally();
   // Residents counted in each RT of the directory: a new one in, one moved out of one RT and into another.
-  const perRt = new Map<string, number>();
-  const countIn = (rt: string, d: number) => perRt.set(rt, (perRt.get(rt) ?? 0) + d);
+  const countIn = (rt: string, d: number) => tally.addRt(rt, d);
   const moveUhc = (kel: string, c: Resident['coverage'], sign: 1 | -1) => {
     const d = uhcContribution(c);
-    const t = uhc.get(kel) ?? { residents: 0, covered: 0, active: 0 };
-    uhc.set(kel, {
-      residents: t.residents + sign * d.residents,
-      covered: t.covered + sign * d.covered,
-      active: t.active + sign * d.active,
-    });
+    tally.addUhc(kel, { residents: sign * d.residents, covered: sign * d.covered, active: sign * d.active });
   };
   const outcome: ChunkOutcome = { imported: 0, updated: 0, unchanged: 0, rejected: [] };
   let activated = 0;
@@ -323,7 +279,7 @@ async function importChunk(
       writes.push(periodItem(row.nik, coverage));
       const p = premiumDeltas(before?.coverage, coverage, coverage.since, apbdLastEnd);
       apbdLastEnd = p.apbdLastEnd;
-      for (const d of p.deltas) premium.set(d.month, (premium.get(d.month) ?? 0) + d.delta);
+      for (const d of p.deltas) tally.addPremium(d.month, d.delta);
     }
     const after: Resident = {
       // What other capabilities keep on the resident item stays; the list's fields replace theirs.
@@ -360,33 +316,10 @@ async function importChunk(
     }
     moveUhc(kelurahan, after.coverage, 1);
   }
-  const aggregates: TransactItem[] = [];
-  for (const [kel, d] of uhc) {
-    const u = uhcUpdate(kel, d);
-    if (u) aggregates.push(u);
-  }
-  for (const [month, delta] of premium) if (delta !== 0) aggregates.push(premiumUpdate(month, delta));
-  for (const [rt, delta] of perRt) if (delta !== 0) aggregates.push(rtResidentsUpdate(rt, delta, false));
-  // The marker makes a retried job apply each chunk's aggregates once; 99 items is the transaction cap.
-  for (let part = 0; part * 98 < aggregates.length; part++) {
-    const marker: TransactItem = {
-      Put: {
-        TableName: tableName('registry'),
-        Item: {
-          pk: `IMPORT#${jobId}`,
-          sk: `CHUNK#${chunkNo}#${part}`,
-          expiresAt: Math.floor(Date.now() / 1000) + 7 * 86400,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-    try {
-      await transact([marker, ...aggregates.slice(part * 98, part * 98 + 98)]);
-    } catch (error) {
-      if (cancellationReasons(error)?.[0] !== 'ConditionalCheckFailed') throw error;
-    }
-  }
-  await batchWrite(writes);
+  // The marker makes a retried job apply each chunk's aggregates once.
+  await applyOnce({ pk: `IMPORT#${jobId}`, sk: `CHUNK#${chunkNo}` }, tally.items());
+  const registry = tableName('registry');
+  await batchWrite(writes.map((put) => ({ table: registry, put })));
   // Once written: a retried job finds these rows unchanged, so it does not count them again.
   if (activated) recordMetric('CoverageActivated', activated);
   return outcome;
@@ -423,10 +356,6 @@ async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext):
   // Chunks finish in any order: the reasons are listed by line.
   result.rejected.sort((a, b) => a.line - b.line);
   return result;
-}
-
-export async function loadKnownRts(): Promise<Set<string>> {
-  return new Set((await listRts()).filter(isActiveRt).map((r) => r.rt));
 }
 
 /** Runs a whole import, one at a time, and records it as a finished job with its audit record. */

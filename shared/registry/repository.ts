@@ -13,7 +13,7 @@ import { logger } from '#shared/platform/logger.ts';
 import { recordMetric } from '#shared/platform/metrics.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { startOfDayWib } from '#shared/platform/wib.ts';
-import { fromProblem, isActive, isEnrolled, premiumDeltas } from './rules.ts';
+import { fromProblem, isActive, isCityPaid, isEnrolled, premiumDeltas } from './rules.ts';
 import type { CoverageChange, CoveragePeriod, CurrentCoverage, NewResident, Resident } from './schemas.ts';
 
 // Other capabilities add their own items to the registry's transactions through these.
@@ -58,8 +58,27 @@ export function residentFromItem(item: Record<string, unknown>): Resident {
 
 export function periodItem(nik: string, c: CurrentCoverage, validTo?: string): Record<string, unknown> {
   const { periodSk, since, ...rest } = c;
-  return { pk: `RES#${nik}`, sk: periodSk, validFrom: since, ...rest, ...(validTo ? { validTo } : {}) };
+  return {
+    pk: `RES#${nik}`,
+    sk: periodSk,
+    validFrom: since,
+    ...rest,
+    ...(validTo ? { validTo } : {}),
+    ...(isCityPaid(c) ? cityPaidKey(nik, since) : {}),
+  };
 }
+
+/** Shards of the city-paid index: a city's PBI APBD list is large, and one partition would take all its writes. */
+export const CITY_PAID_SHARDS = 10;
+
+/**
+ * The city-paid periods' index (gsi3): a period the city pays for is in it, under the last digit of the NIK (a
+ * sequence number, so evenly spread), by when it began. Who the city pays for in a month is a Query per shard.
+ */
+export const cityPaidKey = (nik: string, validFrom: string) => ({
+  gsi3pk: `APBD#${nik.slice(-1)}`,
+  gsi3sk: `${validFrom}#${nik}`,
+});
 
 /**
  * The coverage period a change opens: from `change.from` (00:00 WIB that day: a participant's real start), else

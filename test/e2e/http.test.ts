@@ -881,10 +881,159 @@ describe('POST /civil-events/import', () => {
       expect((await send(token[role])).status, role).toBe(403);
     }
     // More lines than one request takes: 413 with the limit, nothing applied.
-    const long = `event,nik,date\n${Array.from({ length: 2001 }, () => `DEATH,${p.nik},${today}`).join('\n')}\n`;
+    const long = `event,nik,date\n${Array.from({ length: 10_001 }, () => `DEATH,${p.nik},${today}`).join('\n')}\n`;
     const tooMany = await call('POST', '/civil-events/import', { as: token.city_admin, text: long });
     expect(tooMany.status).toBe(413);
-    expect(tooMany.body).toMatchObject({ rows: 2001, maxRows: 2000 });
+    expect(tooMany.body).toMatchObject({ rows: 10_001, maxRows: 10_000 });
+  });
+});
+
+describe("BPJS's invoice, name by name", () => {
+  const month = wibMonth();
+  const list = (niks: string[]) =>
+    `no,nik,nama\n${niks.map((n, i) => `${i + 1},${n},Nama ${i}`).join('\n')}\n`;
+
+  it('checks the list, keeps the outcome, lists it, shows it and prints it as CSV, only for city_admin', async () => {
+    const paid = await register();
+    await setCoverage(paid.nik, 'PBI_APBD', 'ACTIVE');
+    const mandiri = await register();
+    await setCoverage(mandiri.nik, 'PBPU', 'ACTIVE');
+    const stranger = person().nik;
+    const file = list([paid.nik, mandiri.nik, stranger, paid.nik]);
+    const send = (as = token.city_admin) =>
+      call('POST', `/premiums/${month}/reconciliation`, { as, text: file });
+    const res = await send();
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      month,
+      billed: 4,
+      matched: 1,
+      extraCount: 3,
+      overbilledRupiah: 3 * PREMIUM,
+    });
+    expect(res.body.extra).toEqual([
+      { nik: mandiri.nik, reason: 'NOT_CITY_PAID', since: expect.any(String), line: 3 },
+      { nik: stranger, reason: 'NOT_REGISTERED', line: 4 },
+      { nik: paid.nik, reason: 'DUPLICATE', line: 5 },
+    ]);
+    // Every city-paid resident of the seeded city that BPJS did not list.
+    expect(res.body.missing).not.toContain(paid.nik);
+    expect(res.body.missing.length).toBeGreaterThan(10);
+    expect(res.body.matched + res.body.missing.length).toBe(res.body.cityPaid);
+    expect(res.text).not.toContain('Nama');
+
+    const listed = await admin('GET', `/premiums/${month}/reconciliation`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.reconciliations.map((r: Json) => r.id)).toContain(res.body.id);
+    const shown = await admin('GET', `/premiums/${month}/reconciliation/${res.body.id}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.extra).toEqual(res.body.extra);
+    expect(shown.body.letterUrl).toBe(`/premiums/${month}/reconciliation/${res.body.id}/letter.csv`);
+    const letter = await admin('GET', shown.body.letterUrl);
+    expect(letter.status).toBe(200);
+    expect(letter.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(letter.headers.get('content-disposition')).toContain(`rekonsiliasi-pbi-apbd-${month}`);
+    expect(letter.text).toContain(`${stranger},NOT_REGISTERED,,4,${PREMIUM}`);
+
+    for (const role of ['clinic', 'rt_chair', 'social_verifier', 'operator'] as const) {
+      expect((await send(token[role])).status, role).toBe(403);
+      expect((await call('GET', `/premiums/${month}/reconciliation`, { as: token[role] })).status, role).toBe(
+        403,
+      );
+    }
+  });
+
+  it('answers 400 naming the field, 404 for what is not there, 413 beyond a direct list', async () => {
+    const post = (m: string, text: string) => admin('POST', `/premiums/${m}/reconciliation`, { text });
+    expect(issuePaths(await post('2026-13', 'nik\n1\n'))).toEqual(['month']);
+    expect(issuePaths(await post(wibMonth(1), list([person().nik])))).toEqual(['month']);
+    expect(issuePaths(await post(month, 'no_peserta\n0001\n'))).toEqual(['header']);
+    expect(issuePaths(await post(month, ' '))).toEqual(['body']);
+    expect(issuePaths(await admin('GET', `/premiums/${month}/reconciliation/not-an-id`))).toEqual(['id']);
+    expect((await admin('GET', `/premiums/${month}/reconciliation/0123456789abcdef0123`)).status).toBe(404);
+    expect(
+      (await admin('GET', `/premiums/${month}/reconciliation/0123456789abcdef0123/letter.csv`)).status,
+    ).toBe(404);
+    // Any 16 digits: a list's NIKs are read as BPJS sends them.
+    const long = `nik\n${Array.from({ length: 20_001 }, (_, i) => String(3_171_000_000_000_000 + i)).join('\n')}\n`;
+    const tooMany = await post(month, long);
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.body).toMatchObject({ rows: 20_001, maxRows: 20_000 });
+    expect(tooMany.body.message).toMatch(/uploads/);
+  });
+
+  it('checks a large list uploaded as a job; the job is known under its own month only', async () => {
+    const created = await admin('POST', `/premiums/${month}/reconciliation/uploads`);
+    expect(created.status, created.text).toBe(201);
+    const { jobId, upload, statusUrl } = created.body;
+    expect(statusUrl).toBe(`/premiums/${month}/reconciliation/jobs/${jobId}`);
+    expect((await admin('GET', statusUrl)).body.status).toBe('AWAITING_UPLOAD');
+    const niks = SEEDED.slice(0, 300).map((r) => r.nik);
+    const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: list(niks) });
+    expect(put.status).toBe(200);
+    await sys.bus.drain();
+    const job = await admin('GET', statusUrl);
+    expect(job.body).toMatchObject({ jobId, status: 'DONE', month, result: { billed: 300 } });
+    const kept = await admin('GET', job.body.result.reconciliationUrl);
+    expect(kept.status).toBe(200);
+    expect(kept.body.matched + kept.body.extraCount).toBe(300);
+    expect((await admin('GET', `/premiums/${wibMonth(-1)}/reconciliation/jobs/${jobId}`)).status).toBe(404);
+    // Not a residents' import, nor a civil events job.
+    expect((await admin('GET', `/residents/import/${jobId}`)).status).toBe(404);
+    expect((await admin('GET', `/civil-events/import/${jobId}`)).status).toBe(404);
+    expect(issuePaths(await admin('POST', `/premiums/${wibMonth(1)}/reconciliation/uploads`))).toEqual([
+      'month',
+    ]);
+    expect(
+      (await call('POST', `/premiums/${month}/reconciliation/uploads`, { as: token.clinic })).status,
+    ).toBe(403);
+  });
+});
+
+describe('civil events through an upload', () => {
+  it("runs Dukcapil's uploaded file as a job, once; its status route knows only its own jobs", async () => {
+    const p = await register();
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const file = `event,nik,date,motherNik,name,sex,to,reference\nMOVE_OUT,${p.nik},${today},,,,31.71,SKPWNI-1\nDEATH,123,${today},,,,,\n`;
+    const created = await admin('POST', '/civil-events/import/uploads');
+    expect(created.status, created.text).toBe(201);
+    const { jobId, upload, statusUrl } = created.body;
+    expect(statusUrl).toBe(`/civil-events/import/${jobId}`);
+    expect((await admin('GET', statusUrl)).body.status).toBe('AWAITING_UPLOAD');
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: file })).status).toBe(
+      200,
+    );
+    await sys.bus.drain();
+    const job = await admin('GET', statusUrl);
+    expect(job.body).toMatchObject({
+      jobId,
+      status: 'DONE',
+      result: { rows: 2, applied: { MOVE_OUT: 1 }, rejectedRows: 1, rejected: [{ line: 3, field: 'nik' }] },
+    });
+    expect((await call('GET', `/coverage/${p.nik}`, { as: token.clinic })).body.status).toBe('MOVED_OUT');
+    // The same upload again does not run the job a second time.
+    expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: file })).status).toBe(
+      200,
+    );
+    await sys.bus.drain();
+    expect((await admin('GET', statusUrl)).body).toEqual(job.body);
+    expect((await admin('GET', `/residents/import/${jobId}`)).status).toBe(404);
+    expect((await admin('GET', '/civil-events/import/00000000-0000-4000-8000-000000000000')).status).toBe(
+      404,
+    );
+    expect(issuePaths(await admin('GET', '/civil-events/import/not-a-job'))).toEqual(['jobId']);
+    expect((await call('POST', '/civil-events/import/uploads', { as: token.clinic })).status).toBe(403);
+  });
+
+  it('records a direct run as a job too', async () => {
+    const p = await register();
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    const res = await admin('POST', '/civil-events/import', {
+      text: `event,nik,date\nDEATH,${p.nik},${today}\n`,
+    });
+    expect(res.status, res.text).toBe(200);
+    const job = await admin('GET', `/civil-events/import/${res.body.jobId}`);
+    expect(job.body).toMatchObject({ status: 'DONE', result: { rows: 1, applied: { DEATH: 1 } } });
   });
 });
 

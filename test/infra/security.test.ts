@@ -739,7 +739,7 @@ describe('TTL only on data meant to expire', () => {
   const EXPIRING: Record<string, string> = {
     'shared/platform/idempotency.ts': 'idempotency records (30 days: a phone may be without signal for days)',
     'shared/platform/once.ts': 'once-only markers of side effects (one SMS per event)',
-    'shared/registry/import.ts': "an import chunk's once-only marker (7 days)",
+    'shared/registry/batch.ts': "an import chunk's once-only marker (7 days)",
     'shared/registry/import-jobs.ts': 'the one-import-at-a-time lease (its lease time)',
     'shared/attestation/issue.ts': "a chair's daily issue count (the daily limit)",
     'shared/attestation/repository.ts': 'the once-a-day review reminder marker (90 days)',

@@ -575,13 +575,25 @@ describe('event rules', () => {
     });
   });
 
-  it('the S3 rule only matches objects of the imports bucket, which sends events to EventBridge', () => {
-    const def = EVENT_RULES.find((r) => r.bucket === 'imports')!;
-    const rule = rules().find((r) => r.Description === def.description)!;
-    expect(rule.EventPattern.detail.object).toEqual({ key: [{ prefix: 'imports/' }] });
-    const param = rule.EventPattern.detail.bucket.name[0].Ref as string;
-    const capability = capabilityOf(def.handler);
-    expect(nestedParameters(capability)[param]).toEqual({ Ref: logicalId(stack, stack.importsBucket) });
+  it('the upload rules only match their own uploads in the imports bucket, which sends events to EventBridge', () => {
+    const defs = EVENT_RULES.filter((r) => r.bucket === 'imports');
+    expect(defs.map((d) => d.name).sort()).toEqual([
+      'CivilEventsUploaded',
+      'ReconciliationUploaded',
+      'ResidentImportUploaded',
+    ]);
+    const prefixes = new Set<string>();
+    for (const def of defs) {
+      const rule = rules().find((r) => r.Description === def.description)!;
+      const [{ prefix }] = rule.EventPattern.detail.object.key;
+      // Under imports/ (what the workers may read, and what the bucket's lifecycle expires), one prefix each.
+      expect(prefix).toMatch(/^imports\/[a-z-]+\/$/);
+      prefixes.add(prefix);
+      const param = rule.EventPattern.detail.bucket.name[0].Ref as string;
+      const capability = capabilityOf(def.handler);
+      expect(nestedParameters(capability)[param]).toEqual({ Ref: logicalId(stack, stack.importsBucket) });
+    }
+    expect(prefixes.size).toBe(defs.length);
     parent.hasResourceProperties('AWS::S3::Bucket', {
       NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
     });

@@ -10,7 +10,6 @@ import { Conflict, ValidationError } from '../../shared/platform/errors.ts';
 import { tableName } from '../../shared/platform/tables.ts';
 import { startOfDayWib, todayWib } from '../../shared/platform/wib.ts';
 import { assignBirthNik, getBirth, recordBirth } from '../../shared/registry/births.ts';
-import { importCivilEvents } from '../../shared/registry/civil-events.ts';
 import { recordDeath } from '../../shared/registry/deaths.ts';
 import { runImport, runImportJob } from '../../shared/registry/import.ts';
 import { createImportJob, startImportJob } from '../../shared/registry/import-jobs.ts';
@@ -612,71 +611,6 @@ describe('a birth', () => {
     expect(await cityPaidCount(month)).toBe(billed);
     // Nothing half-written: the same birth can be recorded now.
     expect((await recordBirth(child(m), ctx())).nik).toBeNull();
-  });
-});
-
-describe("Dukcapil's civil events file", () => {
-  const today = todayWib();
-  const thisMonth = today.slice(0, 7);
-
-  it('applies deaths, moves and births line by line, rejects by line and field, and changes nothing the second time', async () => {
-    const [dies, leaves, mom] = [newNik(), newNik(), newNik('F', '1996-02-02')];
-    for (const nik of [dies, leaves]) await createResident(resident(nik), ctx());
-    await createResident({ ...resident(mom), birthDate: '1996-02-02' }, ctx());
-    await changeCoverage(
-      dies,
-      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'peserta lama', source: 'MANUAL', from: '2023-01-05' },
-      ctx(),
-    );
-    await setCoverage(mom, 'PBI_APBD', 'ACTIVE', 'miskin');
-    const died = `${addMonths(thisMonth, -2)}-15`;
-    const born = addDays(today, -5);
-    const file = [
-      'event,nik,date,motherNik,name,sex,to,reference',
-      `DEATH,${dies},${died},,,,,AKTA-2026-01`,
-      `MOVE_OUT,${leaves},${today},,,,31.71,SKPWNI-01`,
-      `BIRTH,,${born},${mom},Bayi Dukcapil,P,,`,
-      `DEATH,${newNik()},${today},,,,,`,
-      `DEATH,${newNik()},2099-01-01,,,,,`,
-      `KAWIN,${newNik()},${today},,,,,`,
-      `BIRTH,,${born},${mom},,L,,`,
-      `MOVE_OUT,${newNik()},${today},,,,15.71.01,`,
-    ].join('\n');
-    const first = await importCivilEvents(file, ctx());
-    const overpaid = [addMonths(thisMonth, -1), thisMonth].filter((m) => m <= lastDueMonth(today, 10));
-    expect(first).toEqual({
-      rows: 8,
-      applied: { DEATH: 1, MOVE_OUT: 1, BIRTH: 1 },
-      unchanged: 0,
-      rejectedRows: 5,
-      rejected: [
-        { line: 5, field: 'nik', reason: 'No resident with this NIK is registered' },
-        { line: 6, field: 'date', reason: 'is in the future' },
-        { line: 7, field: 'event', reason: 'must be one of BIRTH, DEATH, MOVE_OUT' },
-        { line: 8, field: 'name', reason: expect.any(String) },
-        { line: 9, field: 'to', reason: 'is in the city: give the RT code the resident moved to' },
-      ],
-      overpaid: overpaid.length ? [{ nik: dies, months: overpaid, rupiah: overpaid.length * 42_000 }] : [],
-    });
-    expect(await getResident(dies)).toMatchObject({
-      civilStatus: 'DECEASED',
-      death: { date: died, source: 'DUKCAPIL', reference: 'AKTA-2026-01' },
-    });
-    expect(await getResident(leaves)).toMatchObject({ civilStatus: 'MOVED_OUT', movedOut: { to: '31.71' } });
-    const again = await importCivilEvents(file, ctx());
-    expect(again).toMatchObject({
-      applied: { DEATH: 0, MOVE_OUT: 0, BIRTH: 0 },
-      unchanged: 3,
-      rejectedRows: 5,
-      overpaid: [],
-    });
-    await expectAggregatesToMatchResidents();
-  });
-
-  it('refuses a file without its event and date columns, naming them', async () => {
-    await expect(importCivilEvents('nik,name\n1,2\n', ctx())).rejects.toMatchObject({
-      issues: [{ path: 'header', message: expect.stringContaining('event, date') }],
-    });
   });
 });
 

@@ -78,6 +78,11 @@ export interface FuzzWorld {
   entries: string[];
   ackTokens: string[];
   importJobs: string[];
+  /** Upload jobs of Dukcapil's civil events and of BPJS's invoices (each kind's status route knows only its own). */
+  civilJobs: string[];
+  reconciliationJobs: string[];
+  /** A reconciliation of this month, kept by the API. */
+  reconciliations: string[];
   usernames: string[];
   campaigns: string[];
   /** Page one of each paged list route (by route key): who asked, how, and the cursor it answered. */
@@ -230,6 +235,25 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
     'POST /residents/import/uploads',
     call('POST', '/residents/import/uploads', { as: as('city_admin') }),
   );
+  const civilJob = await step(
+    'POST /civil-events/import/uploads',
+    call('POST', '/civil-events/import/uploads', { as: as('city_admin') }),
+  );
+  const month = todayWib().slice(0, 7);
+  const reconciliationJob = await step(
+    'POST /premiums/{month}/reconciliation/uploads',
+    call('POST', `/premiums/${month}/reconciliation/uploads`, { as: as('city_admin') }),
+  );
+  const reconciliation = await step(
+    'POST /premiums/{month}/reconciliation',
+    call('POST', `/premiums/${month}/reconciliation`, {
+      as: as('city_admin'),
+      text: `nik,nama\n${demoResidents(6, rtDefs)
+        .map((p) => `${p.nik},X`)
+        .join('\n')}\n`,
+      type: 'text/csv',
+    }),
+  );
   const units = await step('GET /units', call('GET', '/units', { as: as('operator') }));
   const campaigns = await step('GET /campaigns', call('GET', '/campaigns', { as: as('city_admin') }));
 
@@ -327,6 +351,9 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
     entries,
     ackTokens,
     importJobs: job?.jobId ? [job.jobId] : [],
+    civilJobs: civilJob?.jobId ? [civilJob.jobId] : [],
+    reconciliationJobs: reconciliationJob?.jobId ? [reconciliationJob.jobId] : [],
+    reconciliations: reconciliation?.id ? [reconciliation.id] : [],
     // Seeded chairs' accounts, but not the fuzzer's own chairs (dev tokens carry no username, but keep them clear).
     usernames: rts.slice(2).map(demoChairUsername),
     campaigns: (campaigns?.items ?? []).map((c: { id: string }) => c.id),
@@ -699,6 +726,16 @@ export const EXAMPLES: Record<string, Example> = {
       `event,nik,date,motherNik,name,sex,to,reference\nBIRTH,,${w.today},${w.people.find((p) => Number(p.nik.slice(6, 8)) > 40)!.nik},Bayi Berkas,P,,\n`,
     ],
   },
+  'POST /premiums/{month}/reconciliation': {
+    // BPJS's list: seeded residents (some city-paid, some not), one unknown NIK, one listed twice; other columns too.
+    csv: (w) => [
+      `nik\n${w.people
+        .slice(0, 8)
+        .map((p) => p.nik)
+        .join('\n')}\n`,
+      `no,nik,nama,kelas\n1,${w.people[1]!.nik},A,3\n2,${w.newPeople[23]!.nik},B,3\n3,${w.people[1]!.nik},A,3\n`,
+    ],
+  },
   'POST /births': {
     // Mothers among the seeded residents (a woman's NIK has 40 added to the day of birth).
     bodies: (w) =>
@@ -821,6 +858,8 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
     case 'month':
       return [w.month];
     case 'jobId':
+      if (resource === 'civil-events') return w.civilJobs;
+      if (resource === 'premiums') return w.reconciliationJobs;
       return w.importJobs;
     case 'username':
       return w.usernames;
@@ -842,6 +881,7 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
       if (resource === 'units') return caller === 'responder' ? [w.responderUnit] : w.units;
       // No birth is recorded before the run: an id of the right shape, unknown (404 past the gateway).
       if (resource === 'births') return ['00000000-0000-4000-8000-000000000001'];
+      if (resource === 'premiums') return w.reconciliations;
       return [...w.attestations, ...w.incidents, ...w.units];
     default:
       return [...w.attestations, ...w.incidents, ...w.entries, ...w.rts.slice(0, 2)];

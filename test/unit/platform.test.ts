@@ -4,6 +4,7 @@ import { authorize, parseGroups } from '../../shared/platform/auth.ts';
 import { EVENT_RULES, matches } from '../../shared/platform/event-rules.ts';
 import { maskPersonalData } from '../../shared/platform/logger.ts';
 import { ROUTES, routeKey } from '../../shared/platform/routes.ts';
+import { importObjectKey, jobIdOfKey } from '../../shared/registry/import-jobs.ts';
 import { httpEvent } from '../support/events.ts';
 
 describe('claims', () => {
@@ -40,9 +41,32 @@ describe('route table and event rules', () => {
       'detail-type': 'Object Created',
       detail: { object: { key } },
     });
-    expect(matches(s3.pattern, created('imports/abc.csv'))).toBe(true);
+    expect(matches(s3.pattern, created('imports/residents/abc.csv'))).toBe(true);
     expect(matches(s3.pattern, created('receipts/abc.jpg'))).toBe(false);
-    expect(matches(s3.pattern, { ...created('imports/a.csv'), 'detail-type': 'Object Deleted' })).toBe(false);
+    expect(
+      matches(s3.pattern, { ...created('imports/residents/a.csv'), 'detail-type': 'Object Deleted' }),
+    ).toBe(false);
+  });
+
+  it('each kind of upload reaches its own worker, and no other', () => {
+    const created = (key: string) => ({
+      source: 'aws.s3',
+      'detail-type': 'Object Created',
+      detail: { object: { key } },
+    });
+    const workers = (key: string) =>
+      EVENT_RULES.filter((r) => matches(r.pattern, created(key))).map((r) => r.handler);
+    const id = '0b7e2a52-5f7e-4a44-9d43-b0c1f0a2d3e4';
+    expect(workers(importObjectKey(id, 'RESIDENTS'))).toEqual(['functions/registry/import-worker.ts']);
+    expect(workers(importObjectKey(id, 'CIVIL_EVENTS'))).toEqual([
+      'functions/registry/civil-events-worker.ts',
+    ]);
+    expect(workers(importObjectKey(id, 'RECONCILIATION'))).toEqual([
+      'functions/registry/reconciliation-worker.ts',
+    ]);
+    expect(jobIdOfKey(importObjectKey(id, 'CIVIL_EVENTS'), 'CIVIL_EVENTS')).toBe(id);
+    expect(jobIdOfKey(importObjectKey(id, 'CIVIL_EVENTS'), 'RESIDENTS')).toBeUndefined();
+    expect(jobIdOfKey(`imports/residents/${id}.csv.bak`, 'RESIDENTS')).toBeUndefined();
   });
 });
 
