@@ -51,7 +51,7 @@ export async function benchReconciliation(o: {
   importFloorRowsPerSecond: number;
 }): Promise<ReconciliationSection> {
   const month = todayWib().slice(0, 7);
-  const paid = [...(await cityPaidIn(month))];
+  const paid = [...(await cityPaidIn(month)).niks];
   const paidSet = new Set(paid);
   const listedPaid = paid.slice(0, Math.floor(paid.length * 0.98));
   const unknownCount = Math.floor(o.rows * 0.01);

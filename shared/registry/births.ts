@@ -12,6 +12,7 @@ import { monthWib, startOfDayWib } from '#shared/platform/wib.ts';
 import { type Plan, transactItems, uhcWrites, type Write } from './batch.ts';
 import {
   assertResident,
+  cityPaidKey,
   getResident,
   periodItem,
   residentItem,
@@ -50,7 +51,7 @@ export const motherBirthKey = (b: Pick<Birth, 'motherNik' | 'birthDate' | 'order
 export async function getBirth(id: string): Promise<Birth | undefined> {
   const out = await ddb().send(new GetCommand({ TableName: T(), Key: birthKey(id), ConsistentRead: true }));
   if (!out.Item) return undefined;
-  const { pk: _pk, sk: _sk, ...birth } = out.Item;
+  const { pk: _pk, sk: _sk, gsi3pk: _g1, gsi3sk: _g2, ...birth } = out.Item;
   return birth as Birth;
 }
 
@@ -159,7 +160,16 @@ export function planBirth(
       key: residentKey(mother.nik),
       guard: { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': mother.version } },
     },
-    { kind: 'put', item: { ...birthKey(birth.id), ...birth } },
+    {
+      kind: 'put',
+      item: {
+        ...birthKey(birth.id),
+        ...birth,
+        // A city-paid newborn without a NIK yet is in the city-paid index by its birth, so BPJS's invoice is checked
+        // against the whole bill; its resident's coverage period takes over once the NIK comes.
+        ...(covered && !input.nik ? cityPaidKey(birth.motherNik, since, `BIRTH#${birth.id}`) : {}),
+      },
+    },
   ];
   if (covered) writes.push({ kind: 'premium', month: monthWib(since), delta: 1 });
   if (input.nik) writes.push(...newbornWrites(birth, input.nik, mother, ctx.now));
@@ -216,7 +226,8 @@ export async function assignBirthNik(id: string, nik: string, ctx: WriteContext)
       Update: {
         TableName: T(),
         Key: birthKey(id),
-        UpdateExpression: 'SET nik = :nik, nikAssignedAt = :at',
+        // The child's own coverage period is in the city-paid index from now on, not the birth.
+        UpdateExpression: 'SET nik = :nik, nikAssignedAt = :at REMOVE gsi3pk, gsi3sk',
         ConditionExpression: 'attribute_exists(pk) AND attribute_type(nik, :null)',
         ExpressionAttributeValues: { ':nik': nik, ':at': ctx.now, ':null': 'NULL' },
       },

@@ -54,8 +54,10 @@ export interface ReconciliationSummary {
   extraCount: number;
   missingCount: number;
   byReason: Record<ExtraReason, number>;
-  /** Residents the registry has the city paying for that month (matched + missing). */
+  /** Who the city pays for that month, as `/premiums` counts them: matched + missing + newbornsWithoutNik. */
   cityPaid: number;
+  /** City-paid newborns whose NIK Dukcapil has not issued yet: on the bill, but nothing to match by NIK. */
+  newbornsWithoutNik: number;
   premiumPerPerson: number;
   /** The extra rows at the month's premium: what the city should not pay, or should recover. */
   overbilledRupiah: number;
@@ -85,11 +87,11 @@ export function monthProblem(month: string, today = todayWib()): string | undefi
 }
 
 /**
- * Who the city pays for in a month: every city-paid period that began before the month ended and was still billed in
+ * Who the city pays for in a month: every city-paid period (and every city-paid newborn still without a NIK) that began before the month ended and was still billed in
  * it (its last billed month is its `billedThrough` when a death or a move closed it, else the month it closed in, as
  * the premium deltas count it). A Query per shard of the city-paid index, in parallel.
  */
-export async function cityPaidIn(month: string): Promise<Set<string>> {
+export async function cityPaidIn(month: string): Promise<{ niks: Set<string>; newborns: number }> {
   const from = startOfDayWib(`${month}-01`);
   const until = startOfDayWib(`${addMonths(month, 1)}-01`);
   const shards = await Promise.all(
@@ -104,16 +106,20 @@ export async function cityPaidIn(month: string): Promise<Set<string>> {
       }),
     ),
   );
-  const paid = new Set<string>();
+  const niks = new Set<string>();
+  let newborns = 0;
   for (const items of shards) {
     for (const item of items) {
       const last =
         (item.billedThrough as string | undefined) ??
         (item.validTo ? monthWib(String(item.validTo)) : undefined);
-      if (!last || last >= month) paid.add(String(item.pk).slice(4));
+      if (last && last < month) continue;
+      // A coverage period (RES#<nik>), or a newborn's birth (BIRTH#<id>) until its NIK comes.
+      if (String(item.pk).startsWith('RES#')) niks.add(String(item.pk).slice(4));
+      else newborns++;
     }
   }
-  return paid;
+  return { niks, newborns };
 }
 
 /** Why a billed NIK the city does not pay for this month is not the city's to pay, from the resident as now. */
@@ -194,7 +200,7 @@ export async function reconcile(
       { rows: total, maxRows: opts.maxRows },
     );
   if (total === 0) throw ValidationError.field('file', 'has no rows under its header');
-  const paid = await cityPaidIn(month);
+  const { niks: paid, newborns } = await cityPaidIn(month);
   const seen = new Set<string>();
   const listed: typeof rows = [];
   const duplicates: ExtraRow[] = [];
@@ -229,7 +235,8 @@ export async function reconcile(
     extraCount: extra.length,
     missingCount: missing.length,
     byReason,
-    cityPaid: paid.size,
+    cityPaid: paid.size + newborns,
+    newbornsWithoutNik: newborns,
     premiumPerPerson: PREMIUM_PER_PERSON,
     overbilledRupiah: extra.length * PREMIUM_PER_PERSON,
     rejectedRows: rejected.length,

@@ -73,11 +73,12 @@ export const CITY_PAID_SHARDS = 10;
 
 /**
  * The city-paid periods' index (gsi3): a period the city pays for is in it, under the last digit of the NIK (a
- * sequence number, so evenly spread), by when it began. Who the city pays for in a month is a Query per shard.
+ * sequence number, so evenly spread), by when it began. Who the city pays for in a month is a Query per shard. A
+ * newborn without a NIK yet is in it by its birth (`who`: BIRTH#<id>, in its mother's shard).
  */
-export const cityPaidKey = (nik: string, validFrom: string) => ({
+export const cityPaidKey = (nik: string, validFrom: string, who: string = nik) => ({
   gsi3pk: `APBD#${nik.slice(-1)}`,
-  gsi3sk: `${validFrom}#${nik}`,
+  gsi3sk: `${validFrom}#${who}`,
 });
 
 /**

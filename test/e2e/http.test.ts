@@ -919,7 +919,9 @@ describe("BPJS's invoice, name by name", () => {
     // Every city-paid resident of the seeded city that BPJS did not list.
     expect(res.body.missing).not.toContain(paid.nik);
     expect(res.body.missing.length).toBeGreaterThan(10);
-    expect(res.body.matched + res.body.missing.length).toBe(res.body.cityPaid);
+    expect(res.body.matched + res.body.missing.length + res.body.newbornsWithoutNik).toBe(res.body.cityPaid);
+    // The same count as the month's bill, newborns still without a NIK included.
+    expect(res.body.cityPaid).toBe((await premiums(month)).residents);
     expect(res.text).not.toContain('Nama');
 
     const listed = await admin('GET', `/premiums/${month}/reconciliation`);

@@ -7,6 +7,7 @@ import { setEventBus } from '../../shared/platform/bus.ts';
 import { ddb } from '../../shared/platform/dynamo.ts';
 import { NotFound, PayloadTooLarge, ValidationError } from '../../shared/platform/errors.ts';
 import { todayWib } from '../../shared/platform/wib.ts';
+import { assignBirthNik, recordBirth } from '../../shared/registry/births.ts';
 import { recordDeath } from '../../shared/registry/deaths.ts';
 import {
   createImportJob,
@@ -106,14 +107,15 @@ beforeAll(async () => {
 describe('who the city pays for in a month', () => {
   it('is the residents the premium bill counts, month by month', async () => {
     for (const month of [addMonths(thisMonth, -3), addMonths(thisMonth, -2), lastMonth, thisMonth]) {
-      expect((await cityPaidIn(month)).size, month).toBe(await cityPaidCount(month));
+      const paid = await cityPaidIn(month);
+      expect(paid.niks.size + paid.newborns, month).toBe(await cityPaidCount(month));
     }
-    const now = await cityPaidIn(thisMonth);
-    const before = await cityPaidIn(lastMonth);
+    const now = (await cityPaidIn(thisMonth)).niks;
+    const before = (await cityPaidIn(lastMonth)).niks;
     // Died this month: still billed for it. Died two months ago: billed for that month only.
     expect(now.has(cast.diedNow!)).toBe(true);
     expect(now.has(cast.dead!)).toBe(false);
-    expect((await cityPaidIn(addMonths(thisMonth, -2))).has(cast.dead!)).toBe(true);
+    expect((await cityPaidIn(addMonths(thisMonth, -2))).niks.has(cast.dead!)).toBe(true);
     // Moved out last month: billed through it, not after.
     expect(before.has(cast.moved!)).toBe(true);
     expect(now.has(cast.moved!)).toBe(false);
@@ -269,5 +271,39 @@ describe('a reconciliation job', () => {
     // Another kind's status route does not know it.
     await expect(getImportJob(job.jobId, 'RESIDENTS')).rejects.toBeInstanceOf(NotFound);
     await expect(getImportJob(job.jobId, 'CIVIL_EVENTS')).rejects.toBeInstanceOf(NotFound);
+  });
+});
+
+// Last: the newborn and its mother join this month's city-paid list.
+describe('a city-paid newborn', () => {
+  it('is on the bill from birth without a NIK, and counted by its NIK once Dukcapil issues it', async () => {
+    const mother = makeNik({ regionCode: RT.kelurahan, birthDate: '1995-04-04', sex: 'F', sequence: 77 });
+    await createResident(
+      { nik: mother, kk: '1571010101010002', name: 'Ibu Uji', birthDate: '1995-04-04', sex: 'F', rt: RT.rt },
+      ctx(),
+    );
+    await changeCoverage(
+      mother,
+      { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'uji', source: 'MANUAL' },
+      ctx(),
+    );
+    const before = await cityPaidIn(thisMonth);
+    const birth = await recordBirth(
+      { motherNik: mother, name: 'Bayi Uji', birthDate: today, sex: 'F' },
+      ctx(),
+    );
+    const born = await cityPaidIn(thisMonth);
+    expect(born.newborns).toBe(before.newborns + 1);
+    expect(born.niks.size + born.newborns).toBe(await cityPaidCount(thisMonth));
+    const r = await reconcile(thisMonth, csv([mother]), ctx());
+    expect(r.newbornsWithoutNik).toBe(born.newborns);
+    expect(r.matched + r.missingCount + r.newbornsWithoutNik).toBe(r.cityPaid);
+    expect(r.cityPaid).toBe(await cityPaidCount(thisMonth));
+    const child = makeNik({ regionCode: RT.kelurahan, birthDate: today, sex: 'F', sequence: 1 });
+    await assignBirthNik(birth.id, child, ctx());
+    const registered = await cityPaidIn(thisMonth);
+    expect(registered.newborns).toBe(before.newborns);
+    expect(registered.niks.has(child)).toBe(true);
+    expect(registered.niks.size + registered.newborns).toBe(await cityPaidCount(thisMonth));
   });
 });
