@@ -4,8 +4,9 @@ import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertool
 
 // 16-digit identity numbers (NIK, KK) and Indonesian phone numbers in any common spelling.
 const SIXTEEN_DIGITS = /(?<!\d)\d{16}(?!\d)/g;
-// (+62 812-…: a space or hyphen after the country code is as common as none.)
-const PHONE = /(?<![\d])(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?!\d)/g;
+// (+62 812-…: a space or hyphen after the country code is as common as none.) Not a run of digits inside a hex
+// token: a request id (a UUID) such as …-b083-95042955d0c1 is no phone, and masking it loses the correlation.
+const PHONE = /(?<![\dA-Fa-f-])(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?![\dA-Fa-f])/g;
 
 /**
  * An error on its way out of a function that failed: Lambda's runtime prints its message and stack as they are, so

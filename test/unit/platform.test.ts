@@ -79,4 +79,12 @@ describe('log masking', () => {
     expect(masked).not.toContain('3456');
     expect(masked).toContain('1571********0002');
   });
+
+  it('leaves request ids alone, however many digits they hold', () => {
+    // An API Gateway request id that a CI run saw masked as "…-b[phone]d0c1".
+    for (const id of ['9beb0f05-63d5-443a-b083-95042955d0c1', '12345678-0812-3456-7890-081234567890']) {
+      expect(maskPersonalData(`correlation ${id}`)).toBe(`correlation ${id}`);
+    }
+    expect(maskPersonalData('hp 081234567890, HP:0812 3456 7890')).toBe('hp [phone], HP:[phone]');
+  });
 });
