@@ -14,18 +14,14 @@
 // The floor leaves out what is not a BatchWriteItem: the reads and the aggregates' transaction per chunk. Order:
 // floor, import, the same file again, floor, import of a second feed about other residents, the empty floor; the
 // floor and the import each report their better run.
-import {
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-  type GlobalSecondaryIndex,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
   DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { type DemoResident, type DemoRt, prng, toCsv } from '#infra/local/demo-data.ts';
+import { createTableInput } from '#infra/local/dynamodb-local.ts';
 import { mapInFlight } from '#shared/platform/in-flight.ts';
 import { TABLES, tableName } from '#shared/platform/tables.ts';
 import { todayWib } from '#shared/platform/wib.ts';
@@ -136,36 +132,8 @@ type RequestItems = NonNullable<BatchWriteCommandInput['RequestItems']>;
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
 /** A fresh, empty table made from one of ours' definitions (keys, every index and its projection). */
-async function createLike(client: DynamoDBClient, table: 'registry' | 'audit', name: string): Promise<void> {
-  const def = TABLES[table];
-  const keys = [def.partitionKey, def.sortKey, ...def.indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey])];
-  const indexes: GlobalSecondaryIndex[] = def.indexes.map((ix) => ({
-    IndexName: ix.name,
-    KeySchema: [
-      { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: ix.sortKey.name, KeyType: 'RANGE' },
-    ],
-    Projection:
-      'include' in ix && ix.include
-        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...ix.include] }
-        : { ProjectionType: 'ALL' },
-  }));
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Map(keys.map((k) => [k.name, k])).values()].map((k) => ({
-        AttributeName: k.name,
-        AttributeType: k.type,
-      })),
-      KeySchema: [
-        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: indexes,
-    }),
-  );
-}
+const createLike = (client: DynamoDBClient, table: 'registry' | 'audit', name: string) =>
+  client.send(new CreateTableCommand(createTableInput(name, TABLES[table])));
 
 /** Writes pre-built chunks of items (table by table) in the import's pattern; returns seconds taken. */
 async function floorRun(doc: DynamoDBDocumentClient, chunks: BatchRequest[][]): Promise<number> {

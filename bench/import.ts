@@ -11,6 +11,7 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DemoResident, toCsv } from '#infra/local/demo-data.ts';
+import { createTableInput } from '#infra/local/dynamodb-local.ts';
 import { kelurahanOfRt } from '#shared/city/regions.ts';
 import { TABLES } from '#shared/platform/tables.ts';
 import { CHUNK_ROWS, CHUNKS_IN_FLIGHT, runImport } from '#shared/registry/import.ts';
@@ -87,39 +88,9 @@ function itemsFor(r: DemoResident, now: string, jobId: string): Item[] {
 
 const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
 
-async function createFloorTable(client: DynamoDBClient, name: string): Promise<void> {
-  const def = TABLES.registry;
-  // Every index of the registry's own definition: the import's items carry their keys, and each costs writes.
-  const keys = [
-    def.partitionKey,
-    def.sortKey,
-    ...def.indexes.flatMap((ix) => [ix.partitionKey, ix.sortKey!]),
-  ];
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Map(keys.map((k) => [k.name, k])).values()].map((k) => ({
-        AttributeName: k.name,
-        AttributeType: k.type,
-      })),
-      KeySchema: [
-        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: def.indexes.map((ix) => ({
-        IndexName: ix.name,
-        KeySchema: [
-          { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: ix.sortKey!.name, KeyType: 'RANGE' },
-        ],
-        Projection: ix.include
-          ? { ProjectionType: 'INCLUDE', NonKeyAttributes: ix.include }
-          : { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
-}
+/** Every index of the registry's own definition: the import's items carry their keys, and each costs writes. */
+const createFloorTable = (client: DynamoDBClient, name: string) =>
+  client.send(new CreateTableCommand(createTableInput(name, TABLES.registry)));
 
 /** Writes pre-built chunks of items in import.ts's pattern; returns seconds taken. */
 async function floorRun(doc: DynamoDBDocumentClient, table: string, chunks: Item[][]): Promise<number> {

@@ -1,18 +1,13 @@
 // GET /premiums/{YYYY-MM}/reconciliation/{id} — one reconciliation with its rows (city_admin). The lists are shown up
 // to LISTED rows each (a response stays under Lambda's 6 MB); the CSV (…/letter.csv) has every row.
-import * as z from 'zod/mini';
 import { httpHandler } from '#shared/platform/http.ts';
-import { isoMonth } from '#shared/registry/fields.ts';
-import { getReconciliation } from '#shared/registry/reconciliation.ts';
+import { getReconciliation, reconciliationParams } from '#shared/registry/reconciliation.ts';
 
 const LISTED = 20_000;
 
 export const handler = httpHandler(
   {
-    params: z.object({
-      month: isoMonth(),
-      id: z.string().check(z.regex(/^[0-9a-f]{20}$/, 'must be a reconciliation id')),
-    }),
+    params: reconciliationParams,
   },
   async ({ params }) => {
     const r = await getReconciliation(params.month, params.id);

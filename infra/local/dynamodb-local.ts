@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   type GlobalSecondaryIndex,
@@ -14,7 +15,7 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type IndexDef, TABLES, type TableName, tableName } from '#shared/platform/tables.ts';
+import { type IndexDef, TABLES, type TableDef, type TableName, tableName } from '#shared/platform/tables.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -165,6 +166,33 @@ export async function addMissingIndexes(endpoint: string): Promise<{ table: Tabl
   return added;
 }
 
+/** A table made from one of our definitions under a name: its keys, every index and its projection, on demand. */
+export function createTableInput(TableName: string, def: TableDef): CreateTableCommandInput {
+  const keyDefs = [def.partitionKey, ...(def.sortKey ? [def.sortKey] : [])];
+  const indexes: GlobalSecondaryIndex[] = def.indexes.map((ix) => {
+    keyDefs.push(ix.partitionKey, ...(ix.sortKey ? [ix.sortKey] : []));
+    return {
+      IndexName: ix.name,
+      KeySchema: [
+        { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
+        ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
+      ],
+      Projection: projection(ix),
+    };
+  });
+  const attributes = [...new Map(keyDefs.map((k) => [k.name, k])).values()];
+  return {
+    TableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
+    KeySchema: [
+      { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+      ...(def.sortKey ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }] : []),
+    ],
+    ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
+  };
+}
+
 /** Creates every table that does not exist yet, with its indexes and TTL, as the CDK stack does. */
 export async function createTables(endpoint: string): Promise<TableName[]> {
   const client = new DynamoDBClient({
@@ -181,33 +209,7 @@ export async function createTables(endpoint: string): Promise<TableName[]> {
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
-    const keyDefs = [def.partitionKey, ...('sortKey' in def && def.sortKey ? [def.sortKey] : [])];
-    const indexes: GlobalSecondaryIndex[] = def.indexes.map((ix) => {
-      keyDefs.push(ix.partitionKey, ...(ix.sortKey ? [ix.sortKey] : []));
-      return {
-        IndexName: ix.name,
-        KeySchema: [
-          { AttributeName: ix.partitionKey.name, KeyType: 'HASH' },
-          ...(ix.sortKey ? [{ AttributeName: ix.sortKey.name, KeyType: 'RANGE' as const }] : []),
-        ],
-        Projection: projection(ix),
-      };
-    });
-    const attributes = [...new Map(keyDefs.map((k) => [k.name, k])).values()];
-    await client.send(
-      new CreateTableCommand({
-        TableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
-        KeySchema: [
-          { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
-          ...('sortKey' in def && def.sortKey
-            ? [{ AttributeName: def.sortKey.name, KeyType: 'RANGE' as const }]
-            : []),
-        ],
-        ...(indexes.length ? { GlobalSecondaryIndexes: indexes } : {}),
-      }),
-    );
+    await client.send(new CreateTableCommand(createTableInput(TableName, def)));
     if ('ttlAttribute' in def && def.ttlAttribute) {
       await client.send(
         new UpdateTimeToLiveCommand({

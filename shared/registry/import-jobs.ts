@@ -5,6 +5,8 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { auditPut } from '#shared/platform/audit.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { Conflict, DomainError, NotFound } from '#shared/platform/errors.ts';
+import { logger } from '#shared/platform/logger.ts';
+import { objectStore } from '#shared/platform/object-store.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import type { ImportResult } from './import.ts';
 import { transact, type WriteContext } from './repository.ts';
@@ -259,5 +261,42 @@ export async function releaseImportLock(jobId: string): Promise<void> {
   } catch (error) {
     // Our lease ran out and another import holds the lock now: nothing of ours to release.
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+}
+
+/** What EventBridge brings a worker when an upload lands (S3 Object Created). */
+export interface ObjectCreated {
+  detail: { bucket: { name: string }; object: { key: string } };
+}
+
+/**
+ * A kind's upload worker: the job its object is for, run once as `runUploadedJob` runs it. An object that is not
+ * this kind's upload is ignored; a bad file or a job already run is logged and not retried (it would not get
+ * better); anything else is thrown, so Lambda retries it and then dead-letters it.
+ */
+export async function runUploadWorker<R>(
+  event: ObjectCreated,
+  requestId: string,
+  kind: JobKind,
+  run: (text: string, job: ImportJob, ctx: WriteContext) => Promise<R>,
+  summary: (result: R) => Record<string, unknown>,
+): Promise<void> {
+  const key = event.detail.object.key;
+  const jobId = jobIdOfKey(key, kind);
+  if (!jobId) {
+    logger.warn('object is not an upload of this kind; ignored', { key, kind });
+    return;
+  }
+  try {
+    const result = await runUploadedJob(jobId, kind, requestId, async (job, ctx) =>
+      run(await objectStore().getText(key), job, ctx),
+    );
+    logger.info('upload job done', { jobId, kind, ...summary(result) });
+  } catch (error) {
+    if (error instanceof DomainError && error.status < 500) {
+      logger.warn('upload job not run', { jobId, kind, reason: error.message });
+      return;
+    }
+    throw error;
   }
 }

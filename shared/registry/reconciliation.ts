@@ -5,15 +5,17 @@
 // reason; the residents the city pays for that BPJS did not list are named too. The outcome is kept (a month may be
 // checked again after corrections) and printed as CSV for the letter to BPJS.
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, type BatchGetCommandOutput, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod/mini';
 import { auditPut } from '#shared/platform/audit.ts';
 import { config } from '#shared/platform/config.ts';
 import { readCsvTable } from '#shared/platform/csv.ts';
-import { ddb, queryAll, transact } from '#shared/platform/dynamo.ts';
+import { queryAll, transact } from '#shared/platform/dynamo.ts';
 import { NotFound, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { dayWib, monthWib, startOfDayWib, todayWib } from '#shared/platform/wib.ts';
-import { CITY_PAID_SHARDS, residentKey, type WriteContext } from './repository.ts';
+import { batchGet, batchWrite } from './batch.ts';
+import { isoMonth } from './fields.ts';
+import { CITY_PAID_SHARDS, residentFromItem, residentKey, type WriteContext } from './repository.ts';
 import { addMonths } from './rules.ts';
 import type { Resident } from './schemas.ts';
 
@@ -71,6 +73,12 @@ export interface Reconciliation extends ReconciliationSummary {
   missing: string[];
   rejected: Rejection[];
 }
+
+/** The path of one reconciliation: its month and its id (the list's hash, 20 hex digits). */
+export const reconciliationParams = z.object({
+  month: isoMonth(),
+  id: z.string().check(z.regex(/^[0-9a-f]{20}$/, 'must be a reconciliation id')),
+});
 
 /** Rows kept per stored item (an item holds at most 400 KB). */
 const ROWS_PER_ITEM = 1000;
@@ -134,37 +142,6 @@ function extraReason(r: Resident | undefined, month: string): { reason: ExtraRea
   return { reason: 'NOT_CITY_PAID', ...(r.coverage ? { since: dayWib(r.coverage.since) } : {}) };
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-
-async function getResidents(niks: string[]): Promise<Map<string, Resident>> {
-  const found = new Map<string, Resident>();
-  const batches: string[][] = [];
-  for (let i = 0; i < niks.length; i += 100) batches.push(niks.slice(i, i + 100));
-  for (let b = 0; b < batches.length; b += 8) {
-    await Promise.all(
-      batches.slice(b, b + 8).map(async (batch) => {
-        let keys: Record<string, unknown>[] | undefined = batch.map(residentKey);
-        for (let attempt = 0; keys?.length; attempt++) {
-          const out: BatchGetCommandOutput = await ddb().send(
-            new BatchGetCommand({
-              RequestItems: {
-                [T()]: {
-                  Keys: keys,
-                  ProjectionExpression: 'nik, civilStatus, death, movedOut, coverage',
-                },
-              },
-            }),
-          );
-          for (const item of out.Responses?.[T()] ?? []) found.set(String(item.nik), item as Resident);
-          keys = out.UnprocessedKeys?.[T()]?.Keys;
-          if (keys?.length) await backoff(attempt);
-        }
-      }),
-    );
-  }
-  return found;
-}
-
 /** The NIK cells of BPJS's list, in file order (any other column is ignored; its names are never read). */
 function readBilled(text: string): { rows: { line: number; nik: string }[]; rejected: Rejection[] } {
   const { header, records } = readCsvTable(text, ['nik'], 'nik (other columns are ignored)');
@@ -212,7 +189,9 @@ export async function reconcile(
     }
   }
   const unpaid = listed.filter((r) => !paid.has(r.nik));
-  const residents = await getResidents(unpaid.map((r) => r.nik));
+  const residents = new Map(
+    (await batchGet(unpaid.map((r) => residentKey(r.nik)))).map((i) => [String(i.nik), residentFromItem(i)]),
+  );
   const extra: ExtraRow[] = [
     ...unpaid.map((r) => ({ nik: r.nik, ...extraReason(residents.get(r.nik), month), line: r.line })),
     ...duplicates,
@@ -268,20 +247,7 @@ async function keep(r: Reconciliation, ctx: WriteContext): Promise<void> {
   );
   pageOut('MISSING', r.missing);
   pageOut('REJECTED', r.rejected);
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  for (let b = 0; b < batches.length; b += 8) {
-    await Promise.all(
-      batches.slice(b, b + 8).map(async (batch) => {
-        let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; requests.length; attempt++) {
-          const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [T()]: requests } }));
-          requests = (out.UnprocessedItems?.[T()] ?? []) as typeof requests;
-          if (requests.length) await backoff(attempt);
-        }
-      }),
-    );
-  }
+  await batchWrite(items.map((put) => ({ table: T(), put })));
   const { extra: _e, missing: _m, rejected: _r, ...summary } = r;
   await transact([
     { Put: { TableName: T(), Item: { ...summaryKey(r.month, r.id), ...summary, pages } } },
