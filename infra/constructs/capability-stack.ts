@@ -531,7 +531,7 @@ export class CapabilityStack extends NestedStack {
         access,
         TABLES[name].indexes.map((index) => index.name),
       );
-    for (const name of ['registry', 'attestations', 'funds', 'incidents', 'reminders'] as const) {
+    for (const name of ['registry', 'attestations', 'funds', 'incidents', 'reminders', 'homecare'] as const) {
       const access = grants[name];
       if (access) table(name, access);
     }

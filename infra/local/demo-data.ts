@@ -3,7 +3,8 @@
 // the call centre's units. Deterministic for a given seed. People's and units' names are made up and say demo where
 // a reader could take them for real.
 
-import { cityRegions, type Region } from '#shared/city/regions.ts';
+import type { NewPuskesmas } from '#shared/city/puskesmas.ts';
+import { areaName, cityRegions, type Region } from '#shared/city/regions.ts';
 import type { NewUnit } from '#shared/incident/schemas.ts';
 import { JKN_START } from '#shared/registry/fields.ts';
 import { makeNik } from '#shared/registry/nik.ts';
@@ -252,6 +253,26 @@ export function toCsv(rows: readonly DemoResident[]): string {
       .join(','),
   );
   return `${header}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The demo's puskesmas: one per kecamatan of the demo's kelurahan, serving those (where the demo RTs are), so the
+ * demo's homecare requests are routed and the city's other kelurahan are left for its own (POST /puskesmas). Named as
+ * demo data with the kecamatan's real name: no puskesmas list exists here to take real names from.
+ */
+export function demoPuskesmas(): NewPuskesmas[] {
+  const byKecamatan = new Map<string, string[]>();
+  for (const kel of demoKelurahan()) {
+    const kec = kel.code.slice(0, 8);
+    byKecamatan.set(kec, [...(byKecamatan.get(kec) ?? []), kel.code]);
+  }
+  return [...byKecamatan].map(([kec, kelurahan], i) => ({
+    code: `DEMO-${kec}`,
+    name: `Puskesmas Demo Kec. ${areaName(kec)} (data demo)`.slice(0, 80),
+    kelurahan,
+    // Made-up numbers in a block no real subscriber has in the demo.
+    phone: `+62811760${String(1000 + i).padStart(4, '0')}`,
+  }));
 }
 
 /**

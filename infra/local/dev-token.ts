@@ -18,6 +18,10 @@ export const devTokenRequest = z
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     rt: z.optional(z.string().check(z.regex(RT_CODE, 'must be an RT code such as 1571011012-003-012'))),
     unit: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{2,40}$/, 'must be a unit id such as AMB-01'))),
+    /** A clinic's puskesmas (POST /puskesmas code): its homecare requests are the ones the token sees. */
+    puskesmas: z.optional(
+      z.string().check(z.regex(/^[A-Za-z0-9.-]{2,40}$/, 'must be a puskesmas code such as DEMO-15.71.01')),
+    ),
     sub: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
     /** A staff account's username: the token is that account's (its role, RT, unit, puskesmas). */
     username: z.optional(

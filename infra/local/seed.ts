@@ -4,6 +4,7 @@
 // units, available; and the starting SMS campaigns.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
+import { createPuskesmas } from '#shared/city/puskesmas.ts';
 import { city } from '#shared/city/regions.ts';
 import { registerRt } from '#shared/city/rts.ts';
 import { createStaff } from '#shared/city/staff.ts';
@@ -16,7 +17,15 @@ import { saveCampaign } from '#shared/reminder/campaigns.ts';
 import { campaignSchema } from '#shared/reminder/schemas.ts';
 import { seededCampaigns } from '#shared/reminder/seeded.ts';
 import { islandsCentre } from '../regions.ts';
-import { type DemoRt, demoChairUsername, demoResidents, demoRts, demoUnits, toCsv } from './demo-data.ts';
+import {
+  type DemoRt,
+  demoChairUsername,
+  demoPuskesmas,
+  demoResidents,
+  demoRts,
+  demoUnits,
+  toCsv,
+} from './demo-data.ts';
 
 const MARKER = { pk: 'SEED', sk: 'DEMO' };
 const SEED_ACTOR = { sub: 'seed', roles: ['city_admin'] };
@@ -95,6 +104,9 @@ export async function seedDemoData(
       { scheme: 'PBI_APBD', status: 'ACTIVE', reason: 'Warga miskin, ditetapkan PBI APBD', source: 'MANUAL' },
       { actor: SEED_ACTOR, requestId: `seed-${p.nik.slice(-4)}`, now: new Date().toISOString() },
     );
+  }
+  for (const p of demoPuskesmas()) {
+    await createPuskesmas(p, { actor: SEED_ACTOR, requestId: `seed-${p.code}`, now });
   }
   const operator = { sub: 'seed', roles: ['operator'] };
   const centre = demoUnitsCentre();

@@ -1,7 +1,7 @@
 // City master data's inputs (zod mini): an RT of the directory, a change to it, and a staff account.
 import * as z from 'zod/mini';
 import { ROLES } from '#shared/platform/roles.ts';
-import { boolSchema, nameSchema, rtSchema, text } from '#shared/registry/fields.ts';
+import { boolSchema, nameSchema, reasonSchema, rtSchema, text } from '#shared/registry/fields.ts';
 import { phoneSchema } from '#shared/registry/schemas.ts';
 
 /** Households of an RT: the fund's yearly tier is decided by it (PRODUCT.md: > 100, 60–100, < 60). */
@@ -12,12 +12,6 @@ export const householdsSchema = z
     z.minimum(1, 'must be at least 1'),
     z.maximum(5000, 'must be at most 5,000: an RT is a neighbourhood'),
   );
-
-const reasonSchema = text().check(
-  z.trim(),
-  z.minLength(3, 'must say why, in at least 3 characters'),
-  z.maxLength(500, 'must be at most 500 characters'),
-);
 
 export const newRtSchema = z.object({
   rt: rtSchema,
@@ -35,7 +29,7 @@ export const rtChangeSchema = z
     households: z.optional(householdsSchema),
     /** false: the RT no longer exists (merged, split); its chair loses access, no resident can be added to it. */
     active: z.optional(boolSchema),
-    reason: z.optional(reasonSchema),
+    reason: z.optional(reasonSchema()),
   })
   .check(
     z.refine(

@@ -2,6 +2,7 @@
 // by role in gsi1) beside its sign-in account (shared/platform/accounts.ts: Cognito in AWS). Creating one claims the
 // username first, then makes the account, then marks the record active with its audit record, so a retry after any
 // failure finishes the job and a clash never leaves two of anything. An account is disabled, never deleted.
+
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AccountExists, accounts } from '#shared/platform/accounts.ts';
 import { auditPut } from '#shared/platform/audit.ts';
@@ -9,6 +10,7 @@ import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound, ValidationError } from '#shared/platform/errors.ts';
 import type { Role } from '#shared/platform/roles.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { getPuskesmas } from './puskesmas.ts';
 import type { ChangeContext } from './rts.ts';
 import { getRt, isActiveRt } from './rts.ts';
 import type { NewStaff } from './schemas.ts';
@@ -40,6 +42,12 @@ async function checkReferences(input: NewStaff, opts: CreateStaffOptions): Promi
         `RT ${input.rt} is not in the RT directory; add it with POST /rts first`,
       );
     if (!isActiveRt(rt)) throw ValidationError.field('rt', `RT ${input.rt} is closed in the RT directory`);
+  }
+  if (input.puskesmas && !(await getPuskesmas(input.puskesmas, true))) {
+    throw ValidationError.field(
+      'puskesmas',
+      `puskesmas ${input.puskesmas} is not registered; add it with POST /puskesmas first (GET /puskesmas lists them)`,
+    );
   }
   if (input.unit && !(await opts.unitExists?.(input.unit))) {
     throw ValidationError.field('unit', `unit ${input.unit} does not exist; add it with POST /units first`);

@@ -2,6 +2,8 @@
 // the transaction that records the assignment, its acknowledgement link and its alerts — so two incidents can
 // never get the same unit — then the alerts queued and the acknowledgement window's timer started. Also what
 // the report and lifecycle operations share: the operation context, the incident's versioned Put, the effects.
+import { INCIDENT_SOURCE, UNIT_DISPATCHED, type UnitDispatched } from '#events/incident.ts';
+import { publishEvents } from '#shared/platform/bus.ts';
 import { config } from '#shared/platform/config.ts';
 import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { Conflict, NotFound } from '#shared/platform/errors.ts';
@@ -48,6 +50,8 @@ export interface OpContext {
 export interface Effects {
   messages: AlertMessage[];
   timers: { id: string; at: Date; payload: AckTimeout }[];
+  /** Units just sent, announced on the bus (homecare moves an ambulance's trips off it). */
+  dispatched?: UnitDispatched[];
 }
 
 export interface AckTimeout {
@@ -89,7 +93,27 @@ export async function apply(effects: Effects): Promise<void> {
   await Promise.all([
     enqueue('alerts', effects.messages),
     ...effects.timers.map((t) => timers().start('ack-timeout', t.id, t.at, t.payload)),
+    announce(effects.dispatched ?? []),
   ]);
+}
+
+/** Tells the bus which units were sent; others' business, so a failure is logged and never fails the dispatch. */
+async function announce(dispatched: UnitDispatched[]): Promise<void> {
+  if (dispatched.length === 0) return;
+  try {
+    await publishEvents(
+      dispatched.map((d) => ({
+        source: INCIDENT_SOURCE,
+        detailType: UNIT_DISPATCHED,
+        detail: { unitId: d.unitId, kind: d.kind, incidentId: d.incidentId, at: d.at },
+      })),
+    );
+  } catch (error) {
+    logger.error('UnitDispatched not published: homecare trips stay on the unit', {
+      units: dispatched.map((d) => d.unitId),
+      error,
+    });
+  }
 }
 
 export const actorName = (a: Actor) => (a.unit ? `${a.sub} (${a.unit})` : a.sub);
@@ -211,6 +235,7 @@ function planDispatch(
           payload: { incidentId: incident.id, n },
         },
       ],
+      dispatched: [{ unitId: unit.id, kind: unit.kind, incidentId: incident.id, at: ctx.now }],
     },
   };
 }

@@ -62,6 +62,19 @@ const schema = z.object({
   ),
   /** Tries of one reminder (a failed publish or a failed delivery) before it is dead-lettered with the reason. */
   SMS_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 3),
+  /** Days a homecare request may wait for its first visit before the daily job tells its puskesmas. */
+  HOMECARE_MAX_WAIT_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(90)), 7),
+  /**
+   * Minutes one Jemput Sakit Antar Sehat trip holds its ambulance: the day (WIB) is cut into slots of this length
+   * from midnight, and a trip books the slot its pickup falls in.
+   */
+  HOMECARE_TRIP_SLOT_MINUTES: z._default(
+    z.coerce.number().check(
+      z.int(),
+      z.refine((m) => [30, 60, 90, 120, 180, 240].includes(m), 'must be 30, 60, 90, 120, 180 or 240'),
+    ),
+    120,
+  ),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -55,6 +55,26 @@ export const EVENT_RULES: readonly EventRuleDef[] = [
     grants: { registry: 'read', idempotency: true, notify: true },
   },
   {
+    name: 'AmbulanceTakenFromTrips',
+    description:
+      'An ambulance sent to a 112 incident leaves its homecare trips (Jemput Sakit Antar Sehat) to the next free unit',
+    bus: 'app',
+    pattern: {
+      source: ['sehatkota.incident'],
+      'detail-type': ['UnitDispatched'],
+      detail: { kind: ['AMBULANCE'] },
+    },
+    handler: 'functions/homecare/unit-dispatched.ts',
+    grants: {
+      homecare: 'readWrite',
+      incidents: 'read',
+      registry: 'read',
+      audit: 'write',
+      idempotency: true,
+      notify: true,
+    },
+  },
+  {
     name: 'ResidentImportUploaded',
     description: 'Run a resident import job when its CSV lands in the imports bucket',
     bus: 'default',

@@ -24,6 +24,11 @@ export function requireIdempotencyKey(headers: Record<string, string | undefined
   return key;
 }
 
+/** The Idempotency-Key header where a route takes one but does not require it: undefined when absent, 400 when malformed. */
+export function optionalIdempotencyKey(headers: Record<string, string | undefined>): string | undefined {
+  return headers['idempotency-key'] === undefined ? undefined : requireIdempotencyKey(headers);
+}
+
 /** One record per (operation, caller, key): two chairs choosing the same key never collide. */
 export function idempotencyId(operation: string, caller: Pick<Principal, 'sub'>, key: string): string {
   const digest = createHash('sha256').update(`${caller.sub}\n${key}`).digest('base64url');

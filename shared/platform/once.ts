@@ -9,12 +9,12 @@ import { tableName } from './tables.ts';
 
 const KEEP_DAYS = 30;
 
-export async function sendOnce(marker: string, sms: SmsMessage): Promise<boolean> {
-  const table = tableName('idempotency');
+/** Claims `marker` for this run: false when it was claimed before (the effect is done, or being done). */
+export async function claimOnce(marker: string): Promise<boolean> {
   try {
     await ddb().send(
       new PutCommand({
-        TableName: table,
+        TableName: tableName('idempotency'),
         Item: {
           id: marker,
           status: 'SENDING',
@@ -23,19 +23,35 @@ export async function sendOnce(marker: string, sms: SmsMessage): Promise<boolean
         ConditionExpression: 'attribute_not_exists(id)',
       }),
     );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') {
-      logger.info('already sent', { purpose: sms.purpose });
-      return false;
-    }
-    throw error;
-  }
-  try {
-    const { messageId } = await notifier().sendSms(sms);
-    logger.info('SMS sent', { messageId, purpose: sms.purpose });
     return true;
   } catch (error) {
-    await ddb().send(new DeleteCommand({ TableName: table, Key: { id: marker } }));
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
+}
+
+/** Gives a claim back when its effect failed, so a retry can do it. */
+export async function releaseOnce(marker: string): Promise<void> {
+  await ddb().send(new DeleteCommand({ TableName: tableName('idempotency'), Key: { id: marker } }));
+}
+
+/** One effect, done once per marker; released when it throws, so the retry does it. */
+export async function doOnce(marker: string, effect: () => Promise<unknown>): Promise<boolean> {
+  if (!(await claimOnce(marker))) return false;
+  try {
+    await effect();
+    return true;
+  } catch (error) {
+    await releaseOnce(marker);
+    throw error;
+  }
+}
+
+export async function sendOnce(marker: string, sms: SmsMessage): Promise<boolean> {
+  const sent = await doOnce(marker, async () => {
+    const { messageId } = await notifier().sendSms(sms);
+    logger.info('SMS sent', { messageId, purpose: sms.purpose });
+  });
+  if (!sent) logger.info('already sent', { purpose: sms.purpose });
+  return sent;
 }

@@ -14,6 +14,7 @@ export interface Grants {
   funds?: 'read' | 'readWrite';
   incidents?: 'read' | 'readWrite';
   reminders?: 'read' | 'readWrite';
+  homecare?: 'read' | 'readWrite';
   /** Append records (in transactions), or also read an entity's trail. */
   audit?: 'write' | 'read' | 'readWrite';
   idempotency?: true;
@@ -421,7 +422,13 @@ const DEFINED: readonly RouteDef[] = [
     path: '/units/{id}/status',
     handler: 'functions/incident/set-unit-status.ts',
     roles: ['operator', 'responder'],
-    grants: { incidents: 'readWrite', audit: 'write', queues: ['alerts'], timers: ['ack-timeout'] },
+    grants: {
+      bus: true,
+      incidents: 'readWrite',
+      audit: 'write',
+      queues: ['alerts'],
+      timers: ['ack-timeout'],
+    },
   },
   {
     method: 'POST',
@@ -429,6 +436,7 @@ const DEFINED: readonly RouteDef[] = [
     handler: 'functions/incident/report-incident.ts',
     roles: ['operator'],
     grants: {
+      bus: true,
       incidents: 'readWrite',
       registry: 'read',
       idempotency: true,
@@ -462,7 +470,13 @@ const DEFINED: readonly RouteDef[] = [
     path: '/incidents/{id}/dispatch',
     handler: 'functions/incident/dispatch-incident.ts',
     roles: ['operator'],
-    grants: { incidents: 'readWrite', registry: 'read', queues: ['alerts'], timers: ['ack-timeout'] },
+    grants: {
+      bus: true,
+      incidents: 'readWrite',
+      registry: 'read',
+      queues: ['alerts'],
+      timers: ['ack-timeout'],
+    },
   },
   {
     method: 'POST',
@@ -476,7 +490,12 @@ const DEFINED: readonly RouteDef[] = [
     path: '/incidents/{id}/status',
     handler: 'functions/incident/change-incident-status.ts',
     roles: ['operator', 'responder'],
-    grants: { incidents: 'readWrite', queues: ['alerts'], timers: ['ack-timeout'] },
+    grants: {
+      bus: true,
+      incidents: 'readWrite',
+      queues: ['alerts'],
+      timers: ['ack-timeout'],
+    },
   },
   {
     method: 'GET',
@@ -617,6 +636,106 @@ const DEFINED: readonly RouteDef[] = [
     handler: 'functions/city/enable-staff.ts',
     roles: ['city_admin'],
     grants: { registry: 'readWrite', audit: 'write', accounts: ['enable'] },
+  },
+  // The city's puskesmas and the kelurahan each serves (city master data, entered by the city).
+  {
+    method: 'POST',
+    path: '/puskesmas',
+    handler: 'functions/city/create-puskesmas.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  {
+    method: 'GET',
+    path: '/puskesmas',
+    handler: 'functions/city/list-puskesmas.ts',
+    roles: ROLES,
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'PUT',
+    path: '/puskesmas/{code}',
+    handler: 'functions/city/change-puskesmas.ts',
+    roles: ['city_admin'],
+    grants: { registry: 'readWrite', audit: 'write' },
+  },
+  // Layanan Homecare: the puskesmas visit those who cannot come; Jemput Sakit Antar Sehat takes them by ambulance.
+  {
+    method: 'POST',
+    path: '/homecare/requests',
+    handler: 'functions/homecare/create-request.ts',
+    roles: ['rt_chair', 'clinic', 'city_admin'],
+    grants: { registry: 'read', homecare: 'readWrite', audit: 'write', idempotency: true },
+  },
+  {
+    method: 'GET',
+    path: '/homecare/requests',
+    handler: 'functions/homecare/list-requests.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { homecare: 'read', cursors: true },
+  },
+  {
+    method: 'GET',
+    path: '/homecare/requests/{id}',
+    handler: 'functions/homecare/get-request.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { homecare: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/homecare/requests/{id}/status',
+    handler: 'functions/homecare/change-status.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { homecare: 'readWrite', incidents: 'read', audit: 'write', idempotency: true, notify: true },
+  },
+  {
+    method: 'POST',
+    path: '/homecare/requests/{id}/visits',
+    handler: 'functions/homecare/schedule-visit.ts',
+    roles: ['clinic'],
+    grants: { registry: 'read', homecare: 'readWrite', audit: 'write', idempotency: true, notify: true },
+  },
+  {
+    method: 'POST',
+    path: '/homecare/requests/{id}/visits/{visitId}/outcome',
+    handler: 'functions/homecare/record-outcome.ts',
+    roles: ['clinic'],
+    grants: {
+      registry: 'read',
+      homecare: 'readWrite',
+      incidents: 'read',
+      audit: 'write',
+      idempotency: true,
+      notify: true,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/homecare/requests/{id}/transport',
+    handler: 'functions/homecare/book-transport.ts',
+    roles: ['clinic'],
+    grants: {
+      registry: 'read',
+      homecare: 'readWrite',
+      incidents: 'read',
+      audit: 'write',
+      idempotency: true,
+      notify: true,
+    },
+  },
+  {
+    method: 'POST',
+    path: '/homecare/requests/{id}/transport/{tripId}/cancel',
+    handler: 'functions/homecare/cancel-transport.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { homecare: 'readWrite', incidents: 'read', audit: 'write', idempotency: true, notify: true },
+  },
+  {
+    method: 'GET',
+    path: '/homecare/stats',
+    handler: 'functions/homecare/homecare-stats.ts',
+    roles: ['city_admin', 'clinic'],
+    grants: { homecare: 'read' },
   },
   // The RT chair's web form, served from the API's own origin.
   {

@@ -46,6 +46,21 @@ export const SCHEDULES: readonly ScheduleDef[] = [
     grants: { reminders: 'readWrite', audit: 'write', smsOptOuts: ['list'] },
     timeoutSeconds: 300,
   },
+  {
+    name: 'homecare',
+    description:
+      "Remind households of tomorrow's homecare visits, and tell each puskesmas of requests waiting too long",
+    cronWib: '0 7 * * ? *',
+    handler: 'functions/homecare/daily-job.ts',
+    grants: {
+      homecare: 'readWrite',
+      registry: 'read',
+      idempotency: true,
+      notify: true,
+      topics: ['city_admins'],
+    },
+    timeoutSeconds: 300,
+  },
 ];
 
 export function findSchedule(name: string): ScheduleDef | undefined {

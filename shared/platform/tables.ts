@@ -37,6 +37,8 @@ export const TABLES = {
    *  city-paid coverage periods (gsi3, sparse) ....... gsi3pk APBD#<last NIK digit>  gsi3sk <validFrom>#<nik>
    *    (who the city pays for in a month: the BPJS invoice is checked against it, never a scan of residents)
    *  import job and its chunk markers ................. pk IMPORT#<jobId>      sk JOB | CHUNK#<n> (TTL)
+   *  puskesmas of the city (Query) .................... pk PKM                  sk <code>
+   *  the puskesmas serving a kelurahan (GetItem) ..... pk PKMKEL               sk <kelurahan code>
    *  BPJS invoice reconciliations of a month ......... pk RECON#<YYYY-MM>      sk <id>
    *    their rows, 1,000 an item ...................... pk RECON#<id>           sk EXTRA#<n> | MISSING#<n> | REJECTED#<n>
    */
@@ -131,6 +133,28 @@ export const TABLES = {
     sortKey: S('sk'),
     indexes: [{ name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') }],
     ttlAttribute: 'expiresAt',
+  },
+  /**
+   * homecare — the puskesmas' home visits (Layanan Homecare) and their trips (Jemput Sakit Antar Sehat).
+   *  a request, its visits, trips and timeline (Query)  pk HC#<id>              sk REQ | V#<visitId> | TRIP#<tripId> | T#<iso>#<seq>
+   *  one open request per resident and need ........... pk OPEN#<nik>           sk <need> (conditional Put; deleted at the end)
+   *  a puskesmas's requests of a status, oldest first . gsi1pk PKM#<code>#<status> gsi1sk <requestedAt>#<id>
+   *  the city's requests of a status, oldest first .... gsi2pk ST#<status>       gsi2sk <requestedAt>#<id>
+   *  an RT's requests, oldest first (the chair's page)  gsi3pk RT#<rt>           gsi3sk <requestedAt>#<id>
+   *  a WIB month's requests, visits and trips (gsi4) .. gsi4pk M#<YYYY-MM>       gsi4sk R#<requestedAt>#<id> | V#<date>#<id> | T#<pickupAt>#<id>
+   *    (the figures by month, and the daily job's visits of tomorrow: V#<date>, never a scan)
+   *  an ambulance's booked slots (conditional Put) .... pk SLOT#<unitId>        sk <slot start, ISO>
+   */
+  homecare: {
+    envVar: 'TABLE_HOMECARE',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    indexes: [
+      { name: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk') },
+      { name: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk') },
+      { name: 'gsi3', partitionKey: S('gsi3pk'), sortKey: S('gsi3sk') },
+      { name: 'gsi4', partitionKey: S('gsi4pk'), sortKey: S('gsi4sk') },
+    ],
   },
   /**
    * audit — who did what, when and why, for every state change.

@@ -31,7 +31,7 @@ export const TIMERS: readonly TimerDef[] = [
     description:
       'A 112 alert nobody acknowledged in time: mark it missed, take the unit offline, send the next',
     handler: 'functions/incident/ack-timeout.ts',
-    grants: { incidents: 'readWrite', queues: ['alerts'], timers: ['ack-timeout'] },
+    grants: { incidents: 'readWrite', queues: ['alerts'], timers: ['ack-timeout'], bus: true },
     // Up to a minute of waiting for the due second (waitUntilDue), then the miss and the next dispatch.
     timeoutSeconds: 90,
   },

@@ -151,15 +151,19 @@ export const coverageFromSchema = isoDate().check(
   z.refine((s) => s <= todayWib(), 'is in the future'),
 );
 
+/** Why a change is made: what the audit trail and the timeline keep. */
+export const reasonSchema = () =>
+  text().check(
+    z.trim(),
+    z.minLength(3, 'must say why, in at least 3 characters'),
+    z.maxLength(500, 'must be at most 500 characters'),
+  );
+
 export const coverageChangeSchema = z.object({
   scheme: schemeSchema,
   status: statusSchema,
   /** The period's real start (default: now). Not before the current period's start: checked against it. */
   from: z.optional(coverageFromSchema),
-  reason: text().check(
-    z.trim(),
-    z.minLength(3, 'must say why, in at least 3 characters'),
-    z.maxLength(500, 'must be at most 500 characters'),
-  ),
+  reason: reasonSchema(),
 });
 export type CoverageChange = z.infer<typeof coverageChangeSchema>;

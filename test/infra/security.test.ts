@@ -116,7 +116,7 @@ describe('least privilege, per function', () => {
   /** The table actions each grant means (shared/platform/routes.ts Grants), by table. */
   const tableActions = (grants: Grants): Partial<Record<TableName, string[]>> => {
     const wanted: Partial<Record<TableName, string[]>> = {};
-    for (const name of ['registry', 'attestations', 'funds', 'incidents', 'reminders'] as const) {
+    for (const name of ['registry', 'attestations', 'funds', 'incidents', 'reminders', 'homecare'] as const) {
       const access = grants[name];
       if (access) wanted[name] = access === 'read' ? READ : [...READ, ...WRITE];
     }

@@ -435,7 +435,11 @@ describe('IAM: exactly the declared grants', () => {
     );
     expect(macKeys).toHaveLength(2);
     const sealing = functions().filter((fn) => fn.grants.cursors);
-    expect(sealing.map((fn) => fn.key).sort()).toEqual(['GET /attestations', 'GET /rts/{rt}/residents']);
+    expect(sealing.map((fn) => fn.key).sort()).toEqual([
+      'GET /attestations',
+      'GET /homecare/requests',
+      'GET /rts/{rt}/residents',
+    ]);
     for (const fn of functions()) expect('CURSOR_KEY_ID' in fn.env, fn.key).toBe(!!fn.grants.cursors);
   });
 

@@ -92,6 +92,7 @@ export const SHELL = [
   '/rt/app.css',
   '/rt/app.js',
   '/rt/fund.js',
+  '/rt/homecare.js',
   '/rt/icon.svg',
   '/rt/index.html',
   '/rt/lib.js',

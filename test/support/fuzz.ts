@@ -85,6 +85,14 @@ export interface FuzzWorld {
   reconciliations: string[];
   usernames: string[];
   campaigns: string[];
+  /** The city's puskesmas (the seeded demo ones) and the kelurahan each serves. */
+  puskesmas: { code: string; kelurahan: string[] }[];
+  /** The clinic caller's puskesmas: it serves the chair's kelurahan. */
+  clinicPuskesmas: string;
+  /** Homecare requests of the chair's residents (the first with a visit and a trip), their visits and trips. */
+  homecare: string[];
+  visits: string[];
+  trips: string[];
   /** Page one of each paged list route (by route key): who asked, how, and the cursor it answered. */
   pages: Record<string, Page[]>;
   /** What could not be prepared (a fixture route that failed): its pool stays empty, the route is still fuzzed. */
@@ -257,6 +265,52 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
   const units = await step('GET /units', call('GET', '/units', { as: as('operator') }));
   const campaigns = await step('GET /campaigns', call('GET', '/campaigns', { as: as('city_admin') }));
 
+  // Homecare: the clinic caller works at the puskesmas serving the chair's kelurahan (seeded, demo); the chair asks
+  // for visits to three of its residents; the first gets a visit and a trip.
+  const pkmList = await step('GET /puskesmas', call('GET', '/puskesmas', { as: as('city_admin') }));
+  const puskesmas: { code: string; kelurahan: string[] }[] = (pkmList?.items ?? []).map(
+    (p: { code: string; kelurahan: { code: string }[] }) => ({
+      code: p.code,
+      kelurahan: p.kelurahan.map((k) => k.code),
+    }),
+  );
+  const clinicPuskesmas = puskesmas.find((p) => p.kelurahan.includes(kel))?.code ?? 'DEMO-NONE';
+  await mint('clinic', { role: 'clinic', puskesmas: clinicPuskesmas });
+  const homecare: string[] = [];
+  const needs = ['ELDERLY_IMMOBILE', 'DISABILITY', 'MALNUTRITION'];
+  for (const [i, r] of demoResidents(520, rtDefs)
+    .filter((r) => r.rt === chairRt)
+    .slice(0, 3)
+    .entries()) {
+    const out = await step(
+      'POST /homecare/requests',
+      call('POST', '/homecare/requests', {
+        as: as('rt_chair'),
+        json: { nik: r.nik, need: needs[i], note: 'Tidak bisa ke puskesmas' },
+      }),
+    );
+    if (out?.id) homecare.push(out.id);
+  }
+  const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const visit = homecare[0]
+    ? await step(
+        'POST /homecare/requests/{id}/visits',
+        call('POST', `/homecare/requests/${homecare[0]}/visits`, {
+          as: as('clinic'),
+          json: { date: tomorrow, team: ['Bidan Uji'] },
+        }),
+      )
+    : undefined;
+  const trip = homecare[0]
+    ? await step(
+        'POST /homecare/requests/{id}/transport',
+        call('POST', `/homecare/requests/${homecare[0]}/transport`, {
+          as: as('clinic'),
+          json: { pickupAt: `${tomorrow}T09:00:00+07:00`, destination: 'RSUD (uji)' },
+        }),
+      )
+    : undefined;
+
   // Page one of each paged list, for page-two requests with a real cursor (and forgeries made from it).
   const pages: Record<string, Page[]> = {};
   const page = async (
@@ -289,6 +343,9 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
   await page('GET /staff', 'city_admin', {}, one);
   await page('GET /staff', 'city_admin', {}, [...one, ['role', 'rt_chair']]);
   await page('GET /funds/{rt}/{year}', 'none', { rt: chairRt, year: String(year) }, one);
+  await page('GET /homecare/requests', 'city_admin', {}, one);
+  await page('GET /homecare/requests', 'clinic', {}, one);
+  await page('GET /homecare/requests', 'rt_chair', {}, [...one, ['status', 'REQUESTED,SCHEDULED']]);
 
   // Badly signed, expired and otherwise wrong tokens; the expired one is signed with the local Cognito's own
   // key, so only its expiry is wrong.
@@ -357,6 +414,11 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
     // Seeded chairs' accounts, but not the fuzzer's own chairs (dev tokens carry no username, but keep them clear).
     usernames: rts.slice(2).map(demoChairUsername),
     campaigns: (campaigns?.items ?? []).map((c: { id: string }) => c.id),
+    puskesmas,
+    clinicPuskesmas,
+    homecare,
+    visits: visit?.id ? [visit.id] : [],
+    trips: trip?.id ? [trip.id] : [],
     pages,
     warnings,
   };
@@ -822,6 +884,89 @@ export const EXAMPLES: Record<string, Example> = {
       },
     ],
   },
+  'POST /puskesmas': {
+    // Every kelurahan is served by a seeded puskesmas: a new one's claim is refused (409), its fields checked first.
+    bodies: (w) => [
+      { code: 'FUZZ-PKM-1', name: 'Puskesmas Uji Fuzz (data demo)', kelurahan: [w.kelurahan[2]!] },
+      {
+        code: 'FUZZ-PKM-2',
+        name: 'Puskesmas Uji Fuzz 2 (data demo)',
+        kelurahan: [w.kelurahan[3]!],
+        phone: '081276600009',
+        location: { lat: -1.6, lon: 103.6 },
+      },
+    ],
+  },
+  'PUT /puskesmas/{code}': {
+    // Never the clinic caller's puskesmas, nor its kelurahan: the homecare routes must stay reachable.
+    params: (w) => ({ code: w.puskesmas.filter((p) => p.code !== w.clinicPuskesmas).map((p) => p.code) }),
+    bodies: (w) =>
+      w.puskesmas
+        .filter((p) => p.code !== w.clinicPuskesmas)
+        .map((p) => ({ name: 'Puskesmas Demo (data demo)', kelurahan: p.kelurahan, phone: '081276600010' })),
+  },
+  'POST /homecare/requests': {
+    bodies: (w) =>
+      w.people
+        .filter((p) => p.rts[0] === w.chairRt)
+        .slice(3, 9)
+        .map((p, i) => ({
+          nik: p.nik,
+          need: ['CHRONIC_IMMOBILE', 'HIGH_RISK_PREGNANCY', 'DISABILITY'][i % 3],
+          note: 'Perlu kunjungan rumah',
+          ...(i % 2 ? { address: 'Jl. Uji No. 1', location: { lat: -1.61, lon: 103.61 } } : {}),
+        })),
+  },
+  'GET /homecare/requests': {
+    query: (w) => ({
+      status: ['REQUESTED', 'SCHEDULED,VISITED', 'CLOSED,DECLINED'],
+      need: ['MALNUTRITION', 'DISABILITY'],
+      puskesmas: [w.clinicPuskesmas],
+      limit: ['1', '50', '200'],
+      cursor: [],
+    }),
+  },
+  'GET /homecare/requests/{id}': { params: (w) => ({ id: w.homecare }) },
+  'POST /homecare/requests/{id}/status': {
+    // The first request keeps its visit and trip for the routes below.
+    params: (w) => ({ id: w.homecare.slice(1) }),
+    bodies: () => [
+      { status: 'DECLINED', reason: 'Di luar wilayah kerja' },
+      { status: 'CLOSED', reason: 'Sudah dirawat di rumah sakit' },
+    ],
+  },
+  'POST /homecare/requests/{id}/visits': {
+    params: (w) => ({ id: w.homecare }),
+    bodies: (w) => [{ date: w.today, team: ['Bidan Uji', 'Perawat Uji'] }],
+  },
+  'POST /homecare/requests/{id}/visits/{visitId}/outcome': {
+    params: (w) => ({ id: w.homecare.slice(0, 1), visitId: w.visits }),
+    bodies: (w) => [
+      { done: false, note: 'Tidak di rumah', nextVisit: w.today },
+      { done: false, note: 'Pindah rumah', closeReason: 'Pindah ke luar wilayah' },
+    ],
+  },
+  'POST /homecare/requests/{id}/transport': {
+    params: (w) => ({ id: w.homecare.slice(0, 1) }),
+    bodies: (w) => {
+      const tomorrow = new Date(Date.parse(`${w.today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      return [
+        { pickupAt: `${tomorrow}T13:00:00+07:00`, destination: 'RSUD (uji)' },
+        {
+          pickupAt: `${tomorrow}T07:30:00+07:00`,
+          destination: 'Puskesmas (uji)',
+          returnTrip: { pickupAt: `${tomorrow}T11:00:00+07:00` },
+        },
+      ];
+    },
+  },
+  'POST /homecare/requests/{id}/transport/{tripId}/cancel': {
+    params: (w) => ({ id: w.homecare.slice(0, 1), tripId: w.trips }),
+  },
+  'GET /homecare/stats': {
+    query: (w) => ({ from: [`${w.year}-01-01`, w.today], to: [w.today], puskesmas: [w.clinicPuskesmas] }),
+    required: ['from', 'to'],
+  },
   'GET /staff': {
     query: () => ({
       role: [...ROLES],
@@ -863,12 +1008,17 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
       return w.importJobs;
     case 'username':
       return w.usernames;
+    case 'visitId':
+      return w.visits;
+    case 'tripId':
+      return w.trips;
     case 'proxy':
       return [
         'index.html',
         'app.js',
         'lib.js',
         'fund.js',
+        'homecare.js',
         'sw.js',
         'app.css',
         'icon.svg',
@@ -878,6 +1028,7 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
     case 'id':
       if (resource === 'attestations') return w.attestations;
       if (resource === 'incidents') return w.incidents;
+      if (resource === 'homecare') return w.homecare;
       if (resource === 'units') return caller === 'responder' ? [w.responderUnit] : w.units;
       // No birth is recorded before the run: an id of the right shape, unknown (404 past the gateway).
       if (resource === 'births') return ['00000000-0000-4000-8000-000000000001'];
@@ -1747,6 +1898,18 @@ export const TEXT_ROUTES = new Set([
   'GET /funds/{rt}/{year}/export.csv',
 ]);
 
+const clinicKel = new WeakMap<FuzzWorld, Set<string>>();
+/** The kelurahan (digits, as in RT codes) of the clinic caller's puskesmas. */
+function clinicKelurahan(w: FuzzWorld): Set<string> {
+  let set = clinicKel.get(w);
+  if (!set) {
+    const own = w.puskesmas.find((p) => p.code === w.clinicPuskesmas)?.kelurahan ?? [];
+    set = new Set(own.map((k) => k.replaceAll('.', '')));
+    clinicKel.set(w, set);
+  }
+  return set;
+}
+
 /** Callers who may see any resident's data (city-wide roles; the call centre sees its patients). */
 const SEES_EVERYONE = new Set<Caller>(['city_admin', 'social_verifier', 'operator']);
 
@@ -1836,7 +1999,9 @@ export function violations(w: FuzzWorld, req: FuzzRequest, res: FuzzResponse): s
     !isRoleCaller(req.caller) ||
     (!SEES_EVERYONE.has(req.caller) &&
       !(req.caller === 'rt_chair' && p.rts.includes(w.chairRt)) &&
-      !(req.caller === 'rt_chair_other' && p.rts.includes(w.otherRt)));
+      !(req.caller === 'rt_chair_other' && p.rts.includes(w.otherRt)) &&
+      // A clinic sees the patients of its puskesmas (homecare): residents of the kelurahan it serves.
+      !(req.caller === 'clinic' && p.rts.some((rt) => clinicKelurahan(w).has(rt.slice(0, 10)))));
   const seen = peopleIn(w, res.text, req.sent);
   const nik = seen.nik.filter(mayNotSee);
   const phone = seen.phone.filter(mayNotSee);

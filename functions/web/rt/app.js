@@ -1,7 +1,8 @@
 // The RT chair's form (no framework): sign-in (local chair picker or Cognito with PKCE), the hash-routed pages
-// and start-up. The letter pages live here; the fund page in fund.js; the session, the API and the offline queue
-// (every letter and expense sent with an Idempotency-Key made once) in lib.js.
+// and start-up. The letter pages live here; the fund page in fund.js, home visits in homecare.js; the session,
+// the API and the offline queue (everything sent with an Idempotency-Key made once) in lib.js.
 import { initFund, queuedParts, showDana } from './fund.js';
+import { askVisit, initHomecare, queuedVisits, showRumah } from './homecare.js';
 import {
   $,
   api,
@@ -17,6 +18,7 @@ import {
   issuesByField,
   kindOf,
   loadQueue,
+  loadResidents,
   notice,
   onQueueChange,
   onSignedOut,
@@ -40,7 +42,13 @@ import {
 const RETRY_MS = 30_000;
 const FIELDS = ['nik', 'name', 'birthDate', 'sex', 'kk', 'phone', 'reason', 'facility'];
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-const PAGES = { '#/warga': 'p-warga', '#/baru': 'p-baru', '#/surat': 'p-surat', '#/dana': 'p-dana' };
+const PAGES = {
+  '#/warga': 'p-warga',
+  '#/baru': 'p-baru',
+  '#/surat': 'p-surat',
+  '#/dana': 'p-dana',
+  '#/rumah': 'p-rumah',
+};
 const REVIEW = {
   PENDING_REVIEW: ['MENUNGGU VERIFIKASI', 'wait'],
   APPROVED: ['DISETUJUI', 'ok'],
@@ -117,7 +125,7 @@ async function cognitoCallback() {
 
 async function showSignIn() {
   const letters = loadQueue().filter((i) => i.state === 'waiting' && kindOf(i) === 'letter').length;
-  const parts = [letters && `${letters} surat`, ...queuedParts()].filter(Boolean);
+  const parts = [letters && `${letters} surat`, ...queuedParts(), ...queuedVisits()].filter(Boolean);
   const waiting = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} dan ${parts.at(-1)}` : parts[0];
   $('login-queue').textContent = waiting
     ? `${waiting} masih tersimpan di HP ini dan akan dikirim setelah Anda masuk.`
@@ -207,18 +215,13 @@ async function showWarga() {
   wargaLoading = true;
   renderWarga();
   $('warga-msg').textContent = 'Memuat…';
-  let cursor = null;
   try {
-    do {
-      const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
-      const res = await api(`/rts/${encodeURIComponent(rtCode())}/residents?${q}`);
-      if (!res.ok) throw new Error(String(res.status));
-      const page = await res.json();
-      if (run !== wargaRun) return;
-      residents.push(...page.items);
-      cursor = page.cursor;
+    await loadResidents(rtCode(), (items) => {
+      if (run !== wargaRun) return false;
+      residents.push(...items);
       renderWarga();
-    } while (cursor);
+    });
+    if (run !== wargaRun) return;
     wargaLoading = false;
     renderWarga();
   } catch (error) {
@@ -270,23 +273,31 @@ function renderWarga() {
             `Dilaporkan meninggal ${fmtDay(r.deathReportedOn)}, menunggu konfirmasi Dinas.`,
           ),
         !gone(r) &&
-          r.coverage?.status !== 'ACTIVE' &&
-          el('button', { type: 'button', class: 'small', onclick: () => prefill(r) }, 'Buat surat'),
-        !gone(r) &&
-          !r.deathReportedOn &&
-          reporting !== r.nik &&
           el(
-            'button',
-            {
-              type: 'button',
-              class: 'small secondary',
-              onclick: () => {
-                reporting = r.nik;
-                renderWarga();
-                $(`mati-tgl-${r.nik}`)?.focus();
-              },
-            },
-            'Lapor meninggal',
+            'div',
+            { class: 'actions' },
+            r.coverage?.status !== 'ACTIVE' &&
+              el('button', { type: 'button', class: 'small', onclick: () => prefill(r) }, 'Buat surat'),
+            el(
+              'button',
+              { type: 'button', class: 'small secondary', onclick: () => askVisit(r) },
+              'Minta kunjungan rumah',
+            ),
+            !r.deathReportedOn &&
+              reporting !== r.nik &&
+              el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small secondary',
+                  onclick: () => {
+                    reporting = r.nik;
+                    renderWarga();
+                    $(`mati-tgl-${r.nik}`)?.focus();
+                  },
+                },
+                'Lapor meninggal',
+              ),
           ),
         reporting === r.nik && deathForm(r),
       ),
@@ -743,7 +754,10 @@ function route() {
   } else if (page === 'p-warga') showWarga();
   else if (page === 'p-surat') showSurat();
   else if (page === 'p-dana') showDana();
-  else renderQueue();
+  else if (page === 'p-rumah') {
+    // Opened for a resident from the list: the form has the focus already.
+    if (showRumah()) return;
+  } else renderQueue();
   $(page).querySelector('h1').focus();
 }
 
@@ -785,6 +799,7 @@ async function start() {
   onSignedOut(route);
   onQueueChange(renderQueue);
   initFund();
+  initHomecare({ onLetter: prefill });
   $('form').addEventListener('submit', submit);
   $('form').addEventListener('input', (e) => {
     if (!FIELDS.includes(e.target.id)) return;

@@ -1,6 +1,6 @@
 // What every page of the RT chair's form shares: DOM and formatting helpers, the session and the API call, and
-// the offline queue. Letters and expenses alike wait in localStorage with an Idempotency-Key made once at submit
-// time, so a resend after a lost answer or a dead signal can never make a second letter or a second expense.
+// the offline queue. Letters, expenses and home-visit requests alike wait in localStorage with an Idempotency-Key
+// made once at submit time, so a resend after a lost answer or a dead signal never makes a second one.
 
 export const $ = (id) => document.getElementById(id);
 export const QUEUE = 'rt.queue';
@@ -39,6 +39,15 @@ const wib = new Intl.DateTimeFormat('id-ID', {
 export const fmtTime = (iso) => (iso ? `${wib.format(new Date(iso))} WIB` : '');
 const day = new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeZone: 'UTC' });
 export const fmtDay = (ymd) => (ymd ? day.format(new Date(`${ymd}T00:00:00Z`)) : '');
+const longDay = new Intl.DateTimeFormat('id-ID', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+/** A day as a letter writes it, with its weekday: Senin, 7 Desember 2026. */
+export const fmtDayLong = (ymd) => (ymd ? longDay.format(new Date(`${ymd}T00:00:00Z`)) : '');
 const idr = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0 });
 /** Whole rupiah as the city writes them: Rp 1.500.000. */
 export const rupiah = (n) => `Rp ${idr.format(n)}`;
@@ -196,6 +205,20 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
     throw new SignedOut();
   }
   return res;
+}
+
+/** The RT's residents, a page at a time, each page handed to `onPage` as it comes; throws on no signal. */
+export async function loadResidents(rt, onPage) {
+  let cursor = null;
+  do {
+    const q = new URLSearchParams({ limit: '200', ...(cursor ? { cursor } : {}) });
+    const res = await api(`/rts/${encodeURIComponent(rt)}/residents?${q}`);
+    if (!res.ok) throw new Error(String(res.status));
+    const page = await res.json();
+    // The page that asked has moved on: stop fetching.
+    if (onPage(page.items) === false) return;
+    cursor = page.cursor;
+  } while (cursor);
 }
 
 export const failed = (error) =>
