@@ -90,7 +90,7 @@ export function demoUnitsCentre(): { lat: number; lon: number } | undefined {
 
 export async function seedDemoData(
   residents = 500,
-): Promise<{ rts: number; residents: number; units: number }> {
+): Promise<{ rts: number; residents: number; units: number; puskesmas: number }> {
   const rts = demoRts(12);
   await registerDemoRts(rts);
   const people = demoResidents(residents + 20, rts).slice(0, residents);
@@ -105,7 +105,8 @@ export async function seedDemoData(
       { actor: SEED_ACTOR, requestId: `seed-${p.nik.slice(-4)}`, now: new Date().toISOString() },
     );
   }
-  for (const p of demoPuskesmas()) {
+  const puskesmas = demoPuskesmas();
+  for (const p of puskesmas) {
     await createPuskesmas(p, { actor: SEED_ACTOR, requestId: `seed-${p.code}`, now });
   }
   const operator = { sub: 'seed', roles: ['operator'] };
@@ -132,5 +133,5 @@ export async function seedDemoData(
       Item: { ...MARKER, at: now, residents: result.imported, city: city().code },
     }),
   );
-  return { rts: rts.length, residents: result.imported, units: units.length };
+  return { rts: rts.length, residents: result.imported, units: units.length, puskesmas: puskesmas.length };
 }

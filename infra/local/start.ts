@@ -15,9 +15,10 @@ try {
   const host = process.env.HOST;
   const system = await startLocalSystem({ port, ...(host ? { host } : {}), ...(dataDir ? { dataDir } : {}) });
   if (system.seeded) {
-    const { rts, residents, units } = system.seeded;
+    const { rts, residents, units, puskesmas } = system.seeded;
     console.log(
-      `Seeded demo data: ${rts} RTs with their chairs' accounts, ${residents} residents, ${units} units`,
+      `Seeded demo data: ${rts} RTs with their chairs' accounts, ${residents} residents, ${units} units, ` +
+        `${puskesmas} puskesmas (demo; clinic token: {"role":"clinic","puskesmas":"<code>"})`,
     );
     if (!units) {
       console.log(

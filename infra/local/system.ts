@@ -92,7 +92,7 @@ export interface LocalSystem {
   /** SNS's delivery reports of the outbox's SMS. */
   deliveries: LocalSmsDelivery;
   tokens: DevTokens;
-  seeded?: { rts: number; residents: number; units: number };
+  seeded?: { rts: number; residents: number; units: number; puskesmas: number };
   stop(): Promise<void>;
 }
 

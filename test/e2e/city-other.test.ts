@@ -73,8 +73,13 @@ describe('the city 21.72, seeded', () => {
     }
   });
 
-  it('seeds 12 RTs, 500 residents and 12 units, every RT in a kelurahan of the city, named from the package', async () => {
-    expect(sys!.seeded).toEqual({ rts: 12, residents: 500, units: 12 });
+  it('seeds 12 RTs, 500 residents, 12 units and a demo puskesmas per kecamatan of the demo RTs, named from the package', async () => {
+    // Six demo kelurahan over the city's four kecamatan.
+    expect(sys!.seeded).toEqual({ rts: 12, residents: 500, units: 12, puskesmas: 4 });
+    const pkm = await call('GET', '/puskesmas', { as: token.city_admin });
+    expect(pkm.body.items.map((p: { name: string }) => p.name)).toEqual(
+      regions.kecamatan.map((k) => `Puskesmas Demo Kec. ${k.name} (data demo)`),
+    );
     const res = await call('GET', '/rts?limit=100', { as: token.city_admin });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ area: TANJUNG_PINANG, name: cityName, cursor: null });
@@ -258,7 +263,7 @@ describe('the city 33.71, seeded', () => {
   afterAll(stopAndRestoreDefaultCity);
 
   it('seeds RTs and residents but no units: no source here says where the city is', async () => {
-    expect(sys!.seeded).toEqual({ rts: 12, residents: 500, units: 0 });
+    expect(sys!.seeded).toEqual({ rts: 12, residents: 500, units: 0, puskesmas: 3 });
     const units = await call('GET', '/units', { as: token.operator });
     expect(units.status, units.text).toBe(200);
     expect(units.body.items).toEqual([]);

@@ -124,7 +124,7 @@ afterAll(async () => {
 
 describe('seeded system', () => {
   it('starts with the 12 demo RTs and 500 residents, whose UHC rows add up to the city total', async () => {
-    expect(sys.seeded).toEqual({ rts: 12, residents: 500, units: 12 });
+    expect(sys.seeded).toEqual({ rts: 12, residents: 500, units: 12, puskesmas: 6 });
     const city = await uhc('15.71');
     expect(city.residents).toBe(500);
     const enrolled = SEEDED.filter((r) => r.scheme).length;

@@ -78,7 +78,7 @@ describe('local mode', { timeout: 120_000 }, () => {
 
   it('keeps data across restarts and seeds only the first time', async () => {
     const first = await startLocalSystem({ port: 0, quiet: true, dataDir });
-    expect(first.seeded).toEqual({ rts: 12, residents: 500, units: 12 });
+    expect(first.seeded).toEqual({ rts: 12, residents: 500, units: 12, puskesmas: 6 });
     await first.stop();
     const second = await startLocalSystem({ port: 0, quiet: true, dataDir });
     expect(second.seeded).toBeUndefined();
