@@ -733,6 +733,8 @@ export class SehatKotaStack extends Stack {
         rt: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
         unit: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
         puskesmas: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        // A kader's own NIK: the register's key (set by admins only, like the others).
+        nik: new StringAttribute({ minLen: 16, maxLen: 16, mutable: true }),
       },
       // POST /staff invites by SMS too (a chair may have no e-mail): Cognito sends it through SNS with this role.
       enableSmsRole: true,

@@ -16,13 +16,14 @@ export const FILES: Readonly<Record<string, string>> = {
   'lib.js': 'text/javascript; charset=utf-8',
   'fund.js': 'text/javascript; charset=utf-8',
   'homecare.js': 'text/javascript; charset=utf-8',
+  'kader.js': 'text/javascript; charset=utf-8',
   'sw.js': 'text/javascript; charset=utf-8',
   'icon.svg': 'image/svg+xml',
 };
 
 // The shell, the service worker and the script modules must be revalidated (a 304 by ETag is cheap) so a deploy
 // reaches phones whole: an old lib.js under a new app.js would break the form. The rest may wait 5 minutes.
-const NO_CACHE = new Set(['index.html', 'sw.js', 'app.js', 'lib.js', 'fund.js', 'homecare.js']);
+const NO_CACHE = new Set(['index.html', 'sw.js', 'app.js', 'lib.js', 'fund.js', 'homecare.js', 'kader.js']);
 
 interface Asset {
   type: string;

@@ -4,6 +4,7 @@
 // claims the way HTTP API hands them to a function. A token is for a staff account (by username, as POST /staff made
 // it) or, for trying things out, for a role (an RT chair's RT must be in the directory: the server checks it).
 
+import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import * as z from 'zod/mini';
 import { RT_CODE } from '#shared/city/regions.ts';
@@ -18,6 +19,8 @@ export const devTokenRequest = z
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
     rt: z.optional(z.string().check(z.regex(RT_CODE, 'must be an RT code such as 1571011012-003-012'))),
     unit: z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{2,40}$/, 'must be a unit id such as AMB-01'))),
+    /** A kader's NIK (POST /kader): whose activities the token records. */
+    nik: z.optional(z.string().check(z.regex(/^\d{16}$/, 'must be a NIK of 16 digits'))),
     /** A clinic's puskesmas (POST /puskesmas code): its homecare requests are the ones the token sees. */
     puskesmas: z.optional(
       z.string().check(z.regex(/^[A-Za-z0-9.-]{2,40}$/, 'must be a puskesmas code such as DEMO-15.71.01')),
@@ -33,6 +36,10 @@ export const devTokenRequest = z
       path: ['rt'],
       message: 'is required for the rt_chair role',
     }),
+    z.refine((r) => !!r.username || r.role !== 'kader' || !!r.nik, {
+      path: ['nik'],
+      message: 'is required for the kader role',
+    }),
     z.refine((r) => !!r.username || r.role !== 'responder' || !!r.unit, {
       path: ['unit'],
       message: 'is required for the responder role',
@@ -45,6 +52,7 @@ export interface DevTokenClaims {
   rt?: string;
   unit?: string;
   puskesmas?: string;
+  nik?: string;
   sub?: string;
   username?: string;
   name?: string;
@@ -58,12 +66,16 @@ export class DevTokens {
   }
 
   async issue(req: DevTokenClaims): Promise<string> {
-    const sub = req.sub ?? `dev-${req.role}${req.rt ? `-${req.rt}` : ''}${req.unit ? `-${req.unit}` : ''}`;
+    // A kader's sub names a digest of the NIK, never the NIK (subs reach logs and audit records).
+    const kader = req.nik ? `-${createHash('sha256').update(req.nik).digest('hex').slice(0, 12)}` : '';
+    const sub =
+      req.sub ?? `dev-${req.role}${req.rt ? `-${req.rt}` : ''}${req.unit ? `-${req.unit}` : ''}${kader}`;
     return new SignJWT({
       'cognito:groups': [req.role],
       ...(req.rt ? { 'custom:rt': req.rt } : {}),
       ...(req.unit ? { 'custom:unit': req.unit } : {}),
       ...(req.puskesmas ? { 'custom:puskesmas': req.puskesmas } : {}),
+      ...(req.nik ? { 'custom:nik': req.nik } : {}),
       ...(req.name ? { name: req.name } : {}),
       // Local admins and verifiers stand for users who set up an authenticator app, as AWS requires of them.
       ...(MFA_ROLES.includes(req.role) ? { [MFA_CLAIM]: 'true' } : {}),

@@ -430,5 +430,6 @@ function claimsOf(staff: Staff): DevTokenClaims {
     ...(staff.rt ? { rt: staff.rt } : {}),
     ...(staff.unit ? { unit: staff.unit } : {}),
     ...(staff.puskesmas ? { puskesmas: staff.puskesmas } : {}),
+    ...(staff.nik ? { nik: staff.nik } : {}),
   };
 }

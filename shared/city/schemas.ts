@@ -1,7 +1,7 @@
 // City master data's inputs (zod mini): an RT of the directory, a change to it, and a staff account.
 import * as z from 'zod/mini';
 import { ROLES } from '#shared/platform/roles.ts';
-import { boolSchema, nameSchema, reasonSchema, rtSchema, text } from '#shared/registry/fields.ts';
+import { boolSchema, nameSchema, nikSchema, reasonSchema, rtSchema, text } from '#shared/registry/fields.ts';
 import { phoneSchema } from '#shared/registry/schemas.ts';
 
 /** Households of an RT: the fund's yearly tier is decided by it (PRODUCT.md: > 100, 60–100, < 60). */
@@ -68,7 +68,7 @@ const emailSchema = text().check(
 );
 
 /** Which role's account carries which attribute: the RT a chair answers for, a responder's unit, a clinic's puskesmas. */
-const ATTRIBUTE_ROLE = { rt: 'rt_chair', unit: 'responder', puskesmas: 'clinic' } as const;
+const ATTRIBUTE_ROLE = { rt: 'rt_chair', unit: 'responder', puskesmas: 'clinic', nik: 'kader' } as const;
 
 export const newStaffSchema = z
   .object({
@@ -78,6 +78,8 @@ export const newStaffSchema = z
     rt: z.optional(rtSchema),
     unit: z.optional(unitIdSchema),
     puskesmas: z.optional(puskesmasSchema),
+    /** A kader's own NIK: the account records that kader's activities (POST /kader first). */
+    nik: z.optional(nikSchema),
     email: z.optional(emailSchema),
     phone: z.optional(phoneSchema),
   })

@@ -16,6 +16,8 @@ export interface Staff {
   rt?: string;
   unit?: string;
   puskesmas?: string;
+  /** A kader account's own NIK. */
+  nik?: string;
   email?: string;
   phone?: string;
   status: StaffStatus;
@@ -47,6 +49,7 @@ export function staffView(s: Staff) {
     ...(s.rt ? { rt: s.rt } : {}),
     ...(s.unit ? { unit: s.unit } : {}),
     ...(s.puskesmas ? { puskesmas: s.puskesmas } : {}),
+    ...(s.nik ? { nik: s.nik } : {}),
     ...(s.email ? { email: s.email } : {}),
     ...(s.phone ? { phone: s.phone } : {}),
     status: s.status,

@@ -4,6 +4,7 @@
 // failure finishes the job and a clash never leaves two of anything. An account is disabled, never deleted.
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getKader } from '#shared/kader/register.ts';
 import { AccountExists, accounts } from '#shared/platform/accounts.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import { conditionFailed, ddb, transact } from '#shared/platform/dynamo.ts';
@@ -49,6 +50,16 @@ async function checkReferences(input: NewStaff, opts: CreateStaffOptions): Promi
       `puskesmas ${input.puskesmas} is not registered; add it with POST /puskesmas first (GET /puskesmas lists them)`,
     );
   }
+  if (input.nik) {
+    const kader = await getKader(input.nik);
+    if (!kader)
+      throw ValidationError.field(
+        'nik',
+        'is not in the kader register; add the kader with POST /kader first',
+      );
+    if (kader.status !== 'ACTIVE')
+      throw ValidationError.field('nik', `is of a kader who retired on ${kader.retiredOn}`);
+  }
   if (input.unit && !(await opts.unitExists?.(input.unit))) {
     throw ValidationError.field('unit', `unit ${input.unit} does not exist; add it with POST /units first`);
   }
@@ -67,6 +78,7 @@ async function claim(input: NewStaff, ctx: ChangeContext): Promise<{ record: Sta
     ...(input.rt ? { rt: input.rt } : {}),
     ...(input.unit ? { unit: input.unit } : {}),
     ...(input.puskesmas ? { puskesmas: input.puskesmas } : {}),
+    ...(input.nik ? { nik: input.nik } : {}),
     ...(input.email ? { email: input.email } : {}),
     ...(input.phone ? { phone: input.phone } : {}),
     status: 'PENDING',
@@ -118,7 +130,7 @@ export async function createStaff(
     ...(input.email ? { email: input.email } : {}),
     ...(input.phone ? { phone: input.phone } : {}),
     attributes: Object.fromEntries(
-      (['rt', 'unit', 'puskesmas'] as const).filter((k) => input[k]).map((k) => [k, input[k]!]),
+      (['rt', 'unit', 'puskesmas', 'nik'] as const).filter((k) => input[k]).map((k) => [k, input[k]!]),
     ),
   };
   let sub: string;

@@ -1,5 +1,6 @@
 // What the public sees of a fund: amounts, categories, dates, descriptions and links between entries, never who
 // recorded them (the audit trail keeps that), and never a NIK or phone number written into the text (masked).
+import { csvCell } from '#shared/platform/csv.ts';
 import { maskPersonalNumbers } from './mask.ts';
 import type { Account, Entry } from './schemas.ts';
 
@@ -41,17 +42,10 @@ const CSV_COLUMNS = [
   'receipt',
 ] as const;
 
-/** RFC 4180: quoted where needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-function cell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 export function entriesCsv(entries: Entry[]): string {
   const rows = entries.map((entry) => {
     const e = { ...entry, ...publicText(entry) };
-    return CSV_COLUMNS.map((c) => cell(c === 'receipt' ? (e.receipt ? 'yes' : 'no') : e[c])).join(',');
+    return CSV_COLUMNS.map((c) => csvCell(c === 'receipt' ? (e.receipt ? 'yes' : 'no') : e[c])).join(',');
   });
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

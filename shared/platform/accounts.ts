@@ -19,7 +19,7 @@ export interface NewAccount {
   email?: string;
   /** E.164 */
   phone?: string;
-  /** custom:<key> attributes: rt, unit, puskesmas. */
+  /** custom:<key> attributes: rt, unit, puskesmas, nik. */
   attributes: Record<string, string>;
 }
 

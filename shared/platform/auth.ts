@@ -36,6 +36,8 @@ export interface Principal {
   unit?: string;
   /** The puskesmas a clinic account works at (`custom:puskesmas`). */
   puskesmas?: string;
+  /** A kader's own NIK (`custom:nik`): the register's key, whose activities they record. */
+  nik?: string;
 }
 
 /** HTTP API flattens array claims into "[a b]"; Cognito sends them as arrays elsewhere. */
@@ -69,11 +71,12 @@ export function principalFromEvent(
     const v = claims[name];
     return typeof v === 'string' && v ? v : undefined;
   };
-  const [username, rt, unit, puskesmas] = [
+  const [username, rt, unit, puskesmas, nik] = [
     'cognito:username',
     'custom:rt',
     'custom:unit',
     'custom:puskesmas',
+    'custom:nik',
   ].map(text);
   return {
     sub: claims.sub,
@@ -82,6 +85,7 @@ export function principalFromEvent(
     ...(rt ? { rt } : {}),
     ...(unit ? { unit } : {}),
     ...(puskesmas ? { puskesmas } : {}),
+    ...(nik ? { nik } : {}),
   };
 }
 

@@ -8,6 +8,11 @@ const schema = z.object({
   UHC_ACTIVE_PCT: z._default(z.coerce.number().check(z.minimum(0), z.maximum(100)), 80),
   /** Class III premium the city pays per PBI APBD resident per month, in rupiah. */
   PREMIUM_PER_PERSON: z._default(z.coerce.number().check(z.int(), z.positive()), 42_000),
+  /**
+   * BPJS Ketenagakerjaan for a non-wage worker (BPU: work accident + death) the city pays per covered kader or RT
+   * activity worker per month, in rupiah (the Jambi seed: Rp 16,800 a month).
+   */
+  BPJSTK_PREMIUM: z._default(z.coerce.number().check(z.int(), z.positive()), 16_800),
   /** Day of the month the city's premium falls due. */
   PREMIUM_DUE_DAY: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(28)), 10),
   /** Rows a synchronous CSV import accepts; larger files go through an upload and a job. */
@@ -62,6 +67,12 @@ const schema = z.object({
   ),
   /** Tries of one reminder (a failed publish or a failed delivery) before it is dead-lettered with the reason. */
   SMS_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5)), 3),
+  /**
+   * A kader's monthly incentive in rupiah (Tanjungpinang raised it from Rp 120,000 to Rp 300,000 a month), and the
+   * activities a month that earn it.
+   */
+  KADER_MONTHLY_INCENTIVE: z._default(z.coerce.number().check(z.int(), z.positive()), 300_000),
+  KADER_MIN_ACTIVITIES: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 4),
   /** Days a homecare request may wait for its first visit before the daily job tells its puskesmas. */
   HOMECARE_MAX_WAIT_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(90)), 7),
   /**

@@ -110,3 +110,10 @@ export function readCsvTable(
   }
   return { header, records };
 }
+
+/** RFC 4180: quoted where needed; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
+export function csvCell(value: unknown): string {
+  let text = value === undefined || value === null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -75,6 +75,15 @@ export const EVENT_RULES: readonly EventRuleDef[] = [
     },
   },
   {
+    name: 'KaderIncentiveSms',
+    description: "Tell each kader paid in a month's incentive run by SMS, once each",
+    bus: 'app',
+    pattern: { source: ['sehatkota.kader'], 'detail-type': ['KaderIncentivesPaid'] },
+    handler: 'functions/kader/notify-incentives.ts',
+    grants: { registry: 'read', idempotency: true, notify: true },
+    timeoutSeconds: 300,
+  },
+  {
     name: 'ResidentImportUploaded',
     description: 'Run a resident import job when its CSV lands in the imports bucket',
     bus: 'default',

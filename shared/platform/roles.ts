@@ -6,6 +6,8 @@ export const ROLES = [
   'social_verifier',
   'operator',
   'responder',
+  // A community health cadre (kader): records their own activities on the web form.
+  'kader',
 ] as const;
 export type Role = (typeof ROLES)[number];
 

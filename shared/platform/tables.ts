@@ -36,6 +36,9 @@ export const TABLES = {
    *  city-paid premium deltas by month (Query sk <= m)  pk AGG#PBI_APBD         sk <YYYY-MM>
    *  city-paid coverage periods (gsi3, sparse) ....... gsi3pk APBD#<last NIK digit>  gsi3sk <validFrom>#<nik>
    *    (who the city pays for in a month: the BPJS invoice is checked against it, never a scan of residents)
+   *  employment cover (BPJS TK BPU) state (GetItem) .. pk RES#<nik>            sk EMP
+   *  its periods, by start (Query) ................... pk RES#<nik>            sk EMP#<validFrom>#v<version>
+   *  BPJS TK BPU premium deltas by month (Query) ..... pk AGG#BPJSTK_BPU       sk <YYYY-MM>
    *  import job and its chunk markers ................. pk IMPORT#<jobId>      sk JOB | CHUNK#<n> (TTL)
    *  puskesmas of the city (Query) .................... pk PKM                  sk <code>
    *  the puskesmas serving a kelurahan (GetItem) ..... pk PKMKEL               sk <kelurahan code>

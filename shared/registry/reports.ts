@@ -2,6 +2,7 @@
 
 import { areaName, kelurahanIn } from '#shared/city/regions.ts';
 import { config } from '#shared/platform/config.ts';
+import { EMPLOYMENT_SCHEME, employmentCoverCount } from './employment-cover.ts';
 import { cityPaidCount, type UhcRow, uhcRows } from './repository.ts';
 
 function pct(part: number, whole: number): number {
@@ -57,16 +58,24 @@ export async function uhcReport(area: string) {
   };
 }
 
-/** The city's bill for a month: PBI APBD residents active at any time in it × the class III premium. */
-export async function premiumReport(month: string) {
-  const { PREMIUM_PER_PERSON, PREMIUM_DUE_DAY } = config();
-  const residents = await cityPaidCount(month);
+export const PREMIUM_SCHEMES = ['PBI_APBD', EMPLOYMENT_SCHEME] as const;
+export type PremiumScheme = (typeof PREMIUM_SCHEMES)[number];
+
+/**
+ * The city's bill for a month: PBI APBD residents active at any time in it × the class III premium, or (BPJSTK_BPU)
+ * the kader and RT activity workers covered by BPJS Ketenagakerjaan at any time in it × its premium.
+ */
+export async function premiumReport(month: string, scheme: PremiumScheme = 'PBI_APBD') {
+  const { PREMIUM_PER_PERSON, PREMIUM_DUE_DAY, BPJSTK_PREMIUM } = config();
+  const jkn = scheme === 'PBI_APBD';
+  const residents = jkn ? await cityPaidCount(month) : await employmentCoverCount(month);
+  const premium = jkn ? PREMIUM_PER_PERSON : BPJSTK_PREMIUM;
   return {
     month,
-    scheme: 'PBI_APBD',
+    scheme,
     residents,
-    premiumPerPerson: PREMIUM_PER_PERSON,
-    total: residents * PREMIUM_PER_PERSON,
+    premiumPerPerson: premium,
+    total: residents * premium,
     currency: 'IDR',
     dueDate: `${month}-${String(PREMIUM_DUE_DAY).padStart(2, '0')}`,
   };

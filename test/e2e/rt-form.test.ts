@@ -168,7 +168,9 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
       (performance as Json)
         .getEntriesByType('navigation')
         .concat((performance as Json).getEntriesByType('resource'))
-        .filter((e: Json) => /\/rt\/($|app\.css|app\.js|lib\.js|fund\.js|homecare\.js)/.test(e.name))
+        .filter((e: Json) =>
+          /\/rt\/($|app\.css|app\.js|lib\.js|fund\.js|homecare\.js|kader\.js)/.test(e.name),
+        )
         .reduce((sum: number, e: Json) => sum + e.transferSize, 0),
     );
     console.log(`RT form first load in Chromium: ${transferred} B transferred (HTML + CSS + JS, gzip)`);

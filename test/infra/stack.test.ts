@@ -438,6 +438,7 @@ describe('IAM: exactly the declared grants', () => {
     expect(sealing.map((fn) => fn.key).sort()).toEqual([
       'GET /attestations',
       'GET /homecare/requests',
+      'GET /kader',
       'GET /rts/{rt}/residents',
     ]);
     for (const fn of functions()) expect('CURSOR_KEY_ID' in fn.env, fn.key).toBe(!!fn.grants.cursors);

@@ -95,6 +95,7 @@ export const SHELL = [
   '/rt/homecare.js',
   '/rt/icon.svg',
   '/rt/index.html',
+  '/rt/kader.js',
   '/rt/lib.js',
 ];
 

@@ -9,6 +9,7 @@ import { SignJWT } from 'jose';
 import { type DemoResident, demoChairUsername, demoResidents, demoRts } from '../../infra/local/demo-data.ts';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-token.ts';
 import type { LocalSystem } from '../../infra/local/system.ts';
+import { oldestRecordable } from '../../shared/kader/activities.ts';
 import { ROLES, type Role } from '../../shared/platform/roles.ts';
 import { ROUTES, type RouteDef, routeKey } from '../../shared/platform/routes.ts';
 import { todayWib } from '../../shared/platform/wib.ts';
@@ -93,6 +94,11 @@ export interface FuzzWorld {
   homecare: string[];
   visits: string[];
   trips: string[];
+  /** The kader caller's NIK (a resident of the chair's RT in the register), and spare kader the examples may retire. */
+  kaderNik: string;
+  spareKader: string[];
+  /** The month before this one (WIB): the incentive run's month. */
+  lastMonth: string;
   /** Page one of each paged list route (by route key): who asked, how, and the cursor it answered. */
   pages: Record<string, Page[]>;
   /** What could not be prepared (a fixture route that failed): its pool stays empty, the route is still fuzzed. */
@@ -124,6 +130,7 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
   };
   for (const role of ROLES) {
     if (role === 'responder') continue; // minted below, for the unit the fixture incident was sent to
+    if (role === 'kader') continue; // minted below, for the kader the fixture registers
     await mint(role, role === 'rt_chair' ? { role, rt: chairRt } : { role });
   }
   await mint('rt_chair_other', { role: 'rt_chair', rt: otherRt });
@@ -301,6 +308,30 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
         }),
       )
     : undefined;
+  // Kader: three of the chair's residents in the register since last month; the first is the kader caller.
+  const lastMonth = oldestRecordable(today).slice(0, 7);
+  const kaderPeople = demoResidents(520, rtDefs)
+    .filter((r) => r.rt === chairRt)
+    .slice(3, 6);
+  for (const r of kaderPeople) {
+    await step(
+      'POST /kader',
+      call('POST', '/kader', {
+        as: as('city_admin'),
+        json: { nik: r.nik, level: 'AWAL', rt: chairRt, since: `${lastMonth}-01` },
+      }),
+    );
+  }
+  const kaderNik = kaderPeople[0]?.nik ?? '';
+  await mint('kader', { role: 'kader', nik: kaderNik });
+  await step(
+    'POST /kader/{nik}/activities',
+    call('POST', `/kader/${kaderNik}/activities`, {
+      as: as('kader'),
+      json: { date: `${lastMonth}-15`, kind: 'POSYANDU', note: 'Menimbang balita' },
+      headers: { 'idempotency-key': key() },
+    }),
+  );
   const trip = homecare[0]
     ? await step(
         'POST /homecare/requests/{id}/transport',
@@ -344,6 +375,7 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
   await page('GET /staff', 'city_admin', {}, [...one, ['role', 'rt_chair']]);
   await page('GET /funds/{rt}/{year}', 'none', { rt: chairRt, year: String(year) }, one);
   await page('GET /homecare/requests', 'city_admin', {}, one);
+  await page('GET /kader', 'city_admin', {}, one);
   await page('GET /homecare/requests', 'clinic', {}, one);
   await page('GET /homecare/requests', 'rt_chair', {}, [...one, ['status', 'REQUESTED,SCHEDULED']]);
 
@@ -417,6 +449,9 @@ export async function prepareWorld(sys: LocalSystem): Promise<FuzzWorld> {
     puskesmas,
     clinicPuskesmas,
     homecare,
+    kaderNik,
+    spareKader: kaderPeople.slice(1).map((r) => r.nik),
+    lastMonth,
     visits: visit?.id ? [visit.id] : [],
     trips: trip?.id ? [trip.id] : [],
     pages,
@@ -565,7 +600,19 @@ export const EXAMPLES: Record<string, Example> = {
     ],
   },
   'GET /uhc': { query: (w) => ({ area: ['15.71', ...w.kelurahan, w.kelurahan[0]!.slice(0, 8)] }) },
-  'GET /premiums/{month}': { params: (w) => ({ month: [w.month, `${w.year}-01`, `${w.year - 1}-12`] }) },
+  'GET /premiums/{month}': {
+    params: (w) => ({ month: [w.month, `${w.year}-01`, `${w.year - 1}-12`] }),
+    query: () => ({ scheme: ['PBI_APBD', 'BPJSTK_BPU'] }),
+  },
+  'POST /residents/{nik}/employment-cover': {
+    bodies: (w) => [
+      { from: w.today, reason: 'Petugas kebersihan RT' },
+      { from: `${w.year - 1}-03-15`, reason: 'Petugas posyandu RT' },
+    ],
+  },
+  'POST /residents/{nik}/employment-cover/end': {
+    bodies: (w) => [{ to: w.today, reason: 'Tidak aktif lagi' }],
+  },
   'GET /rts/{rt}/residents': {
     query: () => ({ limit: ['1', '5', '50', '200'], cursor: [] }),
   },
@@ -967,6 +1014,63 @@ export const EXAMPLES: Record<string, Example> = {
     query: (w) => ({ from: [`${w.year}-01-01`, w.today], to: [w.today], puskesmas: [w.clinicPuskesmas] }),
     required: ['from', 'to'],
   },
+  'POST /kader': {
+    bodies: (w) =>
+      w.people
+        .filter((p) => p.rts[0] === w.chairRt)
+        .slice(9, 14)
+        .map((p, i) => ({
+          nik: p.nik,
+          level: ['AWAL', 'MADYA', 'UTAMA'][i % 3],
+          ...(i % 2 ? { rt: w.chairRt } : {}),
+        })),
+  },
+  'GET /kader': {
+    query: (w) => ({
+      area: [w.kelurahan[0]!, w.chairRt.slice(0, 2)],
+      level: ['AWAL', 'UTAMA'],
+      status: ['ACTIVE', 'RETIRED'],
+      limit: ['1', '100'],
+      cursor: [],
+    }),
+  },
+  'GET /kader/{nik}': { params: (w) => ({ nik: [w.kaderNik, ...w.spareKader] }) },
+  'PUT /kader/{nik}': {
+    params: (w) => ({ nik: [w.kaderNik, ...w.spareKader] }),
+    bodies: () => [
+      { level: 'MADYA', reason: 'Lulus uji kompetensi' },
+      { posyandu: 'Posyandu Melati', reason: 'Pindah posyandu' },
+    ],
+  },
+  'POST /kader/{nik}/retire': {
+    // Only the spare kader: the kader caller must stay able to record.
+    params: (w) => ({ nik: w.spareKader }),
+    bodies: (w) => [{ date: w.today, reason: 'Mengundurkan diri' }],
+  },
+  'POST /kader/{nik}/activities': {
+    params: (w) => ({ nik: [w.kaderNik] }),
+    bodies: (w) => [
+      { date: w.today, kind: 'POSBINDU', note: 'Cek tensi lansia' },
+      {
+        date: w.today,
+        kind: 'HOME_VISIT',
+        residentNik: w.people.find((p) => p.rts[0] === w.chairRt)!.nik,
+        note: 'Kunjungan rumah',
+      },
+    ],
+  },
+  'GET /kader/{nik}/activities': {
+    params: (w) => ({ nik: [w.kaderNik] }),
+    query: (w) => ({ month: [w.month, w.lastMonth] }),
+  },
+  'POST /kader/incentives/{month}': { params: (w) => ({ month: [w.lastMonth] }) },
+  'GET /kader/incentives/{month}': { params: (w) => ({ month: [w.lastMonth] }) },
+  'GET /kader/incentives/{month}/export.csv': { params: (w) => ({ month: [w.lastMonth] }) },
+  'POST /kader/incentives/{month}/reversals': {
+    params: (w) => ({ month: [w.lastMonth] }),
+    bodies: (w) => [{ nik: w.kaderNik, reason: 'Koreksi pembayaran' }],
+  },
+  'GET /kader/incentives': { query: (w) => ({ year: [String(w.year)] }) },
   'GET /staff': {
     query: () => ({
       role: [...ROLES],
@@ -1019,6 +1123,7 @@ function paramPool(w: FuzzWorld, route: RouteDef, name: string, caller: Caller):
         'lib.js',
         'fund.js',
         'homecare.js',
+        'kader.js',
         'sw.js',
         'app.css',
         'icon.svg',
@@ -2000,6 +2105,8 @@ export function violations(w: FuzzWorld, req: FuzzRequest, res: FuzzResponse): s
     (!SEES_EVERYONE.has(req.caller) &&
       !(req.caller === 'rt_chair' && p.rts.includes(w.chairRt)) &&
       !(req.caller === 'rt_chair_other' && p.rts.includes(w.otherRt)) &&
+      // A kader works in the chair's RT: the residents they visit, and the register's kader there.
+      !(req.caller === 'kader' && p.rts.includes(w.chairRt)) &&
       // A clinic sees the patients of its puskesmas (homecare): residents of the kelurahan it serves.
       !(req.caller === 'clinic' && p.rts.some((rt) => clinicKelurahan(w).has(rt.slice(0, 10)))));
   const seen = peopleIn(w, res.text, req.sent);

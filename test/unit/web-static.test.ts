@@ -111,6 +111,7 @@ describe('GET /rt/{file}', () => {
     ['lib.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['fund.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['homecare.js', 'text/javascript; charset=utf-8', 'no-cache'],
+    ['kader.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['app.css', 'text/css; charset=utf-8', 'public, max-age=300'],
     ['sw.js', 'text/javascript; charset=utf-8', 'no-cache'],
     ['icon.svg', 'image/svg+xml', 'public, max-age=300'],
@@ -240,6 +241,7 @@ describe('size budget', () => {
       'homecare.js',
       'icon.svg',
       'index.html',
+      'kader.js',
       'lib.js',
       'sw.js',
     ]);

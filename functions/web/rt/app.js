@@ -1,8 +1,10 @@
 // The RT chair's form (no framework): sign-in (local chair picker or Cognito with PKCE), the hash-routed pages
-// and start-up. The letter pages live here; the fund page in fund.js, home visits in homecare.js; the session,
-// the API and the offline queue (everything sent with an Idempotency-Key made once) in lib.js.
+// and start-up. The letter pages live here; the fund page in fund.js, home visits in homecare.js; the kader's page
+// (a kader signed in sees only that, a chair never sees it) in kader.js; the session, the API and the offline queue
+// (everything sent with an Idempotency-Key made once) in lib.js.
 import { initFund, queuedParts, showDana } from './fund.js';
 import { askVisit, initHomecare, queuedVisits, showRumah } from './homecare.js';
+import { forgetKader, initKader, queuedActivities, showKader } from './kader.js';
 import {
   $,
   api,
@@ -16,6 +18,7 @@ import {
   fmtDay,
   fmtTime,
   issuesByField,
+  kaderNik,
   kindOf,
   loadQueue,
   loadResidents,
@@ -49,6 +52,8 @@ const PAGES = {
   '#/dana': 'p-dana',
   '#/rumah': 'p-rumah',
 };
+// A kader's pages: none of the chair's.
+const KADER_PAGES = { '#/kader': 'p-kader' };
 const REVIEW = {
   PENDING_REVIEW: ['MENUNGGU VERIFIKASI', 'wait'],
   APPROVED: ['DISETUJUI', 'ok'],
@@ -125,7 +130,12 @@ async function cognitoCallback() {
 
 async function showSignIn() {
   const letters = loadQueue().filter((i) => i.state === 'waiting' && kindOf(i) === 'letter').length;
-  const parts = [letters && `${letters} surat`, ...queuedParts(), ...queuedVisits()].filter(Boolean);
+  const parts = [
+    letters && `${letters} surat`,
+    ...queuedParts(),
+    ...queuedVisits(),
+    ...queuedActivities(),
+  ].filter(Boolean);
   const waiting = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} dan ${parts.at(-1)}` : parts[0];
   $('login-queue').textContent = waiting
     ? `${waiting} masih tersimpan di HP ini dan akan dikirim setelah Anda masuk.`
@@ -189,6 +199,7 @@ async function localSignIn() {
 
 function signOut() {
   saveSession(null);
+  forgetKader();
   // Residents' data leaves a (possibly shared) phone with the chair; what still waits stays to be sent.
   saveQueue(loadQueue().filter(pending));
   state.loginNote = '';
@@ -733,25 +744,35 @@ function closeLetter() {
 
 function route() {
   const rt = rtCode();
-  const hash = rt ? (PAGES[location.hash] ? location.hash : '#/warga') : '';
-  if (rt && hash !== location.hash) history.replaceState(null, '', hash);
-  const page = rt ? PAGES[hash] : 'p-masuk';
-  for (const id of ['p-masuk', ...Object.values(PAGES)]) $(id).hidden = id !== page;
-  $('nav').hidden = $('signout').hidden = !rt;
+  const kader = !rt && kaderNik();
+  // Each role its own pages: a chair's hash typed by a kader (or the other way round) lands on their own home.
+  const pages = rt ? PAGES : kader ? KADER_PAGES : {};
+  const home = rt ? '#/warga' : '#/kader';
+  const signedIn = !!(rt || kader);
+  const hash = signedIn ? (pages[location.hash] ? location.hash : home) : '';
+  if (signedIn && hash !== location.hash) history.replaceState(null, '', hash);
+  const page = signedIn ? pages[hash] : 'p-masuk';
+  for (const id of ['p-masuk', ...Object.values(PAGES), ...Object.values(KADER_PAGES)]) {
+    $(id).hidden = id !== page;
+  }
+  $('nav').hidden = $('signout').hidden = !signedIn;
   for (const a of $('nav').querySelectorAll('a')) {
+    a.hidden = !pages[a.getAttribute('href')];
     if (a.getAttribute('href') === hash) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   showWho();
   if (rt && !state.session.place) loadPlace(rt);
   notice('');
-  if (!rt) {
+  if (!signedIn) {
+    forgetKader();
     if (state.session) {
       saveSession(null);
-      state.loginNote = 'Akun ini bukan akun ketua RT.';
+      state.loginNote = 'Akun ini bukan akun ketua RT atau kader.';
     }
     showSignIn();
-  } else if (page === 'p-warga') showWarga();
+  } else if (page === 'p-kader') showKader();
+  else if (page === 'p-warga') showWarga();
   else if (page === 'p-surat') showSurat();
   else if (page === 'p-dana') showDana();
   else if (page === 'p-rumah') {
@@ -765,6 +786,10 @@ function showWho() {
   const rt = rtCode();
   const { session } = state;
   const name = session?.name ?? claims(session?.token ?? '')?.name;
+  if (!rt && kaderNik()) {
+    $('who').textContent = `· ${name ? `${name}, ` : ''}kader`;
+    return;
+  }
   $('who').textContent = rt
     ? `· ${name ? `${name}, ` : ''}${rtLabel(rt)}${session.place ? `, ${session.place}` : ''}`
     : '';
@@ -800,6 +825,15 @@ async function start() {
   onQueueChange(renderQueue);
   initFund();
   initHomecare({ onLetter: prefill });
+  initKader({
+    // The kader's name from the register, for the header, when the token does not carry one.
+    onRecord: (k) => {
+      if (kaderNik() === k.nik && !state.session.name) {
+        saveSession({ ...state.session, name: k.name });
+        showWho();
+      }
+    },
+  });
   $('form').addEventListener('submit', submit);
   $('form').addEventListener('input', (e) => {
     if (!FIELDS.includes(e.target.id)) return;

@@ -1,6 +1,7 @@
-// What every page of the RT chair's form shares: DOM and formatting helpers, the session and the API call, and
-// the offline queue. Letters, expenses and home-visit requests alike wait in localStorage with an Idempotency-Key
-// made once at submit time, so a resend after a lost answer or a dead signal never makes a second one.
+// What every page of the RT chair's (and the kader's) form shares: DOM and formatting helpers, the session and the
+// API call, and the offline queue. Letters, expenses, home-visit requests and kader activities alike wait in
+// localStorage with an Idempotency-Key made once at submit time, so a resend after a lost answer or a dead signal
+// never makes a second one.
 
 export const $ = (id) => document.getElementById(id);
 export const QUEUE = 'rt.queue';
@@ -75,6 +76,19 @@ export function rtCode() {
   const groups = c?.['cognito:groups'] ?? [];
   return c && groups.includes('rt_chair') && typeof c['custom:rt'] === 'string' ? c['custom:rt'] : undefined;
 }
+
+/** The NIK of the signed-in kader, or undefined when nobody (or no kader) is signed in. */
+export function kaderNik() {
+  const c = state.session && claims(state.session.token);
+  const groups = c?.['cognito:groups'] ?? [];
+  return c && groups.includes('kader') && /^\d{16}$/.test(c['custom:nik'] ?? '')
+    ? c['custom:nik']
+    : undefined;
+}
+
+/** Whose queued items the signed-in account sends: a chair's RT, or a kader by NIK. */
+export const owner = () => rtCode() ?? (kaderNik() ? `kader:${kaderNik()}` : undefined);
+const ownerOf = (item) => (item.kader ? `kader:${item.kader}` : item.rt);
 
 /** Field errors beside their fields (aria-invalid), a general one under the form, focus on the first. */
 export function showFieldErrors(fields, errors, generalId, general = '') {
@@ -300,12 +314,13 @@ export async function send(queued) {
 
 let flushing = false;
 
-/** Sends what waits for this RT, one by one, stopping at the first item that still cannot go. */
+/** Sends what waits for this RT (or this kader), one by one, stopping at the first item that still cannot go. */
 export async function flush() {
-  if (flushing || !rtCode() || !navigator.onLine) return;
+  const me = owner();
+  if (flushing || !me || !navigator.onLine) return;
   flushing = true;
   try {
-    for (const item of loadQueue().filter((i) => i.state === 'waiting' && i.rt === rtCode())) {
+    for (const item of loadQueue().filter((i) => i.state === 'waiting' && ownerOf(i) === me)) {
       const after = await send(item);
       if (after?.state === 'waiting') return;
     }

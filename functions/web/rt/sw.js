@@ -1,10 +1,18 @@
 // The form's service worker (scope /rt/): keeps the shell so the form opens without signal. It answers
 // for the shell files only; API calls and /rt/config.json pass by untouched and are never cached.
-const CACHE = 'rt-shell-v4';
+const CACHE = 'rt-shell-v5';
 const BASE = new URL('./', self.location.href).pathname;
-const SHELL = ['', 'index.html', 'app.css', 'app.js', 'lib.js', 'fund.js', 'homecare.js', 'icon.svg'].map(
-  (f) => BASE + f,
-);
+const SHELL = [
+  '',
+  'index.html',
+  'app.css',
+  'app.js',
+  'lib.js',
+  'fund.js',
+  'homecare.js',
+  'kader.js',
+  'icon.svg',
+].map((f) => BASE + f);
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
