@@ -232,6 +232,34 @@ export async function changeKader(nik: string, change: KaderChange, ctx: KaderCo
   }
 }
 
+/** The writes that retire a kader on a day: the record (guarded by the version read), its history, the audit. */
+export function retireItems(
+  before: Kader,
+  input: { date: string; reason: string },
+  ctx: KaderContext,
+): TransactItem[] {
+  const after: Kader = {
+    ...before,
+    status: 'RETIRED',
+    retiredOn: input.date,
+    retiredReason: input.reason,
+    version: before.version + 1,
+    updatedAt: ctx.now,
+  };
+  return [
+    kaderPut(after, before.version),
+    historyPut(before.nik, {
+      at: ctx.now,
+      action: 'RETIRED',
+      by: ctx.actor.sub,
+      reason: input.reason,
+      before: { status: 'ACTIVE' },
+      after: { status: 'RETIRED' },
+    }),
+    audit(before.nik, 'KADER_RETIRED', ctx, input.reason),
+  ];
+}
+
 /** POST /kader/{nik}/retire: the kader's work ends on a day (kept in the register as RETIRED); so does their cover. */
 export async function retireKader(
   nik: string,
@@ -245,33 +273,13 @@ export async function retireKader(
       throw new Conflict(`This kader retired on ${before.retiredOn}`, { status: 'RETIRED' });
     if (input.date < before.since)
       throw ValidationError.field('date', `is before this kader began (${before.since})`);
-    const after: Kader = {
-      ...before,
-      status: 'RETIRED',
-      retiredOn: input.date,
-      retiredReason: input.reason,
-      version: before.version + 1,
-      updatedAt: ctx.now,
-    };
     const state = await getEmploymentCoverState(nik);
     const cover = state.open?.sources.includes('KADER')
       ? endEmploymentCoverItems(state, { source: 'KADER', reason: input.reason, to: input.date }, ctx).items
       : [];
     try {
-      await transact([
-        kaderPut(after, before.version),
-        historyPut(nik, {
-          at: ctx.now,
-          action: 'RETIRED',
-          by: ctx.actor.sub,
-          reason: input.reason,
-          before: { status: 'ACTIVE' },
-          after: { status: 'RETIRED' },
-        }),
-        audit(nik, 'KADER_RETIRED', ctx, input.reason),
-        ...cover,
-      ]);
-      return after;
+      await transact([...retireItems(before, input, ctx), ...cover]);
+      return (await getKader(nik))!;
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (

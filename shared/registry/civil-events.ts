@@ -11,6 +11,8 @@
 // twice, and answers what it would have answered had it not stopped.
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
+import { RT_CODE } from '#shared/city/regions.ts';
+import { endWorkOfLeaving } from '#shared/kader/leaving.ts';
 import { readCsvTable } from '#shared/platform/csv.ts';
 import { DomainError, PayloadTooLarge, ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
@@ -443,6 +445,17 @@ export async function importCivilEvents(
     };
     await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
     if (failure) throw failure.error;
+    // Whoever died or left the city stops working for it (a retry of the job does this again, finding nothing left).
+    const leaving = chunks
+      .flat(2)
+      .flatMap((l) =>
+        l.event === 'DEATH'
+          ? [{ nik: l.nik, date: l.input.date, reason: 'Meninggal dunia' }]
+          : l.event === 'MOVE_OUT' && !RT_CODE.test(l.input.to)
+            ? [{ nik: l.nik, date: l.input.date, reason: 'Pindah ke luar kota' }]
+            : [],
+      );
+    await endWorkOfLeaving(leaving, ctx);
   } finally {
     await releaseImportLock(jobId);
   }

@@ -2,6 +2,8 @@
 // coverage period closes, the city's premium bill stops after the month of death and the UHC counts let them go,
 // all in one transaction with the audit record. What was billed after the death and already due is reported, for
 // the city to recover from BPJS.
+
+import { leavingItems } from '#shared/kader/leaving.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import { config } from '#shared/platform/config.ts';
 import { cancellationReasons, queryAll, transact } from '#shared/platform/dynamo.ts';
@@ -89,8 +91,10 @@ export async function recordDeath(nik: string, input: DeathInput, ctx: WriteCont
     const before = await getResident(nik);
     const now = attempt === 1 ? ctx.now : new Date().toISOString();
     const plan = planDeath(nik, before, input, ctx, now, todayWib());
+    // Their cover as a kader or RT worker ends the day they died, and a kader retires: in the same transaction.
+    const work = await leavingItems(nik, input.date, 'Meninggal dunia', { ...ctx, now });
     try {
-      await transact(transactItems(plan.writes));
+      await transact([...transactItems(plan.writes), ...work]);
     } catch (error) {
       // Another change to the resident got there first: read again (a death recorded meanwhile is a 409 then).
       if (cancellationReasons(error)?.[0] === 'ConditionalCheckFailed' && attempt < 5) continue;

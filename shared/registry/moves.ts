@@ -2,6 +2,7 @@
 // city-paid coverage ends with the day of the move and is billed through its month, the UHC counts let them go, the
 // other schemes (JKN is national) go with them. Within the city: a change of RT, with the counts and the audit.
 import { city, kelurahanOfRt, RT_CODE, rtProblem } from '#shared/city/regions.ts';
+import { leavingItems } from '#shared/kader/leaving.ts';
 import { config } from '#shared/platform/config.ts';
 import { cancellationReasons, transact } from '#shared/platform/dynamo.ts';
 import { NotFound, ValidationError } from '#shared/platform/errors.ts';
@@ -45,8 +46,12 @@ export async function recordMove(nik: string, input: MoveInput, ctx: WriteContex
     const before = await getResident(nik);
     const now = attempt === 1 ? ctx.now : new Date().toISOString();
     const plan = planMove(before, input, ctx, now, todayWib());
+    // Leaving the city ends their cover as a kader or RT worker that day, and a kader retires: in the same transaction.
+    const work = isWithin(input)
+      ? []
+      : await leavingItems(nik, input.date, 'Pindah ke luar kota', { ...ctx, now });
     try {
-      await transact(transactItems(plan.writes));
+      await transact([...transactItems(plan.writes), ...work]);
     } catch (error) {
       const reasons = cancellationReasons(error);
       // The RT it would join: not in the directory, or closed.

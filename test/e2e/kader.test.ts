@@ -356,3 +356,63 @@ describe('the monthly incentive and the kader’s BPJS Ketenagakerjaan cover', (
     expect(cover.body.status).toBe('NONE');
   });
 });
+
+describe('a kader or RT worker who dies or leaves the city', () => {
+  it('retires the kader and ends the cover the same day: by the route, and by Dukcapil’s feed', async () => {
+    const today = todayWib();
+    const [dies, leaves, inFeed] = [
+      await resident(RT_A!.rt, 'Kader Meninggal'),
+      await resident(RT_A!.rt, 'Pekerja Pindah'),
+      await resident(RT_A!.rt, 'Kader Feed'),
+    ];
+    for (const r of [dies, inFeed]) {
+      expect(
+        (await call('POST', '/kader', { as: token.admin, json: { nik: r.nik, level: 'AWAL' } })).status,
+      ).toBe(201);
+    }
+    const enrol = await call('POST', `/residents/${leaves.nik}/employment-cover`, {
+      as: token.admin,
+      json: { from: today, reason: 'Petugas kebersihan RT' },
+    });
+    expect(enrol.status, enrol.text).toBe(201);
+    const cover = async (nik: string) =>
+      (await call('GET', `/residents/${nik}/employment-cover`, { as: token.admin })).body.status;
+    const kader = async (nik: string) => (await call('GET', `/kader/${nik}`, { as: token.admin })).body;
+
+    const died = await call('POST', `/residents/${dies.nik}/death`, {
+      as: token.admin,
+      json: { date: today, source: 'DUKCAPIL', reference: 'AKTA-1' },
+    });
+    expect(died.status, died.text).toBe(200);
+    expect(await kader(dies.nik)).toMatchObject({
+      status: 'RETIRED',
+      retiredOn: today,
+      retiredReason: 'Meninggal dunia',
+    });
+    expect(await cover(dies.nik)).toBe('NONE');
+
+    const moved = await call('POST', `/residents/${leaves.nik}/move`, {
+      as: token.admin,
+      json: { date: today, to: '31.71' },
+    });
+    expect(moved.status, moved.text).toBe(200);
+    expect(await cover(leaves.nik)).toBe('NONE');
+
+    const feed = await call('POST', '/civil-events/import', {
+      as: token.admin,
+      text: `event,nik,date,motherNik,name,sex,to,reference\nDEATH,${inFeed.nik},${today},,,,,AKTA-2\n`,
+    });
+    expect(feed.status, feed.text).toBe(200);
+    expect(await kader(inFeed.nik)).toMatchObject({ status: 'RETIRED', retiredOn: today });
+    expect(await cover(inFeed.nik)).toBe('NONE');
+    // The same file again: nothing left to end, nothing breaks.
+    expect(
+      (
+        await call('POST', '/civil-events/import', {
+          as: token.admin,
+          text: `event,nik,date\nDEATH,${inFeed.nik},${today}\n`,
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
