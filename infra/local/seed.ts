@@ -9,8 +9,10 @@ import { city } from '#shared/city/regions.ts';
 import { registerRt } from '#shared/city/rts.ts';
 import { createStaff } from '#shared/city/staff.ts';
 import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
+import { registerKader } from '#shared/kader/register.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
+import { todayWib } from '#shared/platform/wib.ts';
 import { runImport } from '#shared/registry/import.ts';
 import { changeCoverage } from '#shared/registry/repository.ts';
 import { saveCampaign } from '#shared/reminder/campaigns.ts';
@@ -57,6 +59,9 @@ export async function addRts(rts: readonly RtToAdd[]): Promise<void> {
     );
   }
 }
+
+/** The demo kader's account (local mode's sign-in picker lists it beside the chairs). */
+export const DEMO_KADER_USERNAME = 'kader-demo';
 
 /** Puts demo RTs in the directory and makes each one's chair an account, as POST /rts and POST /staff do. */
 export async function registerDemoRts(rts: readonly DemoRt[]): Promise<void> {
@@ -108,6 +113,20 @@ export async function seedDemoData(
   const puskesmas = demoPuskesmas();
   for (const p of puskesmas) {
     await createPuskesmas(p, { actor: SEED_ACTOR, requestId: `seed-${p.code}`, now });
+  }
+  // A demo kader of the first RT with an account, since last month (the sign-in picker lists it).
+  const kader = people.find((p) => p.rt === rts[0]!.rt && p.phone);
+  if (kader) {
+    const [y, m] = todayWib().split('-').map(Number) as [number, number];
+    const since = m === 1 ? `${y - 1}-12-01` : `${y}-${String(m - 1).padStart(2, '0')}-01`;
+    await registerKader(
+      { nik: kader.nik, level: 'MADYA', rt: rts[0]!.rt, since },
+      { actor: SEED_ACTOR, requestId: 'seed-kader', now },
+    );
+    await createStaff(
+      { username: DEMO_KADER_USERNAME, name: kader.name, role: 'kader', nik: kader.nik, phone: kader.phone },
+      { actor: SEED_ACTOR, requestId: 'seed-kader-account', now },
+    );
   }
   const operator = { sub: 'seed', roles: ['operator'] };
   const centre = demoUnitsCentre();

@@ -234,7 +234,7 @@ export class LocalServer {
     send(res, 200, { token: await this.opts.tokens.issue(req) });
   }
 
-  /** The RT chairs' accounts, for the web form's sign-in picker (local mode's stand-in for Cognito's sign-in). */
+  /** The RT chairs' (and kader's) accounts, for the web form's sign-in picker (local mode's stand-in for Cognito's sign-in). */
   private async devUsers(res: ServerResponse): Promise<void> {
     const chairs: Staff[] = [];
     let after: string | undefined;
@@ -244,7 +244,9 @@ export class LocalServer {
       after = page.next ?? undefined;
     } while (after);
     chairs.sort((a, b) => a.rt!.localeCompare(b.rt!) || a.username.localeCompare(b.username));
+    const kader = (await listStaff('kader', 500)).staff.filter((s) => s.status === 'ACTIVE');
     send(res, 200, {
+      kader: kader.map((s) => ({ username: s.username, name: s.name })),
       chairs: chairs.map((s) => ({
         username: s.username,
         rt: s.rt!,

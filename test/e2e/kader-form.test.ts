@@ -3,12 +3,13 @@
 // and "0 dari 4"; records a Posyandu activity (in the list, the count goes to 1); a home visit without NIK, or with a
 // NIK the city does not know (the server's 400), is refused beside the field; a day before last month is refused; an
 // activity recorded offline is sent once, with one Idempotency-Key, when the signal is back; a chair never sees the
-// kader page and a kader never sees the chair's. The local sign-in picker lists chairs only (/auth/dev-users lists
-// no kader), so the kader's dev token is put in the form's session the way the form stores it.
+// kader page and a kader never sees the chair's. The tests' own kader sign in with a dev token put in the form's
+// session the way the form stores it; the seeded demo kader signs in from the local picker.
 // Screenshots go to test/artifacts/kader-*.png.
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoChairUsername, demoRts } from '../../infra/local/demo-data.ts';
+import { DEMO_KADER_USERNAME } from '../../infra/local/seed.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { resetConfig } from '../../shared/platform/config.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
@@ -117,7 +118,11 @@ beforeAll(async () => {
   token.chair = await devToken({ role: 'rt_chair', username: demoChairUsername(RT_A.rt) });
   const listed = await api('GET', `/rts/${RT_A.rt}/residents?limit=200`, token.chair);
   expect(listed.status).toBe(200);
-  const living = listed.body.items.filter((r: Json) => !r.deceasedOn && !r.movedOutOn);
+  // Not the seeded demo kader: a resident of the RT not in the register yet.
+  const inRegister = new Set((await api('GET', '/kader', token.admin)).body.items.map((k: Json) => k.nik));
+  const living = listed.body.items.filter(
+    (r: Json) => !r.deceasedOn && !r.movedOutOn && !inRegister.has(r.nik),
+  );
   [kader, visited] = living;
   expect(visited).toBeDefined();
   const made = await api('POST', '/kader', token.admin, { nik: kader.nik, level: 'AWAL' });
@@ -361,6 +366,28 @@ describe.skipIf(!HAS_CHROMIUM)('the kader page in Chromium', { timeout: 60_000 }
       await noAxeViolation(p);
     } finally {
       await context.close();
+    }
+  });
+
+  it('signs the demo kader in from the local picker, straight to their page', async () => {
+    const ctx = await phone.browser.newContext({
+      viewport: { width: 360, height: 740 },
+      locale: 'id-ID',
+      timezoneId: 'Asia/Jakarta',
+    });
+    const p = await ctx.newPage();
+    try {
+      await p.goto(`${sys.url}/rt/`);
+      await p.locator('#chair option').first().waitFor({ state: 'attached' });
+      await p.selectOption('#chair', `kader:${DEMO_KADER_USERNAME}`);
+      await p.click('#login-local');
+      await expect.poll(() => p.evaluate(() => location.hash)).toBe('#/kader');
+      await p.locator('#p-kader').waitFor();
+      expect(await p.isVisible('nav a[href="#/warga"]')).toBe(false);
+      await fitsPhone(p);
+      await noAxeViolation(p);
+    } finally {
+      await ctx.close();
     }
   });
 

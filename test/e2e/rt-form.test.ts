@@ -182,9 +182,11 @@ describe.skipIf(!HAS_CHROMIUM)('the RT chair form in Chromium', { timeout: 60_00
         .map((c) => c.id || c.outerHTML),
     );
     expect(unlabelled).toEqual([]);
-    // The twelve demo chairs and the one the city just made, each with the real name of their RT's kelurahan.
+    // The twelve demo chairs and the one the city just made, each with the real name of their RT's kelurahan; and
+    // the demo kader, in a group of their own.
     const options = await page.locator('#chair option').allTextContents();
-    expect(options.length).toBe(13);
+    expect(options.length).toBe(14);
+    expect(await page.locator('#chair optgroup[label="Kader kesehatan"] option').count()).toBe(1);
     // Grouped under their kelurahan's real name.
     const group = page.locator('#chair optgroup', { has: page.locator(`option[value="${CHAIR.username}"]`) });
     expect(await group.getAttribute('label')).toBe(`Kel. ${KELURAHAN}`);

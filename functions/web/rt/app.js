@@ -71,6 +71,8 @@ const SERVER_FIELD = {
 };
 
 let chairs = [];
+/** Local mode's kader accounts (the picker's last group). */
+let kaderAccounts = [];
 
 // ---------- sign-in
 
@@ -150,7 +152,9 @@ async function showSignIn() {
   try {
     const res = await fetch('/auth/dev-users');
     if (!res.ok) throw new Error(String(res.status));
-    chairs = (await res.json()).chairs;
+    const users = await res.json();
+    chairs = users.chairs;
+    kaderAccounts = users.kader ?? [];
     // Grouped by kelurahan, so the closed list on a narrow phone shows the chair and the RT in full.
     const byKelurahan = new Map();
     for (const c of chairs) byKelurahan.set(c.kelurahan, [...(byKelurahan.get(c.kelurahan) ?? []), c]);
@@ -162,6 +166,17 @@ async function showSignIn() {
           ...list.map((c) => el('option', { value: c.username }, `${c.name} — ${rtLabel(c.rt)}`)),
         ),
       ),
+      ...(kaderAccounts.length
+        ? [
+            el(
+              'optgroup',
+              { label: 'Kader kesehatan' },
+              ...kaderAccounts.map((k) =>
+                el('option', { value: `kader:${k.username}` }, `${k.name} — kader`),
+              ),
+            ),
+          ]
+        : []),
     );
   } catch {
     $('login-msg').textContent =
@@ -170,14 +185,20 @@ async function showSignIn() {
 }
 
 async function localSignIn() {
-  const chair = chairs.find((c) => c.username === $('chair').value);
-  if (!chair) return;
+  const picked = $('chair').value;
+  const kader = picked.startsWith('kader:')
+    ? kaderAccounts.find((k) => `kader:${k.username}` === picked)
+    : undefined;
+  const chair = kader ? undefined : chairs.find((c) => c.username === picked);
+  if (!chair && !kader) return;
   $('login-local').disabled = true;
   try {
     const res = await fetch('/auth/dev-token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ role: 'rt_chair', username: chair.username }),
+      body: JSON.stringify(
+        kader ? { role: 'kader', username: kader.username } : { role: 'rt_chair', username: chair.username },
+      ),
     });
     if (res.status === 403) {
       $('login-msg').textContent = 'Akun ini dinonaktifkan. Hubungi kelurahan atau Dinas.';
@@ -185,9 +206,13 @@ async function localSignIn() {
     }
     if (!res.ok) throw new Error(String(res.status));
     const { token } = await res.json();
-    saveSession({ token, name: chair.name, place: `Kel. ${chair.kelurahan}` });
+    saveSession(
+      kader
+        ? { token, name: kader.name, place: 'Kader kesehatan' }
+        : { token, name: chair.name, place: `Kel. ${chair.kelurahan}` },
+    );
     state.loginNote = '';
-    location.hash = '#/warga';
+    location.hash = kader ? '#/kader' : '#/warga';
     route();
     flush();
   } catch {
