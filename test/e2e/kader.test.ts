@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoRts } from '../../infra/local/demo-data.ts';
 import { type LocalSystem, startLocalSystem } from '../../infra/local/system.ts';
 import { oldestRecordable } from '../../shared/kader/activities.ts';
+import { ROUTES } from '../../shared/platform/routes.ts';
 import { todayWib } from '../../shared/platform/wib.ts';
 import { makeNik } from '../../shared/registry/nik.ts';
 import { httpClient, issuePaths, type Json } from '../support/http.ts';
@@ -414,5 +415,30 @@ describe('a kader or RT worker who dies or leaves the city', () => {
         })
       ).status,
     ).toBe(200);
+  });
+});
+
+describe('who may call the kader routes', () => {
+  it('refuses every role a kader route does not list (403), before reading a body', async () => {
+    const nik = makeNik({ regionCode: '157101', birthDate: '1980-01-01', sex: 'M', sequence: 9100 });
+    const tokens: Record<string, string> = {
+      city_admin: token.admin!,
+      clinic: token.clinic!,
+      rt_chair: token.chair!,
+      social_verifier: await devToken({ role: 'social_verifier' }),
+      operator: await devToken({ role: 'operator' }),
+      responder: await devToken({ role: 'responder', unit: 'AMB-01' }),
+      kader: await devToken({ role: 'kader', nik }),
+    };
+    const kaderRoutes = ROUTES.filter((r) => r.path.startsWith('/kader'));
+    expect(kaderRoutes.length).toBe(12);
+    for (const route of kaderRoutes) {
+      const path = route.path.replace('{nik}', nik).replace('{month}', '2026-01');
+      for (const [role, t] of Object.entries(tokens)) {
+        if (route.roles === 'public' || (route.roles as readonly string[]).includes(role)) continue;
+        const res = await call(route.method, path, { as: t, json: route.method === 'GET' ? undefined : {} });
+        expect(res.status, `${role} ${route.method} ${route.path}`).toBe(403);
+      }
+    }
   });
 });
