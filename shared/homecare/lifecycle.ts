@@ -39,9 +39,4 @@ export function daysBetween(fromDay: string, toDay: string): number {
   return Math.max(0, Math.round(ms / 86_400_000));
 }
 
-/** The value below which `p` of the sorted numbers fall (nearest rank); null for none. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
-}
+export { percentile } from '#shared/platform/percentile.ts';

@@ -4,9 +4,12 @@
 import { puskesmasOfKelurahan } from '#shared/city/puskesmas.ts';
 import { auditPut } from '#shared/platform/audit.ts';
 import type { Principal } from '#shared/platform/auth.ts';
-import { conditionFailed, type TransactItem, transact } from '#shared/platform/dynamo.ts';
-import { Conflict, DomainError, Forbidden, IdempotencyKeyReused, NotFound } from '#shared/platform/errors.ts';
-import { idempotencyPut, readIdempotencyRecord } from '#shared/platform/idempotency.ts';
+import { conditionFailed, transact } from '#shared/platform/dynamo.ts';
+import { Conflict, DomainError, Forbidden, NotFound } from '#shared/platform/errors.ts';
+import { onceByKey as runOnceByKey, type WithRecord } from '#shared/platform/idempotency.ts';
+
+export type { WithRecord };
+
 import { timeOrderedId } from '#shared/platform/ids.ts';
 import { dayWib, todayWib } from '#shared/platform/wib.ts';
 import { assertResident, getResident } from '#shared/registry/repository.ts';
@@ -49,45 +52,9 @@ export class NoPuskesmas extends DomainError {
 /** Who did it, for the timeline: the role and the account, never a name. */
 export const actorLabel = (a: Pick<Principal, 'sub' | 'roles'>) => `${a.roles[0] ?? 'system'}:${a.sub}`;
 
-/** Adds the idempotency record of `result` to a transaction's items (nothing when the call carries no key). */
-export type WithRecord<R> = (items: TransactItem[], result: R) => TransactItem[];
-
-/**
- * Runs `write` once per Idempotency-Key: a replay answers what the first call stored; the same key with another body
- * is a 422. `write` adds the record to its own transaction with the function it is given, so both commit together.
- */
-export async function onceByKey<R>(
-  ctx: OpContext,
-  write: (withRecord: WithRecord<R>) => Promise<R>,
-): Promise<{ result: R; replayed: boolean }> {
-  const key = ctx.idempotency;
-  if (!key) return { result: await write((items) => items), replayed: false };
-  const replay = async () => {
-    const record = await readIdempotencyRecord<R>(key.id);
-    if (!record) return undefined;
-    if (record.requestHash !== key.requestHash) throw new IdempotencyKeyReused();
-    return { result: record.result, replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
-  try {
-    const result = await write((items, result) => [
-      ...items,
-      idempotencyPut(
-        { id: key.id, requestHash: key.requestHash, result, createdAt: ctx.now },
-        IDEMPOTENCY_DAYS,
-      ),
-    ]);
-    return { result, replayed: false };
-  } catch (error) {
-    // The same key committed by a concurrent call: answer as it did.
-    if ((error as Error).name === 'TransactionCanceledException') {
-      const again = await replay();
-      if (again) return again;
-    }
-    throw error;
-  }
-}
+/** The platform's once-per-Idempotency-Key runner, with homecare's keeping time. */
+export const onceByKey = <R>(ctx: OpContext, write: (withRecord: WithRecord<R>) => Promise<R>) =>
+  runOnceByKey(ctx, IDEMPOTENCY_DAYS, write);
 
 /** POST /homecare/requests: the reply (201), or a 409 with the open request for the same resident and need. */
 export async function createRequest(

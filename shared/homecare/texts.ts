@@ -3,9 +3,9 @@
 // Never a NIK, never a clinical note: a first name, a day, a place.
 import { gsm7 } from '#shared/incident/alerts.ts';
 import { fitsOneSms } from '#shared/platform/sms-text.ts';
+import { BULAN_SINGKAT as BULAN } from '#shared/platform/wib.ts';
 
 const HARI = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
-const BULAN = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
 
 /** "Senin 7 Des 2026" for a day written YYYY-MM-DD. */
 export function dayLabel(day: string): string {

@@ -1,17 +1,13 @@
 // GET /incidents/stats: counts by type, priority and status, and the call centre's three times — report to
 // dispatch, dispatch to acknowledgement, dispatch to on scene — as median and 90th percentile, in seconds.
+
+import { percentile } from '#shared/platform/percentile.ts';
 import type { Incident } from './schemas.ts';
 
 export interface Durations {
   count: number;
   medianS: number | null;
   p90S: number | null;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number | null {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function durations(values: number[]): Durations {

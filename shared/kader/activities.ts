@@ -2,21 +2,16 @@
 // month's count kept beside it in the same transaction — the count the monthly incentive is decided by.
 //  a kader's activities of a month (Query) .... pk KADER#<nik>  sk A#<YYYY-MM-DD>#<id>
 //  their count in a month (GetItem, ADD) ...... pk KADER#<nik>  sk M#<YYYY-MM>
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '#shared/platform/auth.ts';
 import { config } from '#shared/platform/config.ts';
-import { conditionFailed, ddb, queryAll, type TransactItem, transact } from '#shared/platform/dynamo.ts';
-import {
-  Conflict,
-  Forbidden,
-  IdempotencyKeyReused,
-  NotFound,
-  ValidationError,
-} from '#shared/platform/errors.ts';
-import { idempotencyPut, readIdempotencyRecord } from '#shared/platform/idempotency.ts';
+import { ddb, queryAll, transact } from '#shared/platform/dynamo.ts';
+import { Conflict, Forbidden, NotFound, ValidationError } from '#shared/platform/errors.ts';
+import { onceByKey, type WithRecord } from '#shared/platform/idempotency.ts';
 import { timeOrderedId } from '#shared/platform/ids.ts';
 import { tableName } from '#shared/platform/tables.ts';
 import { todayWib } from '#shared/platform/wib.ts';
+import { batchGet } from '#shared/registry/batch.ts';
 import { getResident } from '#shared/registry/repository.ts';
 import { getKader, kaderPk } from './register.ts';
 import type { Activity, NewActivity } from './schemas.ts';
@@ -94,74 +89,67 @@ export async function recordActivity(
   ctx: ActivityContext,
 ): Promise<{ result: Recorded; replayed: boolean }> {
   assertMayRecord(ctx.actor, nik);
-  const replay = async () => {
-    const record = await readIdempotencyRecord<Recorded>(ctx.idempotency.id);
-    if (!record) return undefined;
-    if (record.requestHash !== ctx.idempotency.requestHash) throw new IdempotencyKeyReused();
-    return { result: record.result, replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
-  checkActivityDay(input.date);
-  const kader = await getKader(nik);
-  if (!kader) throw new NotFound('No kader with this NIK in the register');
-  if (kader.status !== 'ACTIVE')
-    throw new Conflict(`This kader retired on ${kader.retiredOn}`, { status: kader.status });
-  if (input.date < kader.since) {
-    throw ValidationError.field('date', `is before this kader began (${kader.since}, in the register)`);
-  }
-  let homecareRequestId: string | undefined;
-  if (input.residentNik) {
-    const resident = await getResident(input.residentNik);
-    if (!resident) throw ValidationError.field('residentNik', 'is not a registered resident');
-    homecareRequestId = await openHomecareRequest(input.residentNik);
-  }
-  const activity: Activity = {
-    id: timeOrderedId(),
-    kaderNik: nik,
-    date: input.date,
-    kind: input.kind,
-    ...(input.residentNik ? { residentNik: input.residentNik } : {}),
-    ...(homecareRequestId ? { homecareRequestId } : {}),
-    ...(input.location ? { location: input.location } : {}),
-    note: input.note,
-    recordedAt: ctx.now,
-    recordedBy: { sub: ctx.actor.sub, role: ctx.actor.roles[0] ?? 'unknown' },
-  };
   const month = input.date.slice(0, 7);
-  const count = await monthCount(nik, month);
-  const result: Recorded = { activity: activityView(activity), monthCount: count + 1 };
-  const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: T(),
-        Item: { pk: kaderPk(nik), sk: `A#${activity.date}#${activity.id}`, ...activity },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      // The count the incentive run reads: one per activity, in the same transaction.
-      Update: {
-        TableName: T(),
-        Key: monthKey(nik, month),
-        UpdateExpression: 'ADD activities :one SET #m = :m',
-        ExpressionAttributeNames: { '#m': 'month' },
-        ExpressionAttributeValues: { ':one': 1, ':m': month },
-      },
-    },
-    idempotencyPut({ ...ctx.idempotency, result, createdAt: ctx.now }, IDEMPOTENCY_DAYS),
-  ];
-  try {
-    await transact(items);
-  } catch (error) {
-    if (conditionFailed(error, 2)) {
-      const again = await replay();
-      if (again) return again;
+  const out = await onceByKey(ctx, IDEMPOTENCY_DAYS, async (withRecord: WithRecord<Recorded>) => {
+    checkActivityDay(input.date);
+    const kader = await getKader(nik);
+    if (!kader) throw new NotFound('No kader with this NIK in the register');
+    if (kader.status !== 'ACTIVE')
+      throw new Conflict(`This kader retired on ${kader.retiredOn}`, { status: kader.status });
+    if (input.date < kader.since) {
+      throw ValidationError.field('date', `is before this kader began (${kader.since}, in the register)`);
     }
-    throw error;
-  }
+    let homecareRequestId: string | undefined;
+    if (input.residentNik) {
+      const resident = await getResident(input.residentNik);
+      if (!resident) throw ValidationError.field('residentNik', 'is not a registered resident');
+      homecareRequestId = await openHomecareRequest(input.residentNik);
+    }
+    const activity: Activity = {
+      id: timeOrderedId(),
+      kaderNik: nik,
+      date: input.date,
+      kind: input.kind,
+      ...(input.residentNik ? { residentNik: input.residentNik } : {}),
+      ...(homecareRequestId ? { homecareRequestId } : {}),
+      ...(input.location ? { location: input.location } : {}),
+      note: input.note,
+      recordedAt: ctx.now,
+      recordedBy: { sub: ctx.actor.sub, role: ctx.actor.roles[0] ?? 'unknown' },
+    };
+    const result: Recorded = {
+      activity: activityView(activity),
+      monthCount: (await monthCount(nik, month)) + 1,
+    };
+    await transact(
+      withRecord(
+        [
+          {
+            Put: {
+              TableName: T(),
+              Item: { pk: kaderPk(nik), sk: `A#${activity.date}#${activity.id}`, ...activity },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            // The count the incentive run reads: one per activity, in the same transaction.
+            Update: {
+              TableName: T(),
+              Key: monthKey(nik, month),
+              UpdateExpression: 'ADD activities :one SET #m = :m',
+              ExpressionAttributeNames: { '#m': 'month' },
+              ExpressionAttributeValues: { ':one': 1, ':m': month },
+            },
+          },
+        ],
+        result,
+      ),
+    );
+    return result;
+  });
+  if (out.replayed) return out;
   // The count as it is after the write (others may have been recorded in the same instant).
-  return { result: { ...result, monthCount: await monthCount(nik, month) }, replayed: false };
+  return { result: { ...out.result, monthCount: await monthCount(nik, month) }, replayed: false };
 }
 
 export async function monthCount(nik: string, month: string): Promise<number> {
@@ -171,23 +159,10 @@ export async function monthCount(nik: string, month: string): Promise<number> {
   return Number(out.Item?.activities ?? 0);
 }
 
-/** Many kaders' counts of a month: BatchGetItem, 100 keys a call, unprocessed keys asked again. */
+/** Many kaders' counts of a month: batch.ts's BatchGetItem, 100 keys a call, all at once. */
 export async function monthCounts(niks: string[], month: string): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  for (let i = 0; i < niks.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = niks.slice(i, i + 100).map((n) => monthKey(n, month));
-    for (let round = 0; keys?.length; round++) {
-      const out = await ddb().send(
-        new BatchGetCommand({ RequestItems: { [T()]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[T()] ?? []) {
-        counts.set(String(item.pk).slice('KADER#'.length), Number(item.activities ?? 0));
-      }
-      keys = out.UnprocessedKeys?.[T()]?.Keys as Record<string, unknown>[] | undefined;
-      if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
-    }
-  }
-  return counts;
+  const items = await batchGet(niks.map((n) => monthKey(n, month)));
+  return new Map(items.map((i) => [String(i.pk).slice('KADER#'.length), Number(i.activities ?? 0)]));
 }
 
 /** A kader's activities of a month, by day. */

@@ -2,10 +2,9 @@
 // source), and a kader among them retires. A route adds these writes to its own transaction; Dukcapil's feed applies
 // them after its chunks, for each death and move out of the city in the file (idempotent: a second pass finds
 // nothing left open).
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, type TransactItem, transact } from '#shared/platform/dynamo.ts';
-import { tableName } from '#shared/platform/tables.ts';
+import { type TransactItem, transact } from '#shared/platform/dynamo.ts';
 import { dayWib } from '#shared/platform/wib.ts';
+import { batchGet } from '#shared/registry/batch.ts';
 import { endEmploymentCoverItems, getEmploymentCoverState } from '#shared/registry/employment-cover.ts';
 import { getKader, type KaderContext, kaderKey, retireItems } from './register.ts';
 
@@ -33,42 +32,35 @@ export async function leavingItems(
 
 /**
  * After a feed: the residents of its deaths and moves out of the city whose work must end — found with BatchGetItem
- * (their kader record and cover state), each ended in a transaction of its own.
+ * (their kader record and cover state, all at once), each ended in a transaction of its own.
  */
 export async function endWorkOfLeaving(
   leaving: readonly { nik: string; date: string; reason: string }[],
   ctx: KaderContext,
 ): Promise<number> {
-  const T = tableName('registry');
   // A person's first line is the one applied (a second death, a move after it, is refused): one each.
   const seen = new Set<string>();
-  leaving = leaving.filter((l) => !seen.has(l.nik) && seen.add(l.nik));
-  const working = new Set<string>();
-  for (let i = 0; i < leaving.length; i += 50) {
-    let keys: Record<string, unknown>[] | undefined = leaving
-      .slice(i, i + 50)
-      .flatMap((l) => [kaderKey(l.nik), { pk: `RES#${l.nik}`, sk: 'EMP' }]);
-    for (let round = 0; keys?.length; round++) {
-      const out = await ddb().send(
-        new BatchGetCommand({ RequestItems: { [T]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of out.Responses?.[T] ?? []) {
-        const nik = String(item.pk).replace(/^(KADER|RES)#/, '');
-        if ((item.sk === 'PROFILE' && item.status === 'ACTIVE') || (item.sk === 'EMP' && item.open))
-          working.add(nik);
-      }
-      keys = out.UnprocessedKeys?.[T]?.Keys as Record<string, unknown>[] | undefined;
-      if (keys?.length) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** round)));
-    }
-  }
+  const once = leaving.filter((l) => !seen.has(l.nik) && seen.add(l.nik));
+  const found = await batchGet(once.flatMap((l) => [kaderKey(l.nik), { pk: `RES#${l.nik}`, sk: 'EMP' }]));
+  const working = new Set(
+    found
+      .filter((i) => (i.sk === 'PROFILE' && i.status === 'ACTIVE') || (i.sk === 'EMP' && i.open))
+      .map((i) => String(i.pk).replace(/^(KADER|RES)#/, '')),
+  );
+  // Few of a feed's people work for the city: their transactions, a few at once.
+  const todo = once.filter((l) => working.has(l.nik));
   let ended = 0;
-  for (const l of leaving) {
-    if (!working.has(l.nik)) continue;
-    const items = await leavingItems(l.nik, l.date, l.reason, ctx);
-    if (items.length) {
-      await transact(items);
-      ended++;
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < todo.length; i = next++) {
+      const l = todo[i]!;
+      const items = await leavingItems(l.nik, l.date, l.reason, ctx);
+      if (items.length) {
+        await transact(items);
+        ended++;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
   return ended;
 }

@@ -1,8 +1,7 @@
 // The kader's SMS, in Bahasa Indonesia, one GSM-7 message: the month's incentive paid. No NIK.
 import { gsm7 } from '#shared/incident/alerts.ts';
 import { fitsOneSms } from '#shared/platform/sms-text.ts';
-
-const BULAN = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+import { BULAN_SINGKAT as BULAN } from '#shared/platform/wib.ts';
 
 /** Rp 300.000 — rupiah written the Indonesian way. */
 export const rupiah = (n: number) => `Rp ${n.toLocaleString('id-ID')}`;

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import type { Principal } from './auth.ts';
-import { ddb } from './dynamo.ts';
-import { ValidationError } from './errors.ts';
+import { ddb, type TransactItem } from './dynamo.ts';
+import { IdempotencyKeyReused, ValidationError } from './errors.ts';
 import { tableName } from './tables.ts';
 
 /** Client-made keys: a UUID is typical; anything printable from 8 to 128 characters is accepted. */
@@ -80,4 +80,42 @@ export async function readIdempotencyRecord<R>(id: string): Promise<IdempotencyR
     new GetCommand({ TableName: tableName('idempotency'), Key: { id }, ConsistentRead: true }),
   );
   return out.Item as IdempotencyRecord<R> | undefined;
+}
+
+/** Adds the idempotency record of `result` to a transaction's items (nothing when the call carries no key). */
+export type WithRecord<R> = (items: TransactItem[], result: R) => TransactItem[];
+
+/**
+ * Runs `write` once per Idempotency-Key: a replay answers what the first call stored; the same key with another body
+ * is a 422. `write` adds the record to its own transaction with the function it is given, so both commit together.
+ */
+export async function onceByKey<R>(
+  ctx: { now: string; idempotency?: { id: string; requestHash: string } },
+  ttlDays: number,
+  write: (withRecord: WithRecord<R>) => Promise<R>,
+): Promise<{ result: R; replayed: boolean }> {
+  const key = ctx.idempotency;
+  if (!key) return { result: await write((items) => items), replayed: false };
+  const replay = async () => {
+    const record = await readIdempotencyRecord<R>(key.id);
+    if (!record) return undefined;
+    if (record.requestHash !== key.requestHash) throw new IdempotencyKeyReused();
+    return { result: record.result, replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    const result = await write((items, result) => [
+      ...items,
+      idempotencyPut({ id: key.id, requestHash: key.requestHash, result, createdAt: ctx.now }, ttlDays),
+    ]);
+    return { result, replayed: false };
+  } catch (error) {
+    // The same key committed by a concurrent call: answer as it did.
+    if ((error as Error).name === 'TransactionCanceledException') {
+      const again = await replay();
+      if (again) return again;
+    }
+    throw error;
+  }
 }

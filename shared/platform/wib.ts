@@ -14,3 +14,19 @@ export const startOfDayWib = (day: string): string =>
 
 /** Today in WIB, YYYY-MM-DD. */
 export const todayWib = (): string => new Date(Date.now() + WIB_MS).toISOString().slice(0, 10);
+
+/** The months as Indonesian SMS and letters abbreviate them: Jan … Des. */
+export const BULAN_SINGKAT = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'Mei',
+  'Jun',
+  'Jul',
+  'Agu',
+  'Sep',
+  'Okt',
+  'Nov',
+  'Des',
+] as const;

@@ -2,6 +2,7 @@
 // known length, so a template's worst case is known when it is saved: one that could render over one GSM-7 SMS
 // (160 characters) is refused with that length, and no resident ever gets a two-part or UCS-2 reminder.
 import { smsLength } from '#shared/platform/sms-text.ts';
+import { BULAN_SINGKAT as BULAN } from '#shared/platform/wib.ts';
 
 /** The most each placeholder renders to: a first name cut at 20, "23 Des 2026", "Puskesmas <kecamatan>" cut at 40. */
 export const PLACEHOLDERS = { name: 20, date: 11, puskesmas: 40 } as const;
@@ -40,8 +41,6 @@ export function checkTemplate(template: string): TemplateCheck {
   }
   return { ok: true, worstCaseLength };
 }
-
-const BULAN = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
 
 /** 2026-12-03 → "3 Des 2026" */
 export function tanggal(ymd: string): string {
