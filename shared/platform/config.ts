@@ -10,7 +10,8 @@ const schema = z.object({
   PREMIUM_PER_PERSON: z._default(z.coerce.number().check(z.int(), z.positive()), 42_000),
   /**
    * BPJS Ketenagakerjaan for a non-wage worker (BPU: work accident + death) the city pays per covered kader or RT
-   * activity worker per month, in rupiah (the Jambi seed: Rp 16,800 a month).
+   * activity worker per month, in rupiah. The Jambi seed names the cover but no price; Rp 16,800 is the figure issue 18
+   * gives (JKK + JKM for a non-wage worker): a setting, so the city puts BPJS's current rate here.
    */
   BPJSTK_PREMIUM: z._default(z.coerce.number().check(z.int(), z.positive()), 16_800),
   /** Day of the month the city's premium falls due. */
