@@ -368,6 +368,10 @@ export class SehatKotaStack extends Stack {
       value: `${this.publicUrl}/rt/`,
       description: "The RT chairs' web form",
     });
+    new CfnOutput(this, 'FhirBaseUrl', {
+      value: `${this.publicUrl}/fhir`,
+      description: "The FHIR R4 facade's base, for clinics' systems (GET /fhir/metadata says what it supports)",
+    });
     for (const topic of STAFF_TOPICS) {
       new CfnOutput(this, `${pascalCase(topic)}TopicArn`, {
         value: this.topics[topic].topicArn,

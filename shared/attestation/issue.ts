@@ -163,6 +163,7 @@ export async function issueAttestation(
         status: 'ACTIVE',
         reason: `Surat keterangan RT: ${input.reason}`,
         source: 'ATTESTATION',
+        letter: id,
       },
       { ...ctx, now },
       {

@@ -49,6 +49,8 @@ interface Spec<PS, QS, B> {
   query?: QS;
   /** A zod schema for a JSON body, or 'text' for a raw text body (CSV). */
   body?: B;
+  /** How errors are answered, when not as our JSON (the FHIR facade answers OperationOutcome resources). */
+  errors?: (error: unknown, requestId: string) => APIGatewayProxyStructuredResultV2;
 }
 
 export function toIssues(error: z.core.$ZodError, prefix?: string): Issue[] {
@@ -93,24 +95,25 @@ export function reply(r: HttpReply): APIGatewayProxyStructuredResultV2 {
   };
 }
 
-export function errorReply(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+/** An error as the API answers it: its status and body (`error`, `message`, details; `issues` for a 400). */
+export function errorAnswer(error: unknown, requestId: string): { status: number; body: ErrorBody } {
   if (error instanceof DomainError) {
     if (error instanceof ValidationError) {
-      return reply({
-        status: 400,
-        body: { error: 'ValidationError', ...error.details, issues: error.issues },
-      });
+      return { status: 400, body: { error: 'ValidationError', ...error.details, issues: error.issues } };
     }
-    return reply({
-      status: error.status,
-      body: { error: error.code, message: error.message, ...error.details },
-    });
+    return { status: error.status, body: { error: error.code, message: error.message, ...error.details } };
   }
   logger.error('unhandled error', { error });
-  return reply({
+  return {
     status: 500,
     body: { error: 'InternalError', message: `Something went wrong on our side; quote request ${requestId}` },
-  });
+  };
+}
+
+export type ErrorBody = { error: string; message?: string; issues?: Issue[] } & Record<string, unknown>;
+
+export function errorReply(error: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
+  return reply(errorAnswer(error, requestId));
 }
 
 /** Builds a Lambda handler for one route: a few lines of business, everything else done here. */
@@ -133,7 +136,7 @@ export function httpHandler<
         logger.resetKeys();
       },
       onError: (request) => {
-        request.response = errorReply(request.error, request.context.awsRequestId);
+        request.response = (spec.errors ?? errorReply)(request.error, request.context.awsRequestId);
         endInvocation();
         logger.resetKeys();
       },

@@ -847,6 +847,50 @@ const DEFINED: readonly RouteDef[] = [
     roles: ['city_admin', 'clinic'],
     grants: { homecare: 'read' },
   },
+  // FHIR R4 for clinics' systems (SATUSEHAT's conventions): a read-only facade over the registry (shared/fhir/).
+  {
+    method: 'GET',
+    path: '/fhir/metadata',
+    handler: 'functions/fhir/metadata.ts',
+    roles: 'public',
+    grants: {},
+    throttle: PUBLIC_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Patient',
+    handler: 'functions/fhir/search-patient.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Patient/{id}',
+    handler: 'functions/fhir/read-patient.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Coverage',
+    handler: 'functions/fhir/search-coverage.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'GET',
+    path: '/fhir/Coverage/{id}',
+    handler: 'functions/fhir/read-coverage.ts',
+    roles: ['clinic', 'city_admin', 'rt_chair'],
+    grants: { registry: 'read' },
+  },
+  {
+    method: 'POST',
+    path: '/fhir/CoverageEligibilityRequest',
+    handler: 'functions/fhir/check-eligibility.ts',
+    roles: ['clinic', 'city_admin'],
+    grants: { registry: 'read' },
+  },
   // The RT chair's web form, served from the API's own origin.
   {
     method: 'GET',

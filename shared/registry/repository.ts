@@ -94,6 +94,8 @@ export function openPeriod(
     reason?: string;
     source: string;
     from?: string;
+    /** The attestation that opens it (source ATTESTATION). */
+    letter?: string;
   },
   ctx: WriteContext,
 ): CurrentCoverage {
@@ -110,6 +112,7 @@ export function openPeriod(
     periodSk: `COV#${since}#v${String(version).padStart(6, '0')}`,
     ...(change.reason ? { reason: change.reason } : {}),
     actor: ctx.actor.sub,
+    ...(change.letter ? { letter: change.letter } : {}),
   };
 }
 
@@ -254,7 +257,7 @@ export interface PlanOptions {
  */
 export function planCoverageChange(
   before: Resident,
-  change: CoverageChange & { source: string },
+  change: CoverageChange & { source: string; letter?: string },
   ctx: WriteContext,
   opts: PlanOptions = {},
 ): CoverageChangePlan {

@@ -60,6 +60,8 @@ export interface CurrentCoverage {
   reason?: string;
   /** Who opened the period (kept here so closing it can rewrite the row unchanged but for validTo). */
   actor?: string;
+  /** The RT chair's letter (attestation id) that opened it, when one did. */
+  letter?: string;
 }
 
 export interface Resident {
@@ -126,4 +128,6 @@ export interface CoveragePeriod {
   source: string;
   reason?: string;
   actor?: string;
+  /** The RT chair's letter (attestation id) that opened it, when one did. */
+  letter?: string;
 }

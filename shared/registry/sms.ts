@@ -13,7 +13,7 @@ const SCHEME_LABEL: Record<Scheme, string> = {
 };
 
 /** PBI APBD with the city's name for its card where it has one: "PBI APBD (Kartu Bahagia)". */
-function schemeLabel(scheme: Scheme): string {
+export function schemeLabel(scheme: Scheme): string {
   const card = scheme === 'PBI_APBD' ? pbiApbdCardName() : undefined;
   return card ? `${SCHEME_LABEL[scheme]} (${card})` : SCHEME_LABEL[scheme];
 }

@@ -1034,6 +1034,41 @@ export const EXAMPLES: Record<string, Example> = {
       cursor: [],
     }),
   },
+  'GET /fhir/Patient': {
+    query: (w) => ({
+      identifier: w.people.slice(0, 10).flatMap((p) => [`https://fhir.kemkes.go.id/id/nik|${p.nik}`, p.nik]),
+      _id: w.people.slice(0, 4).map((p) => p.nik),
+      _format: ['json', 'application/fhir+json'],
+    }),
+    required: ['identifier'],
+  },
+  'GET /fhir/Patient/{id}': { params: (w) => ({ id: w.people.slice(0, 12).map((p) => p.nik) }) },
+  'GET /fhir/Coverage': {
+    query: (w) => ({
+      'beneficiary:identifier': w.people.slice(0, 10).map((p) => `https://fhir.kemkes.go.id/id/nik|${p.nik}`),
+      status: ['active', 'cancelled'],
+    }),
+    required: ['beneficiary:identifier'],
+  },
+  'GET /fhir/Coverage/{id}': {
+    params: (w) => ({ id: w.people.slice(0, 12).flatMap((p) => [`${p.nik}-1`, `${p.nik}-2`]) }),
+  },
+  'POST /fhir/CoverageEligibilityRequest': {
+    contentType: 'application/fhir+json',
+    bodies: (w) =>
+      w.people.slice(0, 8).map((p, i) => ({
+        resourceType: 'CoverageEligibilityRequest',
+        status: 'active',
+        purpose: ['validation'],
+        patient:
+          i % 2
+            ? { reference: `Patient/${p.nik}` }
+            : { identifier: { system: 'https://fhir.kemkes.go.id/id/nik', value: p.nik } },
+        created: `${w.today}T08:00:00+07:00`,
+        insurer: { display: 'BPJS Kesehatan' },
+        ...(i % 3 === 0 ? { servicedDate: w.today } : {}),
+      })),
+  },
   'GET /kader/{nik}': { params: (w) => ({ nik: [w.kaderNik, ...w.spareKader] }) },
   'PUT /kader/{nik}': {
     params: (w) => ({ nik: [w.kaderNik, ...w.spareKader] }),
@@ -2068,7 +2103,33 @@ export function violations(w: FuzzWorld, req: FuzzRequest, res: FuzzResponse): s
   const out: string[] = [];
   if (res.status >= 500) out.push(`answered ${res.status}`);
   const json = /json/i.test(res.type) ? parseJson(res.text) : undefined;
-  if (res.status === 400) {
+  // What the gateway answers before any function runs (a token refused, a body or headers too large, a path it
+  // cannot decode): {message} alone, on every route.
+  const gatewaySaid =
+    !!json &&
+    Object.keys(json).length === 1 &&
+    typeof json.message === 'string' &&
+    [401, 413, 414, 431].includes(res.status);
+  if (req.route.path.startsWith('/fhir/') && res.status >= 400 && res.status < 500 && !gatewaySaid) {
+    // The FHIR facade answers OperationOutcome resources (a 401 is the authorizer's, before it): a 400 names the
+    // parameter or element in `expression`, any other its reason in `diagnostics`.
+    const issues: Json[] =
+      json?.resourceType === 'OperationOutcome' && Array.isArray(json.issue) ? json.issue : [];
+    const said =
+      issues.length > 0 &&
+      issues.every((i) =>
+        res.status === 400
+          ? i?.code === 'invalid' &&
+            Array.isArray(i.expression) &&
+            i.expression.every((e: Json) => typeof e === 'string' && e.length > 0) &&
+            i.expression.length > 0
+          : typeof i?.code === 'string' && typeof i.diagnostics === 'string' && i.diagnostics.length > 0,
+      );
+    if (!said && !(res.status === 400 && json?.message === 'Bad Request' && undecodable(req.path)))
+      out.push(
+        `${res.status} without an OperationOutcome ${res.status === 400 ? 'naming the field' : 'saying why'}`,
+      );
+  } else if (res.status === 400) {
     const gateway =
       json && json.message === 'Bad Request' && Object.keys(json).length === 1 && undecodable(req.path);
     const issues = json?.issues;
@@ -2131,6 +2192,8 @@ export function reachedHandler(res: FuzzResponse): boolean {
   // The gateway answers in JSON: a page or a file is the handler's own.
   if (!json && res.text) return true;
   if (json?.error === 'ValidationError') return true;
+  if (json?.resourceType === 'OperationOutcome')
+    return json.issue?.[0]?.code !== 'login' && json.issue?.[0]?.code !== 'forbidden';
   return typeof json?.error === 'string' && json.error !== 'Unauthorized' && json.error !== 'Forbidden';
 }
 
