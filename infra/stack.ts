@@ -370,7 +370,8 @@ export class SehatKotaStack extends Stack {
     });
     new CfnOutput(this, 'FhirBaseUrl', {
       value: `${this.publicUrl}/fhir`,
-      description: "The FHIR R4 facade's base, for clinics' systems (GET /fhir/metadata says what it supports)",
+      description:
+        "The FHIR R4 facade's base, for clinics' systems (GET /fhir/metadata says what it supports)",
     });
     for (const topic of STAFF_TOPICS) {
       new CfnOutput(this, `${pascalCase(topic)}TopicArn`, {
