@@ -9,7 +9,7 @@ import type {
 } from 'fhir/r4.js';
 import * as z from 'zod/mini';
 import { ValidationError } from '#shared/platform/errors.ts';
-import { todayWib } from '#shared/platform/wib.ts';
+import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
 import { addDays } from '#shared/registry/rules.ts';
 import { patientReference } from './base.ts';
 import { coverageId, inForce } from './coverage.ts';
@@ -69,9 +69,6 @@ export function serviceDay(req: EligibilityRequest): string {
   return day;
 }
 
-/** 00:00 WIB of a day, as an ISO instant. */
-const startOfDay = (day: string) => new Date(Date.parse(`${day}T00:00:00+07:00`)).toISOString();
-
 export function eligibilityResponse(
   req: EligibilityRequest,
   record: ResidentRecord,
@@ -79,22 +76,24 @@ export function eligibilityResponse(
   now: string,
 ): CoverageEligibilityResponse {
   const { resident: r, periods } = record;
-  const from = startOfDay(day);
-  const to = startOfDay(addDays(day, 1));
+  const from = startOfDayWib(day);
+  const to = startOfDayWib(addDays(day, 1));
   const today = day === todayWib();
   const died = r.civilStatus === 'DECEASED' && (!r.death || r.death.date < day || today);
-  // The period that covers the day: among those that overlap it, an active one if any, else the latest.
+  // Today: the coverage as it is now (the open period). A past day: among the periods that overlap it, an active one
+  // if any, else the latest; else the latest before it.
   const overlapping = periods.filter((p) => p.validFrom < to && (!p.validTo || p.validTo > from));
-  const period =
-    overlapping.findLast((p) => p.status === 'ACTIVE') ??
-    overlapping.at(-1) ??
-    periods.findLast((p) => p.validFrom < to);
-  const covered = !!period && period.status === 'ACTIVE' && !died && (today ? inForce(period, r) : true);
+  const period = today
+    ? (periods.findLast((p) => !p.validTo) ?? periods.at(-1))
+    : (overlapping.findLast((p) => p.status === 'ACTIVE') ??
+      overlapping.at(-1) ??
+      periods.findLast((p) => p.validFrom < to));
+  const covered = !!period && !died && (today ? inForce(period, r) : period.status === 'ACTIVE');
   const insurance: CoverageEligibilityResponseInsurance[] = period
     ? [
         {
           coverage: { reference: `Coverage/${coverageId(r.nik, period.version)}`, type: 'Coverage' },
-          inforce: covered && overlapping.includes(period),
+          inforce: covered && (today || overlapping.includes(period)),
           benefitPeriod: { start: period.validFrom, ...(period.validTo ? { end: period.validTo } : {}) },
         },
       ]
