@@ -1,7 +1,6 @@
 // A FHIR route's handler: the API's middleware stack (auth by the route table, validation, logging) with its errors
 // answered as OperationOutcome resources; and who may see which resident.
-import type { Principal } from '#shared/platform/auth.ts';
-import { hasRole } from '#shared/platform/auth.ts';
+import { hasRole, type Principal } from '#shared/platform/auth.ts';
 import { httpHandler } from '#shared/platform/http.ts';
 import type { Resident } from '#shared/registry/schemas.ts';
 import { fhirErrorReply } from './outcome.ts';
@@ -13,7 +12,7 @@ export const fhirHandler: typeof httpHandler = (spec, fn) =>
 export const maySee = (principal: Principal | null, r: Pick<Resident, 'rt'>): boolean =>
   hasRole(principal, 'clinic') ||
   hasRole(principal, 'city_admin') ||
-  (!!principal?.rt && principal.rt === r.rt);
+  (hasRole(principal, 'rt_chair') && principal?.rt === r.rt);
 
 /** Who sees a resident's phone number: as GET /residents/{nik} shows it, the city's administrators and the RT's chair. */
 export const maySeePhone = (principal: Principal | null, r: Pick<Resident, 'rt'>): boolean =>
