@@ -5,9 +5,9 @@
 //
 // Env knobs for quick runs while developing (defaults are the real benchmark):
 //   BENCH_REQUESTS (2000), BENCH_ATTESTATIONS (1000), BENCH_IMPORT_ROWS (100000),
-//   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500),
+//   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500), BENCH_CONSOLE_CHANGES (60),
 //   BENCH_REMINDER_RESIDENTS (200000), BENCH_SMS (2000), BENCH_CIVIL_LINES (50000), BENCH_RECONCILIATION_ROWS (100000),
-//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,import,reconciliation,civil,reminders;
+//   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,console,import,reconciliation,civil,reminders;
 //   reconciliation runs the import first, on whose city and floor it is measured).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +17,7 @@ import type { LocalSystem } from '#infra/local/system.ts';
 import { type AttestationSection, benchAttestations } from './attestation.ts';
 import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
 import { benchCivilEvents, type CivilEventsSection } from './civil-events.ts';
+import { benchConsole, printConsole } from './console.ts';
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
 import { benchFunds, type FundSection } from './fund.ts';
 import { benchImport, type ImportSection, MIN_RATIO } from './import.ts';
@@ -32,6 +33,7 @@ const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const ATTESTATIONS = Number(process.env.BENCH_ATTESTATIONS ?? 1000);
 const EXPENSES = Number(process.env.BENCH_EXPENSES ?? 1000);
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 500);
+const CONSOLE_CHANGES = Number(process.env.BENCH_CONSOLE_CHANGES ?? 60);
 const REMINDER_RESIDENTS = Number(process.env.BENCH_REMINDER_RESIDENTS ?? 200_000);
 const SMS_MESSAGES = Number(process.env.BENCH_SMS ?? 2000);
 const CIVIL_LINES = Number(process.env.BENCH_CIVIL_LINES ?? 50_000);
@@ -39,7 +41,7 @@ const RECONCILIATION_ROWS = Number(process.env.BENCH_RECONCILIATION_ROWS ?? 100_
 const ONLY = new Set(
   (
     process.env.BENCH_ONLY ??
-    'bundles,coverage,attestation,fund,incident,import,reconciliation,civil,reminders'
+    'bundles,coverage,attestation,fund,incident,console,import,reconciliation,civil,reminders'
   ).split(','),
 );
 const CONCURRENCY = 20;
@@ -330,9 +332,17 @@ async function main(): Promise<number> {
   }
 
   if (
-    ['coverage', 'attestation', 'fund', 'incident', 'import', 'reconciliation', 'civil', 'reminders'].some(
-      (s) => ONLY.has(s),
-    )
+    [
+      'coverage',
+      'attestation',
+      'fund',
+      'incident',
+      'console',
+      'import',
+      'reconciliation',
+      'civil',
+      'reminders',
+    ].some((s) => ONLY.has(s))
   ) {
     // Imported only now: it sets the process up as local mode (endpoint, in-process adapters).
     const { startLocalSystem } = await import('#infra/local/system.ts');
@@ -422,6 +432,13 @@ async function main(): Promise<number> {
         const s = await benchIncidents({ system, incidents: INCIDENTS, concurrency: 5, warmup: 100 });
         report.incident = s;
         printIncidents(s);
+      }
+      if (ONLY.has('console')) {
+        const s = await benchConsole({ system, changes: CONSOLE_CHANGES });
+        if (s) {
+          report.console = s;
+          printConsole(s);
+        }
       }
       if (ONLY.has('reminders')) {
         const s = await benchReminders({

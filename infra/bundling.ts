@@ -6,6 +6,7 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 import type { BuildOptions } from 'esbuild';
 import type { CityRegions } from '#shared/city/regions.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
+import { VENDOR_BY_FOLDER } from '../functions/web/vendor.ts';
 
 /** The repository root: esbuild's project root, and where the handler paths in ROUTES and EVENT_RULES start. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -68,21 +69,34 @@ export function bundleDefines(
 }
 
 /**
+ * The shell commands that lay a site's files beside index.mjs: the `assets` folder under its own name, where
+ * `new URL('./<name>/', import.meta.url)` finds it in Lambda as it does beside the handler's source locally, and the
+ * site's third-party files (functions/web/vendor.ts) from node_modules into `<name>/vendor/`, where static.ts
+ * looks first.
+ */
+export function assetCommands(assets: string, inputDir: string, outputDir: string): string[] {
+  const folder = assets.split('/').at(-1)!;
+  const vendor = VENDOR_BY_FOLDER[assets] ?? [];
+  return [
+    `cp -R "${inputDir}/${assets}" "${outputDir}/${folder}"`,
+    ...(vendor.length ? [`mkdir -p "${outputDir}/${folder}/vendor"`] : []),
+    ...vendor.map((v) => `cp "${inputDir}/node_modules/${v.from}" "${outputDir}/${folder}/vendor/${v.name}"`),
+  ];
+}
+
+/**
  * NodejsFunction's bundling options (format ESM: CDK writes index.mjs). `assets`, a folder relative to the
- * repository root, is copied beside index.mjs under its own name, where `new URL('./<name>/', import.meta.url)`
- * finds it in Lambda as it does beside the handler's source locally.
+ * repository root, is copied beside index.mjs with its vendor files (assetCommands).
  */
 export function cdkBundling(assets?: string, city?: CityRegions, handler?: string): BundlingOptions {
-  const folder = assets?.split('/').at(-1);
   return {
-    ...(assets && folder
+    ...(assets
       ? {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => [
-              `cp -R "${inputDir}/${assets}" "${outputDir}/${folder}"`,
-            ],
+            afterBundling: (inputDir: string, outputDir: string) =>
+              assetCommands(assets, inputDir, outputDir),
           },
         }
       : {}),

@@ -38,7 +38,7 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Policy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Bucket, BucketEncryption, type CfnBucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
@@ -46,6 +46,12 @@ import { SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
 import { UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
+import {
+  AwsCustomResource,
+  AwsCustomResourcePolicy,
+  Logging,
+  PhysicalResourceId,
+} from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { Region } from '#shared/city/regions.ts';
 import { type Config, DEFAULT_SETTINGS } from '#shared/platform/config.ts';
@@ -100,13 +106,47 @@ export interface SehatKotaStackProps extends StackProps {
   authDomainPrefix?: string;
   /** The city's first administrator, made with the user pool (the others through POST /staff). */
   firstAdmin?: FirstAdmin;
+  /** Where the console's base map comes from (an Amazon Location Service region); mapRegionFor() by default. */
+  mapRegion?: string;
 }
 
 /** Cognito's pre token generation trigger: the `mfa` claim city_admin and social_verifier are admitted by. */
 export const MFA_TRIGGER_HANDLER = 'functions/auth/pre-token-generation.ts';
 
-/** The web form's sign-in settings go to the functions that serve it (functions/web/). */
-const WEB_HANDLERS = ['functions/web/rt-index.ts', 'functions/web/rt-assets.ts'];
+/** The web apps' sign-in settings go to the functions that serve them (functions/web/): the RT form, the console. */
+const WEB_HANDLERS = [
+  'functions/web/rt-index.ts',
+  'functions/web/rt-assets.ts',
+  'functions/web/console-index.ts',
+  'functions/web/console-assets.ts',
+];
+
+/** The staff console's handlers: config.json names the map's style, and the pages' CSP admits the map's origin. */
+export const CONSOLE_MAP_HANDLERS = ['functions/web/console-index.ts', 'functions/web/console-assets.ts'];
+/**
+ * The regions with Amazon Location Service's current Maps API (geo-maps), as its developer guide lists them. Jakarta
+ * (ap-southeast-3) is not one, and Singapore and Malaysia only have the previous one: a stack there takes its map
+ * from Mumbai, the nearest to Indonesia of those that do.
+ */
+export const LOCATION_MAP_REGIONS = [
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'ap-south-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-south-2',
+  'eu-north-1',
+  'sa-east-1',
+];
+export const DEFAULT_MAP_REGION = 'ap-south-1';
+/** The stack's own region when Amazon Location's maps are there, else DEFAULT_MAP_REGION. */
+export const mapRegionFor = (region: string) =>
+  LOCATION_MAP_REGIONS.includes(region) ? region : DEFAULT_MAP_REGION;
 
 export const EVENT_BUS_NAME = 'sehatkota';
 
@@ -299,6 +339,12 @@ export class SehatKotaStack extends Stack {
         [SMS_INBOUND_TOPIC_ENV]: this.inboundSmsTopic.topicArn,
       };
     }
+    // The staff console's map (functions/web/console/operator.js): Amazon Location's style and its origin.
+    const consoleMap = CONSOLE_MAP_HANDLERS.filter((h) => routes.some((r) => r.handler === h));
+    if (consoleMap.length) {
+      const map = this.consoleMap(props.mapRegion ?? mapRegionFor(this.region));
+      for (const h of consoleMap) handlerEnvironment[h] = { ...handlerEnvironment[h], ...map };
+    }
     const defs = [...routes, ...eventRules, ...schedules, ...queues, ...timers, ...logSubscriptions];
     checkQueuesAndTimers(defs, queues, timers);
     const names = new Set(defs.map((def) => capabilityOf(def.handler)));
@@ -386,6 +432,137 @@ export class SehatKotaStack extends Stack {
           "Set as the two-way SMS destination of the city's origination number (AWS End User Messaging SMS)",
       });
     }
+  }
+
+  /**
+   * The staff console's base map: an Amazon Location Service API key that may fetch only the tiles of AWS's provider
+   * maps (geo-maps:GetTile), and only for the console's pages (the Referer that operator.js sends to the map's
+   * origin alone). Made through the Location API by a custom resource rather than as an AWS::Location::APIKey: that
+   * resource exists only in Location's regions (not in Jakarta), and CloudFormation never returns a key's value.
+   * A second call (DescribeKey, once) reads the value for the console functions' MAP_STYLE_URL; the key is not a
+   * secret (every map request carries it), its restrictions are what protect it.
+   */
+  private consoleMap(mapRegion: string): { MAP_STYLE_URL: string; MAP_ORIGIN: string } {
+    const keyName = `${this.stackName}-console-map`;
+    const keyArn = `arn:${this.partition}:geo:${mapRegion}:${this.account}:api-key/${keyName}`;
+    const restrictions = {
+      AllowActions: ['geo-maps:GetTile'],
+      AllowResources: [`arn:${this.partition}:geo-maps:${mapRegion}::provider/default`],
+      // The console's shell (/console/) and the map's worker (/console/vendor/…): the pages that ask for tiles.
+      AllowReferers: [`${this.publicUrl}/console/`, `${this.publicUrl}/console/*`],
+    };
+    const logGroup = new LogGroup(this, 'ConsoleMapKeyLogs', {
+      retention: LOG_RETENTION,
+      encryptionKey: this.logsKey,
+    });
+    const role = new Role(this, 'ConsoleMapKeyRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: "Makes and reads the staff console's Amazon Location API key when the stack is deployed",
+    });
+    logGroup.grantWrite(role);
+    const onKey = (actions: string[]) =>
+      AwsCustomResourcePolicy.fromStatements([new PolicyStatement({ actions, resources: [keyArn] })]);
+    const provider = {
+      role,
+      logGroup,
+      installLatestAwsSdk: false,
+      timeout: Duration.minutes(2),
+      memorySize: 256,
+    };
+    const id = PhysicalResourceId.of(keyName);
+    const key = new AwsCustomResource(this, 'ConsoleMapKey', {
+      resourceType: 'Custom::LocationApiKey',
+      onCreate: {
+        service: 'Location',
+        action: 'createKey',
+        region: mapRegion,
+        parameters: {
+          KeyName: keyName,
+          Restrictions: restrictions,
+          NoExpiry: true,
+          Description: 'SehatKota staff console map',
+        },
+        physicalResourceId: id,
+        outputPaths: ['KeyArn'],
+        logging: Logging.withDataHidden(),
+      },
+      onUpdate: {
+        service: 'Location',
+        action: 'updateKey',
+        region: mapRegion,
+        // ForceUpdate: a key used in the last 7 days (every working day's map) is updated only with it.
+        parameters: { KeyName: keyName, Restrictions: restrictions, NoExpiry: true, ForceUpdate: true },
+        physicalResourceId: id,
+      },
+      onDelete: {
+        service: 'Location',
+        action: 'deleteKey',
+        region: mapRegion,
+        parameters: { KeyName: keyName, ForceDelete: true },
+      },
+      policy: onKey(['geo:CreateKey', 'geo:UpdateKey', 'geo:DeleteKey']),
+      ...provider,
+    });
+    const read = {
+      service: 'Location',
+      action: 'describeKey',
+      region: mapRegion,
+      parameters: { KeyName: keyName },
+      physicalResourceId: id,
+      outputPaths: ['Key'],
+      // The value stays out of the provider's log.
+      logging: Logging.withDataHidden(),
+    };
+    const value = new AwsCustomResource(this, 'ConsoleMapKeyValue', {
+      resourceType: 'Custom::LocationApiKeyValue',
+      onCreate: read,
+      onUpdate: read,
+      policy: onKey(['geo:DescribeKey']),
+      ...provider,
+    });
+    value.node.addDependency(key);
+    const inline = (what: string) => ({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason: `The inline policy lets the provider ${what} the console's map key and nothing else; no other role would share it.`,
+    });
+    Validations.of(key).acknowledge(inline('create, update and delete'));
+    Validations.of(value).acknowledge(inline('read'));
+    Validations.of(role).acknowledge({
+      id: 'HIPAA.Security-IAMNoInlinePolicy',
+      reason:
+        'The inline policy lets the provider write to its own log group and nothing else; no other role would share it.',
+    });
+    const once =
+      'It is the custom resource provider CloudFormation runs when a deployment changes the map key; ';
+    Validations.of(
+      this.node.findChild(`AWS${AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`),
+    ).acknowledge(
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: `${once}a failure fails the deployment and shows in the stack's events.`,
+      },
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason: `${once}a failure fails the deployment and shows in the stack's events.`,
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: `${once}it reaches only the Location API, over TLS with its own role.`,
+      },
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason: `${once}it never runs twice at once, so reserving concurrency would idle.`,
+      },
+      {
+        id: 'Serverless-LambdaTracing',
+        reason: `${once}there is no request to trace, and its log group records each call.`,
+      },
+    );
+    const origin = `https://maps.geo.${mapRegion}.${this.urlSuffix}`;
+    return {
+      MAP_STYLE_URL: `${origin}/v2/styles/Standard/descriptor?key=${value.getResponseField('Key')}`,
+      MAP_ORIGIN: origin,
+    };
   }
 
   /**
@@ -593,17 +770,17 @@ export class SehatKotaStack extends Stack {
   }
 
   /**
-   * The Cognito domain the web form signs in through, and the form's address as the client's callback: the
-   * API's URL is only known once the API exists, so it is set on the client after the fact.
+   * The Cognito domain the web apps sign in through, and their addresses (the RT form's, the staff console's) as the
+   * client's callbacks: the API's URL is only known once the API exists, so they are set on the client after the fact.
    */
   private webSignIn(prefix: string): UserPoolDomain {
     const domain = this.userPool.addDomain('SignInDomain', { cognitoDomain: { domainPrefix: prefix } });
     // Only the public address: the form served from the API's own endpoint cannot sign in, so people use the one
-    // behind the web ACL.
-    const formUrl = `${this.publicUrl}/rt/`;
+    // behind the web ACL. The staff console signs in through the same client.
+    const appUrls = [`${this.publicUrl}/rt/`, `${this.publicUrl}/console/`];
     const client = this.webFormClient.node.defaultChild as CfnUserPoolClient;
-    client.callbackUrLs = [formUrl];
-    client.logoutUrLs = [formUrl];
+    client.callbackUrLs = appUrls;
+    client.logoutUrLs = appUrls;
     return domain;
   }
 

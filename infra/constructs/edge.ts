@@ -7,7 +7,11 @@ import { Duration, ReferenceStrength, Stack, type StackProps, Validations } from
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   AllowedMethods,
+  CacheCookieBehavior,
+  CachedMethods,
+  CacheHeaderBehavior,
   CachePolicy,
+  CacheQueryStringBehavior,
   Distribution,
   HttpVersion,
   OriginProtocolPolicy,
@@ -41,7 +45,13 @@ export interface ApiDistributionProps {
   webAclArn: string;
 }
 
-/** CloudFront in front of the HTTP API: nothing cached, every viewer header but Host passed on, HTTPS only. */
+/** The public fund pages' path pattern: /dana, /dana/ and everything under it (functions/web/dana-*.ts). */
+export const PUBLIC_PAGES_PATH = '/dana*';
+
+/**
+ * CloudFront in front of the HTTP API: nothing cached, every viewer header but Host passed on, HTTPS only — but
+ * for the public fund pages, which are the same for everyone and may be kept a short while.
+ */
 export class ApiDistribution extends Construct {
   readonly distribution: Distribution;
   /** https://<distribution domain>, without a trailing slash. */
@@ -50,20 +60,47 @@ export class ApiDistribution extends Construct {
   constructor(scope: Construct, id: string, props: ApiDistributionProps) {
     super(scope, id);
     const region = Stack.of(this).region;
+    const origin = new HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      // API Gateway answers within 29 s (its integration limit); CloudFront waits a little longer.
+      readTimeout: Duration.seconds(30),
+    });
+    // The fund pages carry no token and nothing per caller: a copy may serve everyone asking the same URL. The
+    // pages say how long (public, max-age=60, s-maxage=300), within these bounds; the key is the path, the three
+    // query strings the pages read and the encoding. Nothing else reaches the function (no cookie, no header but
+    // Accept-Encoding, no other query string), so nothing else can make two answers to one key differ.
+    const publicPages = new CachePolicy(this, 'PublicPagesCache', {
+      comment: 'SehatKota: the public fund pages (/dana*), kept a short while',
+      defaultTtl: Duration.seconds(60),
+      minTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(300),
+      queryStringBehavior: CacheQueryStringBehavior.allowList('q', 'tahun', 'kel'),
+      headerBehavior: CacheHeaderBehavior.none(),
+      cookieBehavior: CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'SehatKota: the HTTP API behind AWS WAF',
       defaultBehavior: {
-        origin: new HttpOrigin(`${props.api.apiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`, {
-          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-          // API Gateway answers within 29 s (its integration limit); CloudFront waits a little longer.
-          readTimeout: Duration.seconds(30),
-        }),
+        origin,
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_ALL,
         // Every answer is per caller (tokens, NIKs): never cached. With caching off, the Authorization header
         // passes to the origin with the rest; Host does not, since API Gateway routes by its own host name.
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+      additionalBehaviors: {
+        [PUBLIC_PAGES_PATH]: {
+          origin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
+          cachedMethods: CachedMethods.CACHE_GET_HEAD,
+          cachePolicy: publicPages,
+          // The pages come gzipped from the function; CloudFront compresses only what arrives uncompressed.
+          compress: true,
+        },
       },
       webAclId: props.webAclArn,
       // Edge locations in Asia (Jakarta among them) are in PriceClass_200; PriceClass_100 is Europe and America.

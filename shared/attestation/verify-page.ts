@@ -5,6 +5,7 @@
 
 import { city, kelurahanOfRt, placeOf, RT_CODE } from '#shared/city/regions.ts';
 import { escapeHtml } from '#shared/platform/html.ts';
+import { BULAN } from '#shared/platform/wib.ts';
 
 export type AttestationStatus = 'PENDING_REVIEW' | 'APPROVED' | 'REJECTED';
 
@@ -22,21 +23,6 @@ export type VerifyResult =
   | { valid: false };
 
 export { escapeHtml };
-
-const BULAN = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
 
 /**
  * "23 November 2026": the WIB date of an ISO instant. A date alone ("1990-06-15") gives that date (it is

@@ -473,6 +473,14 @@ const DEFINED: readonly RouteDef[] = [
     roles: ['operator', 'city_admin'],
     grants: { incidents: 'read' },
   },
+  // The triage a report would get, shown while the operator takes the call (the console's new-incident form).
+  {
+    method: 'POST',
+    path: '/incidents/triage',
+    handler: 'functions/incident/triage-preview.ts',
+    roles: ['operator'],
+    grants: {},
+  },
   {
     method: 'GET',
     path: '/incidents/stats',
@@ -890,6 +898,40 @@ const DEFINED: readonly RouteDef[] = [
     handler: 'functions/fhir/check-eligibility.ts',
     roles: ['clinic', 'city_admin'],
     grants: { registry: 'read' },
+  },
+  // The public fund pages (no sign-in): every RT's Kampung Bahagia fund, server-rendered for phones.
+  {
+    method: 'GET',
+    path: '/dana',
+    handler: 'functions/web/dana-index.ts',
+    roles: 'public',
+    grants: { funds: 'read', registry: 'read' },
+    throttle: PUBLIC_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/dana/{proxy+}',
+    handler: 'functions/web/dana-pages.ts',
+    roles: 'public',
+    grants: { funds: 'read', registry: 'read' },
+    throttle: PUBLIC_THROTTLE,
+  },
+  // The staff console (desk screens: operators, verifiers, the city's administrators, clinics), served likewise.
+  {
+    method: 'GET',
+    path: '/console',
+    handler: 'functions/web/console-index.ts',
+    roles: 'public',
+    grants: { assets: 'functions/web/console' },
+    throttle: WEB_FORM_THROTTLE,
+  },
+  {
+    method: 'GET',
+    path: '/console/{proxy+}',
+    handler: 'functions/web/console-assets.ts',
+    roles: 'public',
+    grants: { assets: 'functions/web/console' },
+    throttle: WEB_FORM_THROTTLE,
   },
   // The RT chair's web form, served from the API's own origin.
   {

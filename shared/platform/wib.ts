@@ -15,6 +15,22 @@ export const startOfDayWib = (day: string): string =>
 /** Today in WIB, YYYY-MM-DD. */
 export const todayWib = (): string => new Date(Date.now() + WIB_MS).toISOString().slice(0, 10);
 
+/** The months in Indonesian, written out: Januari … Desember. */
+export const BULAN = [
+  'Januari',
+  'Februari',
+  'Maret',
+  'April',
+  'Mei',
+  'Juni',
+  'Juli',
+  'Agustus',
+  'September',
+  'Oktober',
+  'November',
+  'Desember',
+] as const;
+
 /** The months as Indonesian SMS and letters abbreviate them: Jan … Des. */
 export const BULAN_SINGKAT = [
   'Jan',

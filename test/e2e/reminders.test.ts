@@ -142,6 +142,8 @@ describe('the daily reminders job', () => {
       parts: 3,
       // Three one-part SMS at SNS's price per part to Indonesia (config SMS_PRICE_USD_PER_PART).
       estimatedCostUsd: 0.1242,
+      // What the spend is held against: SMS_MONTHLY_BUDGET_USD (US$ 200 unless set).
+      budgetUsd: Number(process.env.SMS_MONTHLY_BUDGET_USD ?? 200),
     });
     expect(res.body.days.map((d: { date: string }) => d.date)).toEqual(['2026-05-16', '2026-06-14', DAY]);
   });

@@ -120,10 +120,13 @@ function nestedParameters(capability: string): Record<string, unknown> {
 describe('functions', () => {
   it('one function per route, event rule, schedule, queue, timer and log subscription, in nested stacks only', () => {
     expect(appFunctions()).toHaveLength(ALL_DEFS.length);
-    // In the parent only the user pool's MFA trigger: no custom-resource Lambdas sneak in.
-    expect(Object.keys(parent.findResources('AWS::Lambda::Function'))).toEqual([
+    // In the parent only the user pool's MFA trigger, and the provider of the custom resources that make the console
+    // map's Amazon Location key (in the map region) and read its value: no other Lambda sneaks in.
+    const parentFunctions = Object.keys(parent.findResources('AWS::Lambda::Function'));
+    expect(parentFunctions.filter((id) => !CUSTOM_RESOURCE_PROVIDER.test(id))).toEqual([
       logicalId(stack, stack.mfaTrigger.function),
     ]);
+    expect(parentFunctions.filter((id) => CUSTOM_RESOURCE_PROVIDER.test(id))).toHaveLength(1);
   });
 
   it("besides them, only the SMS attributes' custom-resource provider, once, beside the SMS delivery logs", () => {
@@ -314,9 +317,10 @@ describe('user pool', () => {
     parent.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: Match.anyValue() });
   });
 
-  it('the web form functions know the Cognito domain and client; no other function does', () => {
+  it('the web apps (RT form, staff console) know the Cognito domain and client; no other function does', () => {
     for (const fn of functions()) {
-      const web = fn.def.handler.startsWith('functions/web/');
+      // The public fund pages (functions/web/dana-*) sign nobody in.
+      const web = /^functions\/web\/(rt|console)-/.test(fn.def.handler);
       expect(fn.env.AUTH_MODE, fn.key).toBe(web ? 'cognito' : undefined);
       expect('COGNITO_CLIENT_ID' in fn.env, fn.key).toBe(web);
       expect('COGNITO_DOMAIN' in fn.env, fn.key).toBe(web);
@@ -334,7 +338,8 @@ describe('logs', () => {
       ...nestedResources('AWS::Logs::LogGroup'),
       ...Object.entries(parent.findResources('AWS::Logs::LogGroup')),
     ];
-    expect(groups.length).toBe(ALL_DEFS.length + 1 + snsSmsLogGroups + 1 + 2);
+    // + the map key's custom-resource provider's own group (encrypted, 90 days).
+    expect(groups.length).toBe(ALL_DEFS.length + 1 + snsSmsLogGroups + 1 + 3);
     for (const [, group] of groups) expect(group.Properties.RetentionInDays).toBe(90);
   });
 

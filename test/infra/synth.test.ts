@@ -74,14 +74,23 @@ describe('npx cdk synth', () => {
     const bundles = readdirSync(out).filter((d) => d.startsWith('asset.'));
     const mjs = bundles.filter((d) => readdirSync(join(out, d)).includes('index.mjs'));
     expect(mjs.length).toBe(FUNCTIONS);
-    // The web form's files travel beside the bundles of the functions that serve them.
-    const withAssets = ROUTES.filter((r) => r.grants.assets).length;
-    const webBundles = mjs.filter((d) => readdirSync(join(out, d)).includes('rt'));
-    expect(webBundles).toHaveLength(withAssets);
-    for (const d of webBundles) {
-      expect(readdirSync(join(out, d, 'rt'))).toEqual(
-        expect.arrayContaining(['index.html', 'app.js', 'app.css']),
-      );
+    // The web apps' files travel beside the bundles of the functions that serve them (the RT form's, the console's
+    // with its vendored libraries).
+    for (const folder of ['rt', 'console']) {
+      const withAssets = ROUTES.filter((r) => r.grants.assets?.endsWith(`/${folder}`)).length;
+      expect(withAssets, folder).toBeGreaterThan(0);
+      const webBundles = mjs.filter((d) => readdirSync(join(out, d)).includes(folder));
+      expect(webBundles, folder).toHaveLength(withAssets);
+      for (const d of webBundles) {
+        expect(readdirSync(join(out, d, folder))).toEqual(
+          expect.arrayContaining(['index.html', 'app.js', 'app.css', 'lib.js']),
+        );
+        if (folder === 'console') {
+          expect(readdirSync(join(out, d, folder, 'vendor'))).toEqual(
+            expect.arrayContaining(['uPlot.esm.js', 'maplibre-gl.mjs', 'maplibre-gl-worker.mjs']),
+          );
+        }
+      }
     }
   });
 });

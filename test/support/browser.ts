@@ -134,3 +134,34 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   });
   return (found as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** A desk screen (the staff console): 1280×800 by default, id-ID on WIB. */
+export async function deskContext(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1280, height: 800 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport,
+    locale: 'id-ID',
+    timezoneId: 'Asia/Jakarta',
+    acceptDownloads: true,
+  });
+  context.setDefaultTimeout(10_000);
+  return context;
+}
+
+/** Chromium on a desk screen, page errors and console errors collected as openPhone() does. */
+export async function openDesk(viewport?: { width: number; height: number }): Promise<Phone> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const context = await deskContext(browser, viewport);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(m.text())) {
+      pageErrors.push(m.text());
+    }
+  });
+  return { browser, context, page, pageErrors };
+}

@@ -710,6 +710,14 @@ export const EXAMPLES: Record<string, Example> = {
       { status: 'AVAILABLE', location: { lat: -1.62, lon: 103.6 } },
     ],
   },
+  'POST /incidents/triage': {
+    bodies: () => [
+      { type: 'MEDICAL', description: 'Bapak tua pingsan di teras' },
+      { type: 'CRIME', description: 'Pencurian motor' },
+      { type: 'FIRE', description: '' },
+      { type: 'OTHER', description: 'Pohon tumbang', priority: 'P3' },
+    ],
+  },
   'POST /incidents': {
     bodies: (w) =>
       (['MEDICAL', 'FIRE', 'ACCIDENT', 'CRIME', 'OTHER'] as const).map((type, i) => ({
@@ -1068,6 +1076,24 @@ export const EXAMPLES: Record<string, Example> = {
         insurer: { display: 'BPJS Kesehatan' },
         ...(i % 3 === 0 ? { servicedDate: w.today } : {}),
       })),
+  },
+  'GET /dana/{proxy+}': {
+    params: (w) => ({
+      proxy: [
+        '',
+        `${w.chairRt}/${w.year}`,
+        `${w.otherRt}/${w.year}`,
+        `${w.chairRt}/${w.year - 1}`,
+        `${w.chairRt}/${w.year}/2`,
+        w.chairRt,
+        'gaya.lama.css',
+      ],
+    }),
+    query: (w) => ({
+      q: ['aur kenali', 'rt 1 rw 1', w.chairRt, w.kelurahan[0]!],
+      tahun: [String(w.year), String(w.year - 1)],
+      kel: w.kelurahan,
+    }),
   },
   'GET /kader/{nik}': { params: (w) => ({ nik: [w.kaderNik, ...w.spareKader] }) },
   'PUT /kader/{nik}': {
@@ -2031,6 +2057,10 @@ export function send(w: FuzzWorld, req: FuzzRequest, timeoutMs = 60_000): Promis
 export const TEXT_ROUTES = new Set([
   'GET /rt',
   'GET /rt/{proxy+}',
+  'GET /console',
+  'GET /console/{proxy+}',
+  'GET /dana',
+  'GET /dana/{proxy+}',
   'GET /verify/{code}',
   'GET /a/{token}',
   'POST /a/{token}',

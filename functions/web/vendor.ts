@@ -1,0 +1,28 @@
+// The third-party files the staff console serves under /console/vendor/, taken as published from node_modules: the
+// one list both the handler (static.ts reads them there locally) and the bundling (infra/bundling.ts copies them
+// beside the Lambda bundle) read, so the two cannot drift.
+
+export interface VendorFile {
+  /** The name under `<site>/vendor/`. */
+  name: string;
+  /** Where it is in node_modules (a package's own path: resolvable with require.resolve). */
+  from: string;
+  type: string;
+}
+
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+export const CONSOLE_VENDOR: readonly VendorFile[] = [
+  { name: 'uPlot.esm.js', from: 'uplot/dist/uPlot.esm.js', type: JS },
+  { name: 'uPlot.min.css', from: 'uplot/dist/uPlot.min.css', type: CSS },
+  // maplibre-gl.mjs starts its worker from ./maplibre-gl-worker.mjs beside itself (same origin: worker-src 'self').
+  { name: 'maplibre-gl.mjs', from: 'maplibre-gl/dist/maplibre-gl.mjs', type: JS },
+  { name: 'maplibre-gl-worker.mjs', from: 'maplibre-gl/dist/maplibre-gl-worker.mjs', type: JS },
+  { name: 'maplibre-gl.css', from: 'maplibre-gl/dist/maplibre-gl.css', type: CSS },
+];
+
+/** The asset folders (from the repository root, as routes.ts grants them) that carry vendor files, and which. */
+export const VENDOR_BY_FOLDER: Readonly<Record<string, readonly VendorFile[]>> = {
+  'functions/web/console': CONSOLE_VENDOR,
+};
