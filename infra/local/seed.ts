@@ -8,11 +8,13 @@ import { createPuskesmas } from '#shared/city/puskesmas.ts';
 import { city } from '#shared/city/regions.ts';
 import { registerRt } from '#shared/city/rts.ts';
 import { createStaff } from '#shared/city/staff.ts';
+import { allocate, recordExpense, reverseEntry } from '#shared/fund/ledger.ts';
+import type { CATEGORIES } from '#shared/fund/schemas.ts';
 import { createUnit, setUnitStatus } from '#shared/incident/units.ts';
 import { registerKader } from '#shared/kader/register.ts';
 import { ddb } from '#shared/platform/dynamo.ts';
 import { tableName } from '#shared/platform/tables.ts';
-import { todayWib } from '#shared/platform/wib.ts';
+import { startOfDayWib, todayWib } from '#shared/platform/wib.ts';
 import { runImport } from '#shared/registry/import.ts';
 import { changeCoverage } from '#shared/registry/repository.ts';
 import { saveCampaign } from '#shared/reminder/campaigns.ts';
@@ -153,4 +155,95 @@ export async function seedDemoData(
     }),
   );
   return { rts: rts.length, residents: result.imported, units: units.length, puskesmas: puskesmas.length };
+}
+
+/** What the demo RTs spent their fund on this year (made-up, and said so on the public pages). */
+const DEMO_EXPENSES: {
+  category: (typeof CATEGORIES)[number];
+  description: string;
+  vendor: string;
+  amount: number;
+}[] = [
+  {
+    category: 'CLEAN_WATER',
+    description: 'Pipa dan kran air bersih untuk sumur warga (data demo)',
+    vendor: 'Toko Bangunan Demo',
+    amount: 4_750_000,
+  },
+  {
+    category: 'SANITATION',
+    description: 'Perbaikan saluran air dan tempat sampah (data demo)',
+    vendor: 'Toko Bangunan Demo',
+    amount: 3_200_000,
+  },
+  {
+    category: 'HEALTH_CHECK',
+    description: 'Konsumsi cek kesehatan gratis di posyandu (data demo)',
+    vendor: 'Warung Demo',
+    amount: 850_000,
+  },
+  {
+    category: 'NUTRITION',
+    description: 'Makanan tambahan balita posyandu (data demo)',
+    vendor: 'Warung Demo',
+    amount: 1_400_000,
+  },
+  {
+    category: 'OPERATIONS',
+    description: 'Alat tulis dan fotokopi laporan dana (data demo)',
+    vendor: 'Fotokopi Demo',
+    amount: 275_000,
+  },
+];
+
+/**
+ * `npm start`'s demo of the RT funds (not the tests', whose ledgers start empty): each demo RT's tier allocation on the
+ * year's first working day, then some of DEMO_EXPENSES spread over the months until today, and one expense reversed
+ * (recorded twice by mistake), all through the ledger. Returns how many entries it wrote.
+ */
+export async function seedDemoFunds(): Promise<number> {
+  const today = todayWib();
+  const year = Number(today.slice(0, 4));
+  const firstDay = `${year}-01-02` <= today ? `${year}-01-02` : today;
+  const days = (Date.parse(today) - Date.parse(firstDay)) / 86_400_000;
+  let entries = 0;
+  for (const [i, rt] of demoRts(12).entries()) {
+    const req = (n: string, day: string) => ({
+      actor: SEED_ACTOR,
+      requestId: `seed-fund-${rt.rt}-${n}`,
+      now: new Date(Date.parse(startOfDayWib(day)) + 3 * 3_600_000).toISOString(),
+    });
+    await allocate(
+      rt.rt,
+      year,
+      { households: rt.households, note: 'Dana Kampung Bahagia (data demo)' },
+      req('a', firstDay),
+    );
+    entries++;
+    // RTs spend at different paces: the first few most of the list, the later ones a little or nothing yet.
+    const spends = DEMO_EXPENSES.slice(0, Math.max(0, DEMO_EXPENSES.length - Math.floor(i / 2)));
+    for (const [j, e] of spends.entries()) {
+      const day = new Date(
+        Date.parse(firstDay) + Math.floor((days * (j + 1)) / (spends.length + 1)) * 86_400_000,
+      )
+        .toISOString()
+        .slice(0, 10);
+      await recordExpense(rt.rt, year, { ...e, date: day }, req(`e${j}`, day));
+      entries++;
+      if (i === 0 && j === 0) {
+        // The same receipt entered twice, and the second taken back by a reversal (never an edit).
+        const twice = await recordExpense(rt.rt, year, { ...e, date: day }, req('e0-again', day));
+        await reverseEntry(
+          rt.rt,
+          year,
+          twice.entry.entryId,
+          'Tercatat dua kali (data demo)',
+          req('r', day),
+          false,
+        );
+        entries += 2;
+      }
+    }
+  }
+  return entries;
 }

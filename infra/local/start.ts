@@ -13,12 +13,18 @@ try {
   if (!inMemory) moveUnfolderedData(console.log);
   const dataDir = inMemory ? undefined : dataDirFor(config().CITY_CODE);
   const host = process.env.HOST;
-  const system = await startLocalSystem({ port, ...(host ? { host } : {}), ...(dataDir ? { dataDir } : {}) });
+  const system = await startLocalSystem({
+    port,
+    demoFunds: true,
+    ...(host ? { host } : {}),
+    ...(dataDir ? { dataDir } : {}),
+  });
   if (system.seeded) {
-    const { rts, residents, units, puskesmas } = system.seeded;
+    const { rts, residents, units, puskesmas, fundEntries = 0 } = system.seeded;
     console.log(
       `Seeded demo data: ${rts} RTs with their chairs' accounts, ${residents} residents, ${units} units, ` +
-        `${puskesmas} puskesmas (demo; clinic token: {"role":"clinic","puskesmas":"<code>"})`,
+        `${puskesmas} puskesmas, ${fundEntries} RT fund entries ` +
+        '(demo; clinic token: {"role":"clinic","puskesmas":"<code>"})',
     );
     if (!units) {
       console.log(

@@ -28,7 +28,7 @@ import { migrateLocalData } from './migrate.ts';
 import { FolderObjectStore } from './object-store.ts';
 import { Outbox } from './outbox.ts';
 import { InProcessQueue } from './queue.ts';
-import { seedDemoData, seededCityOf } from './seed.ts';
+import { seedDemoData, seedDemoFunds, seededCityOf } from './seed.ts';
 import { LocalServer } from './server.ts';
 import { LocalSmsDelivery } from './sms-delivery.ts';
 import { LocalTimers } from './timers.ts';
@@ -73,6 +73,8 @@ export interface LocalSystemOptions {
   /** Where data is kept across restarts; undefined = in memory, lost on exit. */
   dataDir?: string;
   seed?: boolean;
+  /** With the demo data, the demo RTs' fund ledgers of this year too (`npm start`; the tests' ledgers start empty). */
+  demoFunds?: boolean;
   /** An already running DynamoDB Local (tests share one). */
   dynamoEndpoint?: string;
   quiet?: boolean;
@@ -92,7 +94,7 @@ export interface LocalSystem {
   /** SNS's delivery reports of the outbox's SMS. */
   deliveries: LocalSmsDelivery;
   tokens: DevTokens;
-  seeded?: { rts: number; residents: number; units: number; puskesmas: number };
+  seeded?: { rts: number; residents: number; units: number; puskesmas: number; fundEntries?: number };
   stop(): Promise<void>;
 }
 
@@ -182,6 +184,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     }
     if (opts.seed !== false && !seededCity) {
       seeded = await seedDemoData();
+      if (opts.demoFunds) seeded.fundEntries = await seedDemoFunds();
       await bus.drain();
     }
     server = new LocalServer({

@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { demoRts } from '../../infra/local/demo-data.ts';
 import { startLocalSystem } from '../../infra/local/system.ts';
+import { todayWib } from '../../shared/platform/wib.ts';
 
 const javaProcesses = (marker: string) => {
   try {
@@ -67,6 +69,20 @@ describe('local mode', { timeout: 120_000 }, () => {
     const child = startCli({ PORT: '0' }, ['--in-memory']);
     const url = await waitFor(child, /running on (http:\/\/localhost:\d+)/);
     expect(await residentsCounted(url)).toBe(500);
+    // The demo RTs' funds of this year, as the public pages show them: the tier allocation, expenses, a reversal.
+    const fund = (await (
+      await fetch(`${url}/funds/${demoRts(1)[0]!.rt}/${todayWib().slice(0, 4)}`)
+    ).json()) as {
+      allocated: number;
+      balance: number;
+      entries: { kind: string }[];
+    };
+    expect(fund.allocated).toBeGreaterThan(0);
+    expect(fund.balance).toBeLessThan(fund.allocated);
+    expect(fund.entries.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['ALLOCATION', 'EXPENSE', 'REVERSAL']),
+    );
+    expect(await (await fetch(`${url}/dana/`)).text()).toContain('Kampung Bahagia');
     const javaBefore = javaProcesses(`DynamoDBLocal.jar -port`);
     expect(javaBefore).toBeGreaterThan(0);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
