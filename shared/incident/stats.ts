@@ -1,5 +1,6 @@
-// GET /incidents/stats: counts by type, priority and status, and the call centre's three times — report to
-// dispatch, dispatch to acknowledgement, dispatch to on scene — as median and 90th percentile, in seconds.
+// GET /incidents/stats: counts by type, priority and status, and the call centre's times — report to dispatch,
+// dispatch to acknowledgement, acknowledgement to on scene (the chain), and dispatch to on scene — as median and 90th
+// percentile, in seconds.
 
 import { percentile } from '#shared/platform/percentile.ts';
 import type { Incident } from './schemas.ts';
@@ -38,6 +39,7 @@ export function incidentStats(incidents: Incident[]) {
     byStatus: tally(incidents.map((i) => i.status)),
     reportToDispatch: durations(defined(incidents.map((i) => seconds(i.reportedAt, i.dispatchedAt)))),
     dispatchToAck: durations(defined(incidents.map((i) => seconds(i.dispatchedAt, i.acknowledgedAt)))),
+    ackToOnScene: durations(defined(incidents.map((i) => seconds(i.acknowledgedAt, i.onSceneAt)))),
     dispatchToOnScene: durations(defined(incidents.map((i) => seconds(i.dispatchedAt, i.onSceneAt)))),
   };
 }

@@ -566,7 +566,7 @@ describe.skipIf(!HAS_CHROMIUM)('the city dashboard in Chromium', { timeout: 60_0
     );
     expect(stats.at(-1).total).toBe(2);
     expect(stats.at(-1).dispatchToOnScene.count).toBe(2);
-    const keys = ['reportToDispatch', 'dispatchToAck', 'dispatchToOnScene'];
+    const keys = ['reportToDispatch', 'dispatchToAck', 'ackToOnScene'];
     expect(await tableRows('#respon-fig table.data')).toEqual(
       weeks.map((w, i) => [
         weekLabel(w),
@@ -578,7 +578,7 @@ describe.skipIf(!HAS_CHROMIUM)('the city dashboard in Chromium', { timeout: 60_0
     );
     const chart = (await chartOf('respon-fig'))!;
     expect(chart.labels.slice(1)).toEqual(
-      ['Laporan → unit dikirim', 'Unit dikirim → diterima kru', 'Unit dikirim → tiba di lokasi'].flatMap(
+      ['Laporan → unit dikirim', 'Unit dikirim → diterima kru', 'Diterima kru → tiba di lokasi'].flatMap(
         (l) => [`${l}, median`, `${l}, p90`],
       ),
     );

@@ -161,6 +161,8 @@ describe('statistics', () => {
         reportedAt: at(0),
         dispatchedAt: at(d),
         ...(i % 2 === 0 ? { acknowledgedAt: at(d + 30) } : {}),
+        // Two on scene: 60 s and 120 s after their acknowledgement.
+        ...(i === 0 ? { onSceneAt: at(d + 90) } : i === 2 ? { onSceneAt: at(d + 150) } : {}),
       }),
     );
     rows.push(incident({ id: 'waiting', status: 'RECEIVED', reportedAt: at(0) }));
@@ -170,6 +172,7 @@ describe('statistics', () => {
     expect(s.byPriority).toEqual({ P1: 6, P2: 5 });
     expect(s.reportToDispatch).toEqual({ count: 10, medianS: 50, p90S: 90 });
     expect(s.dispatchToAck).toEqual({ count: 5, medianS: 30, p90S: 30 });
-    expect(s.dispatchToOnScene).toEqual({ count: 0, medianS: null, p90S: null });
+    expect(s.ackToOnScene).toEqual({ count: 2, medianS: 60, p90S: 120 });
+    expect(s.dispatchToOnScene).toEqual({ count: 2, medianS: 90, p90S: 150 });
   });
 });

@@ -742,7 +742,7 @@ const WEEKS = 12;
 const TIMES = [
   ['reportToDispatch', 'Laporan → unit dikirim', BLUE],
   ['dispatchToAck', 'Unit dikirim → diterima kru', ORANGE],
-  ['dispatchToOnScene', 'Unit dikirim → tiba di lokasi', GREEN],
+  ['ackToOnScene', 'Diterima kru → tiba di lokasi', GREEN],
 ];
 
 const dayMonth = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', timeZone: 'UTC' });
