@@ -15,7 +15,7 @@ import {
   readDeployConfig,
 } from './pipeline/config.ts';
 import { PIPELINE_STACK_ID, SehatKotaPipelineStack } from './pipeline/pipeline-stack.ts';
-import { SehatKotaStack, type Settings } from './stack.ts';
+import { LOCATION_MAP_REGIONS, SehatKotaStack, type Settings } from './stack.ts';
 
 export const DEFAULT_REGION = 'ap-southeast-3';
 
@@ -30,6 +30,7 @@ export function createApp(options: Pick<AppProps, 'context' | 'builtinCloudForma
     settings: readSettings(app.node.tryGetContext('settings')),
     authDomainPrefix: readDomainPrefix(app.node.tryGetContext('authDomainPrefix')),
     firstAdmin: readFirstAdmin(app.node.tryGetContext('firstAdmin')),
+    mapRegion: readMapRegion(app.node.tryGetContext('mapRegion')),
   });
   // The pipeline only with a deploy config: without one, `cdk synth` builds the one stack above, as ever.
   const deploy = readDeployConfig(app.node.tryGetContext('deploy'));
@@ -74,6 +75,17 @@ function readFirstAdmin(raw: unknown): FirstAdmin | undefined {
 function readDomainPrefix(raw: unknown): string | undefined {
   if (raw === undefined) return undefined;
   if (!isAuthDomainPrefix(raw)) throw new Error(`context authDomainPrefix: ${AUTH_DOMAIN_PREFIX_RULE}`);
+  return raw;
+}
+
+/** Where the console's map key is made (context `mapRegion`): a region with Amazon Location's maps. */
+function readMapRegion(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !LOCATION_MAP_REGIONS.includes(raw)) {
+    throw new Error(
+      `context mapRegion: must be a region with Amazon Location maps: ${LOCATION_MAP_REGIONS.join(', ')}`,
+    );
+  }
   return raw;
 }
 

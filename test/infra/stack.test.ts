@@ -694,6 +694,46 @@ describe('the sign-in domain prefix (context authDomainPrefix)', () => {
   });
 });
 
+describe("the console map's Amazon Location key", () => {
+  const QUICK = { 'aws:cdk:bundling-stacks': [] };
+  const keyOf = (s: typeof stack) => {
+    const [key] = Object.values(Template.fromStack(s).findResources('Custom::LocationApiKey'));
+    return key!.Properties.Create as Json;
+  };
+
+  it('may fetch only map tiles, only for the console, in a region with Location maps (not Jakarta)', () => {
+    const create = keyOf(stack);
+    // The create call is one string of JSON with CloudFormation references in it.
+    const text = JSON.stringify(create);
+    expect(text).toContain('"service\\":\\"Location\\"');
+    expect(text).toContain('"region\\":\\"ap-south-1\\"');
+    expect(text).toContain('geo-maps:GetTile');
+    expect(text).not.toMatch(/geo-maps:Get(?!Tile)|geo:\*|geo-places|geo-routes/);
+    expect(text).toContain('::provider/default');
+    expect(text).toContain('/console/*');
+    // The style and its origin reach the console's functions, and no others.
+    for (const fn of functions()) {
+      const console = /^functions\/web\/console-/.test(fn.def.handler);
+      expect('MAP_STYLE_URL' in fn.env, fn.key).toBe(console);
+      expect('MAP_ORIGIN' in fn.env, fn.key).toBe(console);
+    }
+  });
+
+  it('takes its region from context mapRegion, and refuses one without Location maps', () => {
+    const { stack: s } = createApp({
+      context: { ...QUICK, mapRegion: 'ap-southeast-2' },
+      builtinCloudFormationValidation: false,
+    });
+    expect(JSON.stringify(keyOf(s))).toContain('"region\\":\\"ap-southeast-2\\"');
+    expect(() =>
+      createApp({
+        context: { ...QUICK, mapRegion: 'ap-southeast-3' },
+        builtinCloudFormationValidation: false,
+      }),
+    ).toThrow(/context mapRegion: must be a region with Amazon Location maps/);
+  });
+});
+
 describe('the city and its first administrator', () => {
   const QUICK = { 'aws:cdk:bundling-stacks': [] };
 
