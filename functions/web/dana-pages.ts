@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { city, cityRegions, kelurahanOfRt, placeOf, RT_CODE } from '#shared/city/regions.ts';
+import { getRtStatus, listRtStatuses } from '#shared/city/rts.ts';
 import {
   type Chrome,
   PAGE_CSS,
@@ -22,7 +23,7 @@ import {
   rtHref,
   rtLabel,
 } from '#shared/fund/public-pages.ts';
-import { accountsInArea, allEntries, directoryRt, directoryRts, getAccount } from '#shared/fund/queries.ts';
+import { accountsInArea, allEntries, getAccount } from '#shared/fund/queries.ts';
 import { publicAccount, publicEntry } from '#shared/fund/views.ts';
 import { logger } from '#shared/platform/logger.ts';
 import { todayWib } from '#shared/platform/wib.ts';
@@ -130,7 +131,7 @@ async function indexPage(event: APIGatewayProxyEventV2): Promise<Result> {
   }
   const area = city().code;
   const [directory, accounts] = await Promise.all([
-    directoryRts(area.replaceAll('.', '')),
+    listRtStatuses(area.replaceAll('.', '')),
     accountsInArea(year, area),
   ]);
   const years = [];
@@ -174,7 +175,7 @@ async function rtPage(event: APIGatewayProxyEventV2, parts: string[]): Promise<R
     if (n === 1) return redirect(301, rtHref(rt, year), 'public, max-age=3600');
   }
   const [listed, account, entries] = await Promise.all([
-    directoryRt(rt),
+    getRtStatus(rt),
     getAccount(rt, year),
     allEntries(rt, year),
   ]);

@@ -205,15 +205,42 @@ export async function getRt(rt: string, consistent = false): Promise<Rt | undefi
   return out.Item ? rtFromItem(out.Item) : undefined;
 }
 
+/** The directory's RTs of an area (its code's digits; '' for the whole city): a Query's key condition. */
+const inArea = (areaDigits: string) => ({
+  KeyConditionExpression: areaDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+  ExpressionAttributeValues: { ':pk': RT_PK, ...(areaDigits ? { ':p': areaDigits } : {}) },
+});
+
 /** Every RT of the city (a few thousand small items in one partition), or of an area (its code's digits). */
 export async function listRts(areaDigits = '', consistent = false): Promise<Rt[]> {
-  const items = await queryAll({
-    TableName: T(),
-    ConsistentRead: consistent,
-    KeyConditionExpression: areaDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': RT_PK, ...(areaDigits ? { ':p': areaDigits } : {}) },
-  });
+  const items = await queryAll({ TableName: T(), ConsistentRead: consistent, ...inArea(areaDigits) });
   return items.map(rtFromItem);
+}
+
+/** An RT as a public page knows it: its code and whether it is still active, never its chair. */
+export interface RtStatusOnly {
+  rt: string;
+  active: boolean;
+}
+
+// Only the code and the status are read (projected): the chair's name and phone never leave the table for a public
+// page (the fund pages list an RT without an account yet, and refuse one the city does not have).
+const STATUS_ONLY = { ProjectionExpression: 'sk, #s', ExpressionAttributeNames: { '#s': 'status' } };
+const statusOnly = (item: Record<string, unknown>): RtStatusOnly => ({
+  rt: String(item.sk),
+  active: isActiveRt({ status: (item.status as RtStatus | undefined) ?? 'ACTIVE' }),
+});
+
+/** Every RT of an area, code and status only, in code order: one Query. */
+export async function listRtStatuses(areaDigits = ''): Promise<RtStatusOnly[]> {
+  const items = await queryAll({ TableName: T(), ...inArea(areaDigits), ...STATUS_ONLY });
+  return items.map(statusOnly);
+}
+
+/** One RT, code and status only, or undefined when the city has no such RT. */
+export async function getRtStatus(rt: string): Promise<RtStatusOnly | undefined> {
+  const out = await ddb().send(new GetCommand({ TableName: T(), Key: rtKey(rt), ...STATUS_ONLY }));
+  return out.Item ? statusOnly(out.Item) : undefined;
 }
 
 /** One page of an area's RTs in code order, from after the RT `after`. */
@@ -225,8 +252,7 @@ export async function listRtsPage(
   const out = await ddb().send(
     new QueryCommand({
       TableName: T(),
-      KeyConditionExpression: areaDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': RT_PK, ...(areaDigits ? { ':p': areaDigits } : {}) },
+      ...inArea(areaDigits),
       Limit: limit,
       ...(after ? { ExclusiveStartKey: rtKey(after) } : {}),
     }),

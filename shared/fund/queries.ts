@@ -1,7 +1,6 @@
 // The fund ledger's reads: an RT's public account and its entries (newest first, a page at a time), all of them
 // for the CSV export, and every RT's account in an area for the city — each a GetItem or a Query, never a scan.
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { RT_PK } from '#shared/city/rt-records.ts';
 import { ddb, queryAll } from '#shared/platform/dynamo.ts';
 import { ValidationError } from '#shared/platform/errors.ts';
 import { tableName } from '#shared/platform/tables.ts';
@@ -87,44 +86,4 @@ export async function accountsInArea(year: number, area: string): Promise<Accoun
     ExpressionAttributeValues: { ':pk': `FUNDS#${year}`, ...(digits ? { ':area': digits } : {}) },
   });
   return items.map((item) => account(String(item.rt), year, item));
-}
-
-// The public fund pages (functions/web/dana-*.ts) also need the city's RT directory, to list an RT that has no
-// account yet and to refuse one the city does not have. They read only each RT's code and status (projected): the
-// chair's name and phone never leave the registry table for a public page.
-
-/** An RT of the directory as the public pages know it. */
-export interface DirectoryRt {
-  rt: string;
-  active: boolean;
-}
-
-const directoryRtOf = (item: Record<string, unknown>): DirectoryRt => ({
-  rt: String(item.sk),
-  active: item.status !== 'INACTIVE',
-});
-
-/** Every RT of the directory in an area (its code's digits; '' for the whole city), in code order: one Query. */
-export async function directoryRts(areaDigits = ''): Promise<DirectoryRt[]> {
-  const items = await queryAll({
-    TableName: tableName('registry'),
-    KeyConditionExpression: areaDigits ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': RT_PK, ...(areaDigits ? { ':p': areaDigits } : {}) },
-    ProjectionExpression: 'sk, #s',
-    ExpressionAttributeNames: { '#s': 'status' },
-  });
-  return items.map(directoryRtOf);
-}
-
-/** One RT of the directory (code and status only), or undefined when the city has no such RT. */
-export async function directoryRt(rt: string): Promise<DirectoryRt | undefined> {
-  const out = await ddb().send(
-    new GetCommand({
-      TableName: tableName('registry'),
-      Key: { pk: RT_PK, sk: rt },
-      ProjectionExpression: 'sk, #s',
-      ExpressionAttributeNames: { '#s': 'status' },
-    }),
-  );
-  return out.Item ? directoryRtOf(out.Item) : undefined;
 }
