@@ -500,17 +500,55 @@ describe.skipIf(!HAS_CHROMIUM)('the staff console in Chromium', { timeout: 60_00
       expect(await page.locator('#role').count()).toBe(0);
       expect(await page.evaluate(() => sessionStorage.getItem('console.session'))).toBeNull();
       expect(new URL(page.url()).search).toBe('');
-      // The button goes to Cognito's hosted UI: the code flow with PKCE, back to /console/.
-      const [request] = await Promise.all([
-        page.waitForRequest((r) => r.url().startsWith(process.env.COGNITO_DOMAIN!)),
-        page.click('#login-cognito'),
-      ]);
-      const q = new URL(request.url()).searchParams;
-      expect(new URL(request.url()).pathname).toBe('/oauth2/authorize');
-      expect(q.get('response_type')).toBe('code');
-      expect(q.get('code_challenge_method')).toBe('S256');
-      expect(q.get('redirect_uri')).toBe(`${sys.url}/console/`);
-      expect(q.get('client_id')).toBe('consoletestclient01');
+      // The button goes to Cognito's hosted UI (a stand-in routed here, so the page never navigates to a network
+      // error): the code flow with PKCE, back to /console/, where the code becomes the session.
+      const domain = process.env.COGNITO_DOMAIN!;
+      let authorize: URLSearchParams | undefined;
+      let exchange: URLSearchParams | undefined;
+      await page.route(`${domain}/**`, async (route) => {
+        const url = new URL(route.request().url());
+        if (url.pathname === '/oauth2/authorize') {
+          authorize = url.searchParams;
+          const back = `${authorize.get('redirect_uri')}?code=the-code&state=${authorize.get('state')}`;
+          return route.fulfill({ status: 302, headers: { location: back } });
+        }
+        if (url.pathname === '/oauth2/token') {
+          exchange = new URLSearchParams(route.request().postData() ?? '');
+          return route.fulfill({
+            status: 200,
+            headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' },
+            body: JSON.stringify({
+              id_token: token.verifier,
+              access_token: 'a',
+              refresh_token: 'r',
+              expires_in: 3600,
+            }),
+          });
+        }
+        return route.fulfill({ status: 404 });
+      });
+      try {
+        await page.click('#login-cognito');
+        await page.getByRole('heading', { name: 'Surat menunggu', level: 1 }).waitFor();
+      } finally {
+        await page.unroute(`${domain}/**`);
+      }
+      expect(Object.fromEntries(authorize!)).toMatchObject({
+        response_type: 'code',
+        code_challenge_method: 'S256',
+        redirect_uri: `${sys.url}/console/`,
+        client_id: 'consoletestclient01',
+      });
+      expect(Object.fromEntries(exchange!)).toMatchObject({
+        grant_type: 'authorization_code',
+        code: 'the-code',
+        client_id: 'consoletestclient01',
+        redirect_uri: `${sys.url}/console/`,
+      });
+      expect(exchange!.get('code_verifier')?.length).toBeGreaterThanOrEqual(43);
+      // The code is dropped from the address bar once traded.
+      expect(new URL(page.url()).search).toBe('');
+      await page.evaluate(() => sessionStorage.clear());
     } finally {
       delete process.env.AUTH_MODE;
       delete process.env.COGNITO_DOMAIN;
