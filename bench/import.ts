@@ -211,3 +211,37 @@ export async function benchImport(o: {
     doc.destroy();
   }
 }
+
+/**
+ * The import's floor on its own: these residents' items (as the import would write them), pre-built and written with
+ * raw BatchWriteItem into a fresh table of the registry's definition, in the import's pattern; rows per second.
+ */
+export async function measureImportFloor(o: {
+  dynamoEndpoint: string;
+  residents: DemoResident[];
+}): Promise<number> {
+  const now = new Date().toISOString();
+  const chunks: Item[][] = [];
+  for (let i = 0; i < o.residents.length; i += CHUNK_ROWS) {
+    chunks.push(
+      o.residents
+        .slice(i, i + CHUNK_ROWS)
+        .flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')),
+    );
+  }
+  const client = new DynamoDBClient({
+    endpoint: o.dynamoEndpoint,
+    region: process.env.AWS_REGION ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const table = `bench-floor-${Date.now()}`;
+  await createFloorTable(client, table);
+  try {
+    return Math.round(o.residents.length / (await floorRun(doc, table, chunks)));
+  } finally {
+    await client.send(new DeleteTableCommand({ TableName: table }));
+    doc.destroy();
+  }
+}

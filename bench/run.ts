@@ -8,7 +8,9 @@
 //   BENCH_EXPENSES (1000), BENCH_INCIDENTS (500), BENCH_CONSOLE_CHANGES (60),
 //   BENCH_REMINDER_RESIDENTS (200000), BENCH_SMS (2000), BENCH_CIVIL_LINES (50000), BENCH_RECONCILIATION_ROWS (100000),
 //   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,console,import,reconciliation,civil,reminders;
-//   reconciliation runs the import first, on whose city and floor it is measured).
+//   reconciliation runs the import first, on whose city and floor it is measured; `city` runs only when named:
+//   a whole city in a local system of its own, about 12 minutes, with its bill: BENCH_CITY_RESIDENTS (650000),
+//   BENCH_CITY_RTS (1650), BENCH_CITY_RECONCILIATION_ROWS (100000), BENCH_CITY_COVERAGE_REQUESTS (2000)).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +18,8 @@ import { demoResidents, demoRts } from '#infra/local/demo-data.ts';
 import type { LocalSystem } from '#infra/local/system.ts';
 import { type AttestationSection, benchAttestations } from './attestation.ts';
 import { type BundleSection, benchBundles, COLD_RUNS, MAX_RATIO } from './bundles.ts';
+import { benchCity } from './city/city.ts';
+import { cityBill, printCity } from './city/report.ts';
 import { benchCivilEvents, type CivilEventsSection } from './civil-events.ts';
 import { benchConsole, printConsole } from './console.ts';
 import { benchCoverage, type CoverageSection, MAX_P50_RATIO } from './coverage.ts';
@@ -453,6 +457,24 @@ async function main(): Promise<number> {
     } finally {
       await system.stop();
     }
+  }
+
+  // A city of its own, after everything else: it needs the machine to itself (and DynamoDB Local's memory).
+  if (ONLY.has('city')) {
+    const s = await benchCity({
+      residents: Number(process.env.BENCH_CITY_RESIDENTS ?? 650_000),
+      rts: Number(process.env.BENCH_CITY_RTS ?? 1650),
+      reconciliationRows: Number(process.env.BENCH_CITY_RECONCILIATION_ROWS ?? 100_000),
+      coverage: {
+        requests: Number(process.env.BENCH_CITY_COVERAGE_REQUESTS ?? 2000),
+        concurrency: CONCURRENCY,
+        warmup: WARMUP,
+        rounds: COVERAGE_ROUNDS,
+      },
+    });
+    report.city = s;
+    report.bill = cityBill(s);
+    printCity(s, report.bill as ReturnType<typeof cityBill>);
   }
 
   report.targets = {

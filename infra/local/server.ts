@@ -3,9 +3,7 @@
 // token as the JWT authorizer would. Adds the local-only routes: /auth/dev-token, /dev/outbox, /dev/uploads, /dev/dead-letters.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { kelurahanName, kelurahanOfRt } from '#shared/city/regions.ts';
@@ -17,12 +15,16 @@ import { findSchedule, type JobInput } from '#shared/platform/schedules.ts';
 import type { InProcessBus } from './bus.ts';
 import { type DevTokenClaims, type DevTokens, devTokenRequest } from './dev-token.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { handlerOf } from './modules.ts';
 import type { FolderObjectStore } from './object-store.ts';
 import type { Outbox } from './outbox.ts';
 import type { InProcessQueue } from './queue.ts';
 
 // API Gateway's own limit on a request body.
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+// An upload stands in for S3, which takes up to 5 GB in one PUT; local mode holds the file in memory, so 1 GiB.
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+const UPLOADS = '/dev/uploads/';
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/i;
 
 type Handler = (
@@ -100,7 +102,6 @@ export interface LocalServerOptions {
 export class LocalServer {
   readonly server: Server;
   private readonly routes: CompiledRoute[];
-  private readonly handlers = new Map<string, Promise<Handler>>();
   url = '';
 
   constructor(private readonly opts: LocalServerOptions) {
@@ -131,18 +132,13 @@ export class LocalServer {
   }
 
   private handler(route: RouteDef): Promise<Handler> {
-    let h = this.handlers.get(route.handler);
-    if (!h) {
-      h = import(pathToFileURL(join(this.opts.root, route.handler)).href).then((m) => m.handler as Handler);
-      this.handlers.set(route.handler, h);
-    }
-    return h;
+    return handlerOf(this.opts.root, route.handler) as Promise<Handler>;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    const body = await readBody(req);
+    const body = await readBody(req, url.pathname.startsWith(UPLOADS) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES);
     if (body === undefined) {
       // The rest of the body is never read, so the connection cannot carry another request.
       res.shouldKeepAlive = false;
@@ -163,7 +159,7 @@ export class LocalServer {
     if (url.pathname === '/dev/dead-letters' && method === 'GET') {
       return send(res, 200, this.opts.queue.deadLetters);
     }
-    if (url.pathname.startsWith('/dev/uploads/') && method === 'PUT') return this.upload(req, url, body, res);
+    if (url.pathname.startsWith(UPLOADS) && method === 'PUT') return this.upload(req, url, body, res);
     if (url.pathname === '/' && method === 'GET') return this.index(res);
 
     const candidates = this.routes.filter((r) => r.pattern.test(url.pathname));
@@ -267,11 +263,9 @@ export class LocalServer {
         issues: [{ path: 'date', message: 'must be YYYY-MM-DD' }],
       });
     }
-    const mod = (await import(pathToFileURL(join(this.opts.root, schedule.handler)).href)) as {
-      handler: (input: JobInput, context: unknown) => Promise<unknown>;
-    };
-    const result = await mod.handler(
-      { job: name, ...(date ? { date } : {}) },
+    const handler = await handlerOf(this.opts.root, schedule.handler);
+    const result = await handler(
+      { job: name, ...(date ? { date } : {}) } satisfies JobInput,
       lambdaContext(`local-${name}`, schedule.timeoutSeconds ?? 60),
     );
     await this.opts.bus.drain();
@@ -279,7 +273,7 @@ export class LocalServer {
   }
 
   private upload(req: IncomingMessage, url: URL, body: Buffer, res: ServerResponse): void {
-    const key = decode(url.pathname.slice('/dev/uploads/'.length));
+    const key = decode(url.pathname.slice(UPLOADS.length));
     if (key === undefined) {
       send(res, 400, { message: 'Bad Request' });
       return;
@@ -334,12 +328,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
+    if (size > limit) return undefined;
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

@@ -87,6 +87,8 @@ export interface LocalSystemOptions {
 export interface LocalSystem {
   url: string;
   dynamoEndpoint: string;
+  /** The DynamoDB Local process this system started (none when it was given an endpoint). */
+  dynamoPid?: number;
   outbox: Outbox;
   bus: InProcessBus;
   queue: InProcessQueue;
@@ -207,6 +209,7 @@ export async function startLocalSystem(opts: LocalSystemOptions = {}): Promise<L
     return {
       url,
       dynamoEndpoint: endpoint,
+      ...(dynamo?.process.pid ? { dynamoPid: dynamo.process.pid } : {}),
       outbox,
       bus,
       queue,
