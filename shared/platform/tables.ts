@@ -127,7 +127,7 @@ export const TABLES = {
    *  a sent message's fire, by SNS message id ......... pk MSG#<messageId>      sk MSG (TTL)
    *  opted-out numbers (GetItem; Query for the job) ... pk OPTOUT               sk <E.164 number>
    *  an inbound SMS handled once (conditional Put) .... pk INBOUND#<inboundMessageId> sk INBOUND (TTL)
-   *  a day's job result and its sending counters ..... pk DAYS                 sk <YYYY-MM-DD>#RUN | <YYYY-MM-DD>#SEND
+   *  a day's job result and its sending counters ..... pk DAYS                 sk <YYYY-MM-DD>#RUN | <YYYY-MM-DD>#SEND#<0-9>
    *  the month's SMS spend (conditional ADD) .......... pk BUDGET              sk <YYYY-MM>
    */
   reminders: {

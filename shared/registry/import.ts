@@ -336,23 +336,38 @@ async function importRows(parsed: ParsedFile, jobId: string, ctx: WriteContext):
     rejected: parsed.rejected,
     rejectedRows: parsed.rejectedRows,
   };
+  // In RT order (then line), so a chunk's 500 rows touch one or two RTs' and kelurahan's counts whatever the file's
+  // order: each chunk's aggregate transaction writes each item it touches, and every kelurahan's UHC counts share
+  // one partition (the province's arithmetic of BENCH_ONLY=city). The same file always makes the same chunks, so a
+  // retried job's once-only markers still match.
+  const rows = [...parsed.rows].sort((a, b) =>
+    a.row.rt < b.row.rt ? -1 : a.row.rt > b.row.rt ? 1 : a.line - b.line,
+  );
+  // A few chunks at once. After a failure no chunk starts, and the run ends (and lets the lock go) only once those
+  // under way have: a retry never meets this run's writes still landing.
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let chunk = next++; chunk * CHUNK_ROWS < parsed.rows.length; chunk = next++) {
-      const o = await importChunk(
-        parsed.rows.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS),
-        chunk,
-        jobId,
-        ctx,
-      );
-      result.imported += o.imported;
-      result.updated += o.updated;
-      result.unchanged += o.unchanged;
-      result.rejectedRows += o.rejected.length;
-      result.rejected.push(...o.rejected.slice(0, MAX_REJECTIONS_KEPT - result.rejected.length));
+    for (let chunk = next++; chunk * CHUNK_ROWS < rows.length && !failure; chunk = next++) {
+      try {
+        const o = await importChunk(
+          rows.slice(chunk * CHUNK_ROWS, (chunk + 1) * CHUNK_ROWS),
+          chunk,
+          jobId,
+          ctx,
+        );
+        result.imported += o.imported;
+        result.updated += o.updated;
+        result.unchanged += o.unchanged;
+        result.rejectedRows += o.rejected.length;
+        result.rejected.push(...o.rejected.slice(0, MAX_REJECTIONS_KEPT - result.rejected.length));
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: CHUNKS_IN_FLIGHT }, worker));
+  if (failure) throw failure.error;
   // Chunks finish in any order: the reasons are listed by line.
   result.rejected.sort((a, b) => a.line - b.line);
   return result;

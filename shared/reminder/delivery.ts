@@ -233,7 +233,7 @@ async function settle(
           ExpressionAttributeNames: { '#s': 'status' },
         },
       },
-      dayCounts(date, { [counter]: 1 }),
+      dayCounts(date, key.sk, { [counter]: 1 }),
     ]);
     return true;
   } catch (error) {

@@ -245,7 +245,7 @@ async function settle(
           },
         },
       },
-      ...(counter ? [dayCounts(job.date, { [counter]: 1 })] : []),
+      ...(counter ? [dayCounts(job.date, job.fireId, { [counter]: 1 })] : []),
     ]);
     return true;
   } catch (error) {
@@ -429,6 +429,6 @@ async function recordSent(job: SmsJob, messageId: string, cost: number): Promise
           },
         ]
       : []),
-    dayCounts(job.date, { sent: 1, parts: job.parts, costMicroUsd: cost }),
+    dayCounts(job.date, job.fireId, { sent: 1, parts: job.parts, costMicroUsd: cost }),
   ]);
 }

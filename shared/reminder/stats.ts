@@ -50,9 +50,10 @@ export async function reminderStats(from: string, to: string): Promise<ReminderS
       const s = (item.skipped ?? {}) as Record<string, unknown>;
       for (const r of SKIP_REASONS) skipped[r] += n(s[r]);
     } else {
-      d.sent = n(item.sent);
-      d.delivered = n(item.delivered);
-      d.failed = n(item.failed);
+      // The day's sending counters, in shards: summed.
+      d.sent += n(item.sent);
+      d.delivered += n(item.delivered);
+      d.failed += n(item.failed);
       held.optedOut += n(item.optedOut);
       held.overBudget += n(item.overBudget);
       parts += n(item.parts);

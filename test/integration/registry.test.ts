@@ -690,6 +690,71 @@ describe('bulk import', () => {
     });
   });
 
+  it("chunks a file in RT order, so a chunk's counts touch a few RTs whatever order the file is in", async () => {
+    // 1,200 residents over 12 RTs in random order: in file order every 500-row chunk would touch all 12.
+    const shuffled = demoResidents(1200, RTS, 4242);
+    const touched: number[] = [];
+    ddb().middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand') {
+          const items = (args.input as { TransactItems: { Update?: { Key: { pk: string; sk: string } } }[] })
+            .TransactItems;
+          const rts = new Set(items.filter((i) => i.Update?.Key.pk === 'RT').map((i) => i.Update!.Key.sk));
+          if (rts.size) touched.push(rts.size);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRtWrites' },
+    );
+    try {
+      const r = await runImport(toCsv(shuffled), ctx());
+      expect(r.imported).toBe(1200);
+    } finally {
+      ddb().middlewareStack.remove('countRtWrites');
+    }
+    // Three chunks over 12 RTs of about 100 rows each: each RT once, but for the ones a chunk boundary splits.
+    expect(touched).toHaveLength(3);
+    expect(touched.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(RTS.length + 2);
+    await expectAggregatesToMatchResidents();
+  });
+
+  it('after a chunk fails, starts no other and ends only once those under way have; the retry finishes the file', async () => {
+    const file = toCsv(demoResidents(1200, RTS, 5151));
+    let failed = false;
+    ddb().middlewareStack.add(
+      (next, context) => async (args) => {
+        const items = (args.input as { TransactItems?: { Put?: { Item: { sk?: string } } }[] }).TransactItems;
+        if (
+          !failed &&
+          context.commandName === 'TransactWriteItemsCommand' &&
+          items?.some((i) => i.Put?.Item.sk === 'CHUNK#0#0')
+        ) {
+          failed = true;
+          throw new Error('injected: the chunk transaction failed');
+        }
+        // The other chunks' rows are still on their way when the first one fails.
+        if (context.commandName === 'BatchWriteItemCommand') await new Promise((r) => setTimeout(r, 150));
+        return next(args);
+      },
+      { step: 'initialize', name: 'failFirstChunk' },
+    );
+    const count = async () =>
+      (await ddb().send(new ScanCommand({ TableName: tableName('registry'), Select: 'COUNT' }))).Count!;
+    try {
+      await expect(runImport(file, ctx())).rejects.toThrow('injected');
+    } finally {
+      ddb().middlewareStack.remove('failFirstChunk');
+    }
+    // Nothing of the failed run lands after it answered.
+    const right = await count();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(right);
+    // The lock is free, and running the file again imports what the failure left, counting nobody twice.
+    const again = await runImport(file, ctx());
+    expect(again.imported + again.unchanged).toBe(1200);
+    await expectAggregatesToMatchResidents();
+  });
+
   it('an upload job runs once; a second delivery of the upload event does not run it again', async () => {
     const job = await createImportJob(ctx());
     const file = toCsv(demoResidents(50, RTS, 1234));

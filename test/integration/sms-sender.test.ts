@@ -20,6 +20,7 @@ import { monthWib } from '../../shared/platform/wib.ts';
 import { deliveryLogEvent, smsDeliveryRecord } from '../../shared/reminder/delivery.ts';
 import {
   budgetKey,
+  DAY_SEND_SHARDS,
   daySendKey,
   fireExpiry,
   fireId,
@@ -113,8 +114,13 @@ const sqsEvent = (jobs: SmsJob[]) => ({
 const get = async (key: { pk: string; sk: string }) =>
   (await ddb().send(new GetCommand({ TableName: T(), Key: key, ConsistentRead: true }))).Item;
 const fireOf = (job: SmsJob) => get(fireKey(job.nik, job.fireId));
+/** The day's sending counters, summed over its shards (and the unsharded item, which the fixtures write). */
 const dayOf = async (date: string) => {
-  const { pk: _pk, sk: _sk, ...counters } = (await get(daySendKey(date))) ?? {};
+  const counters: Record<string, number> = {};
+  for (const shard of [undefined, ...Array.from({ length: DAY_SEND_SHARDS }, (_, i) => i)]) {
+    const { pk: _pk, sk: _sk, ...item } = (await get(daySendKey(date, shard))) ?? {};
+    for (const [k, v] of Object.entries(item)) counters[k] = (counters[k] ?? 0) + Number(v);
+  }
   return counters;
 };
 const smsTo = (phone: string) =>

@@ -25,7 +25,13 @@ import {
   RateLimiter,
   smsRateLimiter,
 } from '../../shared/platform/rate-limit.ts';
-import { dayCounts, daySendKey, type SmsJob } from '../../shared/reminder/keys.ts';
+import {
+  DAY_SEND_SHARDS,
+  dayCounts,
+  daySendKey,
+  daySendShard,
+  type SmsJob,
+} from '../../shared/reminder/keys.ts';
 import {
   costMicroUsd,
   parseSmsJob,
@@ -303,8 +309,11 @@ describe('sending through SNS', () => {
     const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
     expect(items[0]!.Update!.ExpressionAttributeValues).toMatchObject({ ':sent': 'SENT', ':id': 'sns-42' });
     expect(items[1]!.Put!.Item).toMatchObject({ pk: 'MSG#sns-42', nik: NIK, date: '2026-11-23' });
-    expect(items[2]).toEqual(dayCounts('2026-11-23', { sent: 1, parts: 2, costMicroUsd: 82_800 }));
-    expect(items[2]!.Update!.Key).toEqual(daySendKey('2026-11-23'));
+    expect(items[2]).toEqual(
+      dayCounts('2026-11-23', job().fireId, { sent: 1, parts: 2, costMicroUsd: 82_800 }),
+    );
+    // The fire's own shard of the day's counters, the same for its delivery report.
+    expect(items[2]!.Update!.Key).toEqual(daySendKey('2026-11-23', daySendShard(job().fireId)));
   });
 
   it('tries a failed publish again on each delivery, then dead-letters it with a reason that quotes no number', async () => {
@@ -341,7 +350,7 @@ describe('sending through SNS', () => {
     expect(refunds).toHaveLength(3);
     const failed = ddb.commandCalls(TransactWriteCommand).at(-1)!.args[0].input.TransactItems!;
     expect(failed[0]!.Update!.ExpressionAttributeValues).toMatchObject({ ':status': 'FAILED' });
-    expect(failed[1]).toEqual(dayCounts('2026-11-23', { failed: 1 }));
+    expect(failed[1]).toEqual(dayCounts('2026-11-23', job().fireId, { failed: 1 }));
     const lastErrors = ddb
       .commandCalls(UpdateCommand)
       .map((c) => c.args[0].input.ExpressionAttributeValues?.[':error'])
@@ -386,5 +395,16 @@ describe('helpers', () => {
     expect(safeError(new Error('bad number 0812-3456-7890 for 1571015506900002'))).toBe(
       'Error: bad number **** for ****',
     );
+  });
+});
+
+describe("the day's sending counters", () => {
+  it('spread a day of fires over every shard, evenly enough that no shard takes a quarter', () => {
+    const counts = new Array(DAY_SEND_SHARDS).fill(0);
+    for (let i = 0; i < 10_000; i++) counts[daySendShard(`ckg-ulang-tahun#v1#-7#2027-02-${i}`)]++;
+    expect(Math.min(...counts)).toBeGreaterThan(500);
+    expect(Math.max(...counts)).toBeLessThan(2500);
+    // One fire, one shard: its send and its delivery report add to the same item.
+    expect(daySendShard('imunisasi#v1#-3#2026-11-26')).toBe(daySendShard('imunisasi#v1#-3#2026-11-26'));
   });
 });
