@@ -295,8 +295,9 @@ export function bill(
       rate: PRICES.xrayTraceRecorded,
       estimated: true,
     },
-    { service: 'WAF', quantity: 1, unit: 'web ACL', usd: 0, rate: PRICES.wafWebAclMonth },
+    { service: 'WAF', quantity: WEB_ACLS, unit: 'web ACLs', usd: 0, rate: PRICES.wafWebAclMonth },
     { service: 'WAF', quantity: WAF_RULES, unit: 'rules', usd: 0, rate: PRICES.wafRuleMonth },
+    { service: 'CloudWatch', quantity: ALARMS, unit: 'alarms', usd: 0, rate: PRICES.cloudwatchAlarmMonth },
     {
       service: 'Cognito',
       quantity: profile.staffSignedIn,
@@ -327,14 +328,19 @@ export function bill(
       `Logs: ${LOG_BYTES_PER_INVOCATION} bytes ingested per invocation (Lambda's START/END/REPORT lines and one of ours).`,
       'X-Ray: the default sampling rule, the first request each second then 5%, counted as if every second had one.',
       'SQS: three requests per message (send, receive, delete); empty long polls left out.',
-      `KMS keys: ${KMS_KEYS}, WAF rules: ${WAF_RULES}, counted in the stack on ${COUNTED_ON}.`,
+      `Fixed: ${KMS_KEYS} KMS keys, ${WEB_ACLS} web ACLs with ${WAF_RULES} rules, ${ALARMS} alarms, as synthesized on ${COUNTED_ON}; the dashboard is not priced.`,
       'DynamoDB storage: the resident items and periods as the import writes them, with their index copies.',
       'Lambda durations are this machine with DynamoDB Local; in AWS DynamoDB answers faster, so GB-seconds are an upper bound.',
     ],
   };
 }
 
-/** Counted in the synthesized stack (`npx cdk synth`: AWS::KMS::Key and the web ACL's rules). */
-export const KMS_KEYS = 9;
-export const WAF_RULES = 5;
+/**
+ * The stack's fixed monthly items, as `npx cdk synth` makes them (test/infra/synth.test.ts checks these counts): its
+ * customer managed keys, web ACLs (the API's at the edge, the user pool's) and their rules, and alarms.
+ */
+export const KMS_KEYS = 19;
+export const WEB_ACLS = 2;
+export const WAF_RULES = 7;
+export const ALARMS = 150;
 const COUNTED_ON = '2026-12-03';

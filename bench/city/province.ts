@@ -11,8 +11,10 @@ import type { UsageProfile } from './bill.ts';
 export const PARTITION_WCU = 1000;
 /** A transaction's time in flight in AWS (assumed: a TransactWriteItems of a few items, in-region). */
 export const TRANSACTION_SECONDS = 0.025;
-/** A conflict rate worth a design change: one transaction in twenty retried. */
-export const CONFLICT_LIMIT = 0.05;
+/** shared/platform/dynamo.ts transact(): tries before a conflicted transaction fails its request. */
+export const TRANSACT_TRIES = 6;
+/** Worth a design change: one transaction in 10,000 failing its request after all its tries meet a conflict. */
+export const GIVE_UP_LIMIT = 1e-4;
 export const PROVINCE_RESIDENTS = 11_000_000;
 /** Working seconds of a month (22 days of 8 hours) and the busiest hour's share above the average (×3). */
 const WORK_SECONDS = 22 * 8 * 3600;
@@ -25,14 +27,24 @@ export interface Scale {
   rts: number;
 }
 
+export interface Load {
+  itemWritesPerSecond: number;
+  partitionWcu: number;
+  conflict: number;
+  givenUp: number;
+}
+
 export interface ProvinceRow {
   item: string;
   key: string;
   scope: HotItem['scope'];
   transactional: boolean;
-  /** Writes a second to the busiest single item, and write units a second to its partition. */
-  city: { itemWritesPerSecond: number; partitionWcu: number; conflict: number };
-  province: { itemWritesPerSecond: number; partitionWcu: number; conflict: number };
+  /**
+   * Writes a second to the busiest single item, write units a second to its partition, the share of transactions on
+   * it that meet another, and the share that fail their request, every try meeting one (conflict^6).
+   */
+  city: Load;
+  province: Load;
   verdict: string;
 }
 
@@ -77,18 +89,33 @@ const sharedPartition = (item: HotItem) => !/pk=[^ ]*</.test(item.key);
 
 const CHUNK_ROWS = 500;
 
+/** Months of starts a city-paid period may have (2014-01 to now): the premium items an import chunk can touch. */
+const MONTHS = 13 * 12;
+/** City-paid rows in a 500-row chunk (15% PBI APBD): at worst each starts in a month of its own. */
+const CITY_PAID_ROWS = Math.round(CHUNK_ROWS * 0.15);
+
+/**
+ * The copies one import chunk touches: the import takes its rows in RT order (shared/registry/import.ts), so a chunk's
+ * 500 rows are of a few neighbouring RTs and kelurahan (rows per copy = residents / copies); a month's premium item
+ * is touched by each city-paid row that starts in it.
+ */
+function touchedPerChunk(item: HotItem, n: number, s: Scale): number {
+  if (item.period === 'month' && item.scope === 'city') return Math.min(MONTHS, CITY_PAID_ROWS);
+  if (n === 1) return 1;
+  return Math.min(n, Math.ceil(CHUNK_ROWS / (s.residents / n)) + 1);
+}
+
 function load(item: HotItem, rates: Partial<Record<Operation, number>>, s: Scale) {
-  const n = copies(item.scope, s);
+  const n = copies(item.scope, s) * (item.shards ?? 1);
   let busiest = 0;
   let all = 0;
   for (const [op, writes] of Object.entries(item.writes) as [Operation, number][]) {
     const rate = rates[op] ?? 0;
     if (op === 'importRow' || op === 'civilEvent') {
-      // Summed per 500-row chunk: each chunk writes each copy it touches once. A file sorted by RT (as a city's
-      // list is) touches one or two kelurahan a chunk; a shuffled one, up to 500 of them.
+      // Summed per 500-row chunk: each chunk writes each copy it touches once.
       const chunks = rate / CHUNK_ROWS;
       busiest += writes > 0 ? chunks : 0;
-      all += writes > 0 ? chunks * Math.min(n, CHUNK_ROWS) : 0;
+      all += writes > 0 ? chunks * touchedPerChunk(item, n, s) : 0;
     } else {
       busiest += (rate * writes) / n;
       all += rate * writes;
@@ -101,10 +128,17 @@ function load(item: HotItem, rates: Partial<Record<Operation, number>>, s: Scale
     itemWritesPerSecond: round(busiest, 3),
     partitionWcu: round(partitionWcu, 1),
     conflict: round(conflict, 4),
+    givenUp: Number((conflict ** TRANSACT_TRIES).toPrecision(2)),
   };
 }
 
-export function provinceArithmetic(o: { profile: UsageProfile; city: Scale; importRowsPerSecond: number }): {
+export function provinceArithmetic(o: {
+  profile: UsageProfile;
+  city: Scale;
+  importRowsPerSecond: number;
+  /** The shared items (cost/hot-items.ts unless given). */
+  hotItems?: readonly HotItem[];
+}): {
   rows: ProvinceRow[];
   province: Scale;
   assumptions: string[];
@@ -118,14 +152,14 @@ export function provinceArithmetic(o: { profile: UsageProfile; city: Scale; impo
   };
   const cityRates = peakRates(o.profile, o.importRowsPerSecond, 1);
   const provinceRates = peakRates(o.profile, o.importRowsPerSecond, factor);
-  const rows = HOT_ITEMS.map((item) => {
+  const rows = (o.hotItems ?? HOT_ITEMS).map((item) => {
     const c = load(item, cityRates, o.city);
     const p = load(item, provinceRates, province);
     const verdict =
       p.partitionWcu >= PARTITION_WCU
         ? `partition limit: ${p.partitionWcu} WCU/s of ${PARTITION_WCU}`
-        : p.conflict >= CONFLICT_LIMIT
-          ? `conflicts: ${round(p.conflict * 100, 1)}% of transactions`
+        : p.givenUp >= GIVE_UP_LIMIT
+          ? `conflicts: ${round(p.conflict * 100, 1)}% meet one, ${round(p.givenUp * 100, 2)}% fail after ${TRANSACT_TRIES} tries`
           : p.partitionWcu >= PARTITION_WCU / 2
             ? `half the partition: ${p.partitionWcu} WCU/s`
             : 'fine';
@@ -147,7 +181,7 @@ export function provinceArithmetic(o: { profile: UsageProfile; city: Scale; impo
       `The import runs at the measured rate (${Math.round(o.importRowsPerSecond)} rows/s), one at a time, at either scale; the reminders' sender at SMS_RATE_PER_SECOND (${config().SMS_RATE_PER_SECOND}/s).`,
       `The province: ${province.kelurahan} kelurahan and ${province.rts} RTs (the city's per resident, ×${round(factor, 1)}).`,
       `A transaction in flight ${TRANSACTION_SECONDS * 1000} ms; a transactional write costs 2 WCU; writes spread evenly over an item's copies.`,
-      "An import chunk (500 rows) writes each kelurahan's, RT's and month's item it touches once: taken at its worst, a shuffled file whose chunk touches up to 500 of them (a file sorted by RT touches one or two).",
+      'An import chunk (500 rows, taken in RT order) writes once each item it touches: the kelurahan and RTs of its rows (residents ÷ copies rows each), and at worst a premium month for each of its ~75 city-paid rows.',
       '112 units: 12 for 650,000 residents (assumed), as many per resident in the province.',
     ],
   };

@@ -5,7 +5,7 @@ import { PRICES } from '../cost/prices.ts';
 import { passFail, printTable } from '../stats.ts';
 import { type Bill, bill, cityProfile } from './bill.ts';
 import type { CitySection } from './city.ts';
-import { CONFLICT_LIMIT, PARTITION_WCU, provinceArithmetic } from './province.ts';
+import { GIVE_UP_LIMIT, PARTITION_WCU, provinceArithmetic, TRANSACT_TRIES } from './province.ts';
 
 /** The item sizes of a resident (profile and a coverage period, each with its index copies), for the storage line. */
 const BYTES_PER_RESIDENT = 2_000;
@@ -168,7 +168,7 @@ function printBill(b: Bill & { province: ReturnType<typeof provinceArithmetic> }
     b.perOperation.map((o) => [o.operation, n0(o.count), o.unitUsd.toFixed(6), usd(o.monthUsd)]),
   );
   printTable(
-    `Shared items at the city's peak and at ${b.province.province.name} (limits: ${PARTITION_WCU} WCU/s a partition, conflicts under ${CONFLICT_LIMIT * 100}%)`,
+    `Shared items at the city's peak and at ${b.province.province.name} (limits: ${PARTITION_WCU} WCU/s a partition; under ${GIVE_UP_LIMIT * 100}% of transactions failing after ${TRANSACT_TRIES} conflicted tries)`,
     [
       'item',
       'scope',
@@ -185,10 +185,10 @@ function printBill(b: Bill & { province: ReturnType<typeof provinceArithmetic> }
       r.scope,
       String(r.city.itemWritesPerSecond),
       String(r.city.partitionWcu),
-      `${(r.city.conflict * 100).toFixed(2)}%`,
+      `${(r.city.conflict * 100).toFixed(2)}% (${r.city.givenUp} fail)`,
       String(r.province.itemWritesPerSecond),
       String(r.province.partitionWcu),
-      `${(r.province.conflict * 100).toFixed(2)}%`,
+      `${(r.province.conflict * 100).toFixed(2)}% (${r.province.givenUp} fail)`,
       r.verdict,
     ]),
   );

@@ -41,6 +41,8 @@ export interface HotItem {
   transactional: boolean; // written inside TransactWriteItems with other items (so conflicts cancel the whole txn)
   conditional?: string; // the condition guarding it, if any (e.g. 'daily limit', 'balance never below 0')
   note?: string; // batching already done (e.g. the import's per-chunk aggregate transaction), caveats
+  /** Items the writes are spread over by design (write sharding): each takes 1/shards of them. */
+  shards?: number;
 }
 
 /** A row's share of one per-chunk aggregate write: CHUNK_ROWS (import.ts) and CHUNK_LINES (civil-events.ts) are 500. */
@@ -238,8 +240,9 @@ export const HOT_ITEMS: readonly HotItem[] = [
   {
     id: 'sms-day-counters',
     what: "The reminders' sending counters of a job day (sent, delivered, failed, parts, cost, optedOut, overBudget)",
-    key: 'reminders: pk=DAYS sk=<YYYY-MM-DD>#SEND',
+    key: 'reminders: pk=DAYS sk=<YYYY-MM-DD>#SEND#<shard 0-9>',
     code: 'shared/reminder/keys.ts:dayCounts (from sender.ts recordSent and settle; delivery.ts settle via recordDelivery)',
+    shards: 10,
     scope: 'city',
     period: 'day',
     writes: { reminderSms: 2 },
@@ -250,7 +253,8 @@ export const HOT_ITEMS: readonly HotItem[] = [
       "date is the job's (SmsJob.date), not the day of sending. Writers at once: the sender's instances " +
       '(SMS_SENDER_CONCURRENCY, batches of 10 in parallel, at most SMS_RATE_PER_SECOND sends a second) and the ' +
       'delivery-status function (16 reports at once per invocation). A recordSent that loses 6 conflicts is given up ' +
-      '(the SMS is out): the fire stays SENDING and its delivery report is then ignored.',
+      '(the SMS is out): the fire stays SENDING and its delivery report is then ignored. Hence the ten shards (by the ' +
+      "fire's id, keys.ts daySendShard): each takes a tenth of the writes; the stats sum them.",
   },
   {
     id: 'sms-month-budget',

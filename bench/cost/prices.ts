@@ -190,6 +190,16 @@ export const PRICES = {
     region: 'us-west-2',
     note: `Jakarta's own figure was not found; may be higher, as most Jakarta rates here are. ${usWest2Note}.`,
   },
+  cloudwatchAlarmMonth: {
+    usd: 0.1,
+    unit: '1 standard-resolution metric alarm per month',
+    source: 'https://c3x.dev/resources/aws/aws_cloudwatch_metric_alarm (third-party cost note)',
+    asOf: '2026-12-03',
+    region: 'us-east-1',
+    note:
+      "A third-party note's figure ($0.10 per standard alarm-month), read 2026-12-03; AWS's own Jakarta figure was " +
+      'not found in the stored sources and may be higher, as most Jakarta rates here are.',
+  },
   wafWebAclMonth: {
     usd: 5,
     unit: '1 web ACL per month',

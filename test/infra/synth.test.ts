@@ -13,6 +13,7 @@ import { QUEUES } from '#shared/platform/queues.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
 import { SCHEDULES } from '#shared/platform/schedules.ts';
 import { TIMERS } from '#shared/platform/timers.ts';
+import { ALARMS, KMS_KEYS, WAF_RULES, WEB_ACLS } from '../../bench/city/bill.ts';
 
 /** One per contract entry, and Cognito's pre token generation trigger (functions/auth/). */
 const FUNCTIONS =
@@ -67,6 +68,24 @@ describe('npx cdk synth', () => {
         .map(([, r]) => r);
     });
     expect(functions).toHaveLength(FUNCTIONS);
+    // The month's bill (bench/city/bill.ts) prices the stack's fixed items by these counts.
+    const resources = templates.flatMap((f) =>
+      Object.values(
+        (
+          JSON.parse(readFileSync(join(out, f), 'utf8')) as {
+            Resources: Record<string, { Type: string; Properties: { Rules?: unknown[] } }>;
+          }
+        ).Resources,
+      ),
+    );
+    const ofType = (type: string) => resources.filter((r) => r.Type === type);
+    const acls = ofType('AWS::WAFv2::WebACL');
+    expect({
+      keys: ofType('AWS::KMS::Key').length,
+      webAcls: acls.length,
+      rules: acls.reduce((n, a) => n + (a.Properties.Rules ?? []).length, 0),
+      alarms: ofType('AWS::CloudWatch::Alarm').length,
+    }).toEqual({ keys: KMS_KEYS, webAcls: WEB_ACLS, rules: WAF_RULES, alarms: ALARMS });
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs24.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);

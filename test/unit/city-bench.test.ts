@@ -128,22 +128,48 @@ describe('the province, by arithmetic', () => {
     expect(province.rts).toBe(Math.round(1650 * (11_000_000 / 650_000)));
   });
 
-  it("counts the day's SMS counters at the sender's rate: two transactional writes a message on one item", () => {
+  it("counts the day's SMS counters at the sender's rate, two transactional writes a message over ten shards", () => {
     const rate = config().SMS_RATE_PER_SECOND;
     const r = row('sms-day-counters');
-    expect(r.city.itemWritesPerSecond).toBe(2 * rate);
-    expect(r.city.conflict).toBeCloseTo(1 - Math.exp(-2 * rate * TRANSACTION_SECONDS), 3);
+    expect(r.city.itemWritesPerSecond).toBeCloseTo((2 * rate) / 10, 3);
+    // One partition (pk DAYS) takes them all, at 2 WCU each; a shard's transactions rarely meet.
+    expect(r.city.partitionWcu).toBeCloseTo(2 * rate * 2, 1);
+    expect(r.city.conflict).toBeCloseTo(1 - Math.exp(-((2 * rate) / 10) * TRANSACTION_SECONDS), 3);
+    expect(r.verdict).toBe('fine');
+    // On one item, as before the shards, most would meet another and some fail the request.
+    const one = provinceArithmetic({
+      profile,
+      city: { name: 'the city', residents: 650_000, kelurahan: 62, rts: 1650 },
+      importRowsPerSecond: 2_000,
+      hotItems: HOT_ITEMS.map((h) => (h.id === 'sms-day-counters' ? { ...h, shards: 1 } : h)),
+    }).rows.find((x) => x.item === 'sms-day-counters')!;
+    expect(one.city.conflict).toBeGreaterThan(0.5);
+    expect(one.verdict).toMatch(/^conflicts/);
   });
 
-  it('puts every kelurahan’s UHC writes of an import on one partition, and an RT fund on its own', () => {
-    // Four 500-row chunks a second, each writing up to 500 kelurahan items at 2 WCU: the province's partition is over.
+  it('has an import in RT order touch a kelurahan or two a chunk, and the premium months at worst one a city-paid row', () => {
+    // Four 500-row chunks a second; a kelurahan holds ~10,000 residents, so a chunk touches two at most.
     const uhc = row('uhc-kelurahan');
-    expect(uhc.city.partitionWcu).toBeCloseTo(4 * 62 * 2, 0);
-    expect(uhc.province.partitionWcu).toBeGreaterThan(PARTITION_WCU);
-    expect(uhc.verdict).toMatch(/^partition limit/);
+    expect(uhc.city.partitionWcu).toBeGreaterThanOrEqual(4 * 2 * 2);
+    expect(uhc.city.partitionWcu).toBeLessThan(4 * 2 * 2 + 1);
+    expect(uhc.province.partitionWcu).toBeLessThan(20);
+    // Every month's premium item is under one partition key: 75 city-paid rows a chunk, 2 WCU each.
+    const premium = row('premium-pbi-apbd-month');
+    expect(premium.city.partitionWcu).toBeCloseTo(4 * 75 * 2, 0);
+    expect(premium.verdict).toMatch(/^half the partition/);
     const fund = row('rt-fund-account');
     expect(fund.province.partitionWcu).toBe(fund.city.partitionWcu);
     expect(fund.verdict).toBe('fine');
+  });
+
+  it('flags a partition over its limit', () => {
+    const fast = provinceArithmetic({
+      profile,
+      city: { name: 'the city', residents: 650_000, kelurahan: 62, rts: 1650 },
+      importRowsPerSecond: 8_000,
+    }).rows.find((r) => r.item === 'premium-pbi-apbd-month')!;
+    expect(fast.province.partitionWcu).toBeGreaterThan(PARTITION_WCU);
+    expect(fast.verdict).toMatch(/^partition limit/);
   });
 });
 
