@@ -10,7 +10,8 @@
 //   BENCH_ONLY (comma list of bundles,coverage,attestation,fund,incident,console,import,reconciliation,civil,reminders;
 //   reconciliation runs the import first, on whose city and floor it is measured; `city` runs only when named:
 //   a whole city in a local system of its own, about 12 minutes, with its bill: BENCH_CITY_RESIDENTS (650000),
-//   BENCH_CITY_RTS (1650), BENCH_CITY_RECONCILIATION_ROWS (100000), BENCH_CITY_COVERAGE_REQUESTS (2000)).
+//   BENCH_CITY_RTS (1650), BENCH_CITY_RECONCILIATION_ROWS (100000), BENCH_CITY_COVERAGE_REQUESTS (2000), and
+//   BENCH_CITY_PROFILE, JSON of the month's counts to change for another city, e.g. {"clinicChecks":90000}).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -109,9 +109,25 @@ export interface CitySection {
 }
 
 const ADMIN = { role: 'city_admin' };
-const LAMBDA_LIMIT_SECONDS = 900;
 /** Kota Jambi's Call Center 112 takes 5–10 reports a day (PRODUCT.md); the bench runs a day at ten times the top. */
 const INCIDENTS_TODAY_PER_DAY = 10;
+
+export interface Samples {
+  clinicChecks: number;
+  letters: number;
+  expenses: number;
+  reminderSms: number;
+  /** A day of 112 at ten times today's rate. */
+  incidents: number;
+}
+const SAMPLES: Samples = {
+  clinicChecks: 200,
+  letters: 50,
+  expenses: 50,
+  reminderSms: 300,
+  incidents: INCIDENTS_TODAY_PER_DAY * 10,
+};
+const LAMBDA_LIMIT_SECONDS = 900;
 
 class Api {
   constructor(private readonly url: string) {}
@@ -204,6 +220,8 @@ export async function benchCity(o: {
   rts: number;
   reconciliationRows: number;
   coverage: { requests: number; concurrency: number; warmup: number; rounds: number };
+  /** How many of each everyday operation are metered (the bench's defaults; a smoke test takes fewer). */
+  samples?: Partial<Samples>;
 }): Promise<CitySection> {
   const started = performance.now();
   // Reminders go out whatever the hour the bench runs at.
@@ -221,6 +239,7 @@ export async function benchCity(o: {
 
 /** A line on stderr as each step starts, so a long run shows where it is. */
 function step(what: string, started: number): void {
+  if (process.env.VITEST) return;
   process.stderr.write(`[city ${Math.round((performance.now() - started) / 1000)} s] ${what}\n`);
 }
 
@@ -295,25 +314,30 @@ async function run(
 
   step('everyday operations', started);
   // 5. Everyday operations, one sample each, metered.
+  const n = { ...SAMPLES, ...o.samples };
   const clinic = await api.token({ role: 'clinic' });
   perOperation.clinicCheck = {
-    sample: 200,
+    sample: n.clinicChecks,
     usage: (
       await metered(meter, async () => {
-        for (let i = 0; i < 200; i++) await api.ok('GET', `/coverage/${sample[i]}`, clinic);
+        for (let i = 0; i < n.clinicChecks; i++)
+          await api.ok('GET', `/coverage/${sample[i % sample.length]}`, clinic);
       })
     ).usage,
   };
   perOperation.letter = {
-    sample: 50,
-    usage: (await metered(meter, () => letters(api, system, rts, 50))).usage,
+    sample: n.letters,
+    usage: (await metered(meter, () => letters(api, system, rts, n.letters))).usage,
   };
-  const spenders = await allocateYears(api, admin, rts, 50);
-  perOperation.expense = { sample: 50, usage: (await metered(meter, () => expenses(api, spenders))).usage };
+  const spenders = await allocateYears(api, admin, rts, n.expenses);
+  perOperation.expense = {
+    sample: n.expenses,
+    usage: (await metered(meter, () => expenses(api, spenders))).usage,
+  };
 
   step('the reminders job', started);
   // 6. The reminders job of a busy day, then a sample of its messages through the real sender.
-  const reminders = await remindersDay(system, rts, meter, perOperation);
+  const reminders = await remindersDay(system, rts, meter, perOperation, n.reminderSms);
 
   step('BPJS invoice', started);
   // 7. BPJS's invoice.
@@ -334,8 +358,8 @@ async function run(
 
   step('a day of 112', started);
   // 8. A day of 112 at ten times today's rate.
-  const incidentRun = await metered(meter, () => incidentDay(api, system, INCIDENTS_TODAY_PER_DAY * 10));
-  perOperation.incident = { sample: INCIDENTS_TODAY_PER_DAY * 10, usage: incidentRun.usage };
+  const incidentRun = await metered(meter, () => incidentDay(api, system, n.incidents));
+  perOperation.incident = { sample: n.incidents, usage: incidentRun.usage };
 
   const households = rts.reduce((s, r) => s + r.households, 0);
   return {
@@ -532,6 +556,7 @@ async function remindersDay(
   rts: readonly DemoRt[],
   meter: Meter,
   perOperation: CitySection['perOperation'],
+  sampleSize: number,
 ): Promise<CitySection['reminders']> {
   const now = new Date().toISOString();
   const inputs = seededCampaigns(BENCH_DAY, rts[5]!.rt).map((c) =>
@@ -547,7 +572,7 @@ async function remindersDay(
   const captured: unknown[] = [];
   const sink: Queue = {
     send: async (_q, bodies) => {
-      if (captured.length < 300) captured.push(...bodies.slice(0, 300 - captured.length));
+      if (captured.length < sampleSize) captured.push(...bodies.slice(0, sampleSize - captured.length));
     },
     defer: async () => undefined,
     deadLetter: async () => undefined,

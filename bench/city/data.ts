@@ -87,7 +87,10 @@ function pick<T>(rand: () => number, weights: readonly (readonly [T, number])[])
  */
 export function cityRts(count: number, seed = 1650): DemoRt[] {
   const rand = prng(seed);
-  const kelurahan = cityRegions().kecamatan.flatMap((k) => k.kelurahan);
+  // Fewer RTs than kelurahan (a small trial): one in each of the first.
+  const kelurahan = cityRegions()
+    .kecamatan.flatMap((k) => k.kelurahan)
+    .slice(0, count);
   const weights = kelurahan.map(() => 0.5 + rand());
   const total = weights.reduce((a, b) => a + b, 0);
   // Largest remainder, so the counts add up to `count` exactly and every kelurahan has at least one RT.

@@ -3,7 +3,7 @@ import { config } from '#shared/platform/config.ts';
 import type { Rate } from '../cost/prices.ts';
 import { PRICES } from '../cost/prices.ts';
 import { passFail, printTable } from '../stats.ts';
-import { type Bill, bill, cityProfile } from './bill.ts';
+import { type Bill, bill, cityProfile, type UsageProfile } from './bill.ts';
 import type { CitySection } from './city.ts';
 import { GIVE_UP_LIMIT, PARTITION_WCU, provinceArithmetic, TRANSACT_TRIES } from './province.ts';
 
@@ -33,13 +33,29 @@ export function smsRate(): Rate {
   };
 }
 
-export function cityBill(s: CitySection) {
-  const profile = cityProfile({
+/**
+ * Another city's month: BENCH_CITY_PROFILE, JSON of the profile's fields to change (e.g. '{"clinicChecks":90000}');
+ * an unknown field or a count that is not a whole number ≥ 0 stops the bench, naming it.
+ */
+export function profileOverrides(json: string | undefined, known: readonly string[]): Partial<UsageProfile> {
+  if (!json) return {};
+  const given = JSON.parse(json) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(given)) {
+    if (!known.includes(k)) throw new Error(`BENCH_CITY_PROFILE: ${k} is not one of ${known.join(', ')}`);
+    if (!Number.isInteger(v) || (v as number) < 0)
+      throw new Error(`BENCH_CITY_PROFILE: ${k} must be a whole number ≥ 0`);
+  }
+  return given as Partial<UsageProfile>;
+}
+
+export function cityBill(s: CitySection, overrides = process.env.BENCH_CITY_PROFILE) {
+  const measured = cityProfile({
     rts: s.rts,
     residents: s.residents,
     cityPaid: s.reconciliation.cityPaid,
     reminderSmsPerMonth: remindersPerMonth(s),
   });
+  const profile = { ...measured, ...profileOverrides(overrides, Object.keys(measured)) };
   const b = bill(
     s.perOperation,
     profile,

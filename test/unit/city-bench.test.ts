@@ -7,7 +7,7 @@ import { bill, cityProfile, memoryOf } from '../../bench/city/bill.ts';
 import { cityResidents, cityRts, SHARES } from '../../bench/city/data.ts';
 import { emptyUsage, type Usage } from '../../bench/city/meter.ts';
 import { PARTITION_WCU, provinceArithmetic, TRANSACTION_SECONDS } from '../../bench/city/province.ts';
-import { smsRate } from '../../bench/city/report.ts';
+import { profileOverrides, smsRate } from '../../bench/city/report.ts';
 import { HOT_ITEMS } from '../../bench/cost/hot-items.ts';
 import { PRICES } from '../../bench/cost/prices.ts';
 import { cityRegions, kelurahanOfRt } from '../../shared/city/regions.ts';
@@ -105,6 +105,20 @@ describe("the month's bill", () => {
     );
     expect(b.dominant.service).toBe('SNS SMS');
     expect(b.perResidentUsd).toBeCloseTo(b.totalUsd / 650_000, 5);
+  });
+});
+
+describe("another city's month", () => {
+  it('takes BENCH_CITY_PROFILE for the profile, naming a field it does not know or a count that cannot be', () => {
+    const known = Object.keys(cityProfile({ rts: 1, residents: 1, cityPaid: 1, reminderSmsPerMonth: 1 }));
+    expect(profileOverrides('{"clinicChecks":90000,"letters":0}', known)).toEqual({
+      clinicChecks: 90_000,
+      letters: 0,
+    });
+    expect(profileOverrides(undefined, known)).toEqual({});
+    expect(() => profileOverrides('{"clinicCheck":1}', known)).toThrow(/clinicCheck is not one of/);
+    expect(() => profileOverrides('{"letters":-1}', known)).toThrow(/letters must be a whole number/);
+    expect(() => profileOverrides('{"letters":1.5}', known)).toThrow(/letters must be a whole number/);
   });
 });
 
