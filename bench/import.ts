@@ -116,6 +116,31 @@ async function floorRun(doc: DynamoDBDocumentClient, table: string, chunks: Item
   return (performance.now() - t0) / 1000;
 }
 
+/** The items the import would write for these rows, in its chunks. */
+function floorChunks(rows: readonly DemoResident[], now: string): Item[][] {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+    chunks.push(
+      rows.slice(i, i + CHUNK_ROWS).flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')),
+    );
+  }
+  return chunks;
+}
+
+/** A client of DynamoDB Local of the floor's own, apart from the functions'. */
+function localClients(endpoint: string) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+  return {
+    client,
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+  };
+}
+
 export async function benchImport(o: {
   dynamoEndpoint: string;
   residents: DemoResident[];
@@ -125,21 +150,9 @@ export async function benchImport(o: {
   const rows = o.residents;
   const csv = toCsv(rows);
   const now = new Date().toISOString();
-  const chunks: Item[][] = [];
-  for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
-    chunks.push(
-      rows.slice(i, i + CHUNK_ROWS).flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')),
-    );
-  }
+  const chunks = floorChunks(rows, now);
   const items = chunks.reduce((n, c) => n + c.length, 0);
-
-  const client = new DynamoDBClient({
-    endpoint: o.dynamoEndpoint,
-    region: process.env.AWS_REGION ?? 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = localClients(o.dynamoEndpoint);
   const floorRuns: ImportSection['floorRuns'] = [];
   const floor = async (n: number) => {
     const table = `bench-floor-${Date.now()}-${n}`;
@@ -220,22 +233,8 @@ export async function measureImportFloor(o: {
   dynamoEndpoint: string;
   residents: DemoResident[];
 }): Promise<number> {
-  const now = new Date().toISOString();
-  const chunks: Item[][] = [];
-  for (let i = 0; i < o.residents.length; i += CHUNK_ROWS) {
-    chunks.push(
-      o.residents
-        .slice(i, i + CHUNK_ROWS)
-        .flatMap((r) => itemsFor(r, now, '00000000-0000-4000-8000-000000000000')),
-    );
-  }
-  const client = new DynamoDBClient({
-    endpoint: o.dynamoEndpoint,
-    region: process.env.AWS_REGION ?? 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  });
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const chunks = floorChunks(o.residents, new Date().toISOString());
+  const { client, doc } = localClients(o.dynamoEndpoint);
   const table = `bench-floor-${Date.now()}`;
   await createFloorTable(client, table);
   try {

@@ -7,9 +7,16 @@
 // 20% of RTs under 60 households. Assumed (no source here, plain numbers to change): the other segments' shares, the
 // age pyramid (an Indonesian city's shape: a broad base, ~7% aged 65+), household sizes 1–7 (mean ~4), and that the
 // inactive are the self-paying and employer segments in arrears, never the city's own PBI APBD (UHC Prioritas).
-import { type DemoResident, type DemoRt, prng } from '#infra/local/demo-data.ts';
+import {
+  coverageStart,
+  type DemoResident,
+  type DemoRt,
+  FAMILY,
+  MEN,
+  prng,
+  WOMEN,
+} from '#infra/local/demo-data.ts';
 import { cityRegions } from '#shared/city/regions.ts';
-import { JKN_START } from '#shared/registry/fields.ts';
 import { makeNik } from '#shared/registry/nik.ts';
 
 export const SHARES = {
@@ -30,46 +37,6 @@ const OTHER_SCHEMES: [string, number][] = [
 
 /** Five-year age bands 0–4 … 80–84, then 85–94, as shares of the population (assumed, an urban pyramid). */
 const AGE_BANDS = [8.2, 8.3, 8.2, 8.4, 8.8, 8.6, 8.1, 7.6, 7.0, 6.3, 5.4, 4.5, 3.6, 2.7, 1.9, 1.2, 0.7, 0.4];
-
-const MEN = [
-  'Ahmad',
-  'Budi',
-  'Dedi',
-  'Eko',
-  'Fajar',
-  'Hendra',
-  'Iwan',
-  'Joko',
-  'Rudi',
-  'Slamet',
-  'Yusuf',
-  'Agus',
-];
-const WOMEN = [
-  'Siti',
-  'Dewi',
-  'Ani',
-  'Rina',
-  'Sri',
-  'Wati',
-  'Nur',
-  'Fitri',
-  'Lestari',
-  'Ratna',
-  'Yuni',
-  'Intan',
-];
-const FAMILY = [
-  'Saputra',
-  'Wijaya',
-  'Hidayat',
-  'Siregar',
-  'Nasution',
-  'Lubis',
-  'Harahap',
-  'Pratama',
-  'Rahman',
-];
 
 function pick<T>(rand: () => number, weights: readonly (readonly [T, number])[]): T {
   const total = weights.reduce((s, [, w]) => s + w, 0);
@@ -142,16 +109,6 @@ function birthDateFor(rand: () => number, today: Date): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** A coverage start (TMT) between JKN's start and yesterday, never before the birth. */
-function coverageFrom(rand: () => number, birthDate: string, today: Date): string {
-  const first = Math.max(Date.parse(`${JKN_START}T00:00:00Z`), Date.parse(`${birthDate}T00:00:00Z`));
-  const last = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 86_400_000;
-  if (first >= last) return new Date(last).toISOString().slice(0, 10);
-  return new Date(first + Math.floor(rand() * ((last - first) / 86_400_000)) * 86_400_000)
-    .toISOString()
-    .slice(0, 10);
-}
-
 /**
  * `count` residents in households, each RT's share of them by its households; one KK per household. NIKs are unique
  * (their sequence counts per kecamatan, birth date and sex, as Dukcapil's do).
@@ -198,14 +155,14 @@ export function cityResidents(
         out.push({
           nik,
           kk,
-          name: `${(sex === 'M' ? MEN : WOMEN)[Math.floor(rand() * 12)]} ${family}`,
+          name: `${(sex === 'M' ? MEN : WOMEN)[Math.floor(rand() * 15)]} ${family}`,
           birthDate,
           sex,
           phone: hasPhone ? `+628${String(1_100_000_000 + Math.floor(rand() * 800_000_000))}` : '',
           rt: rt.rt,
           scheme,
           status: scheme ? (active ? 'ACTIVE' : 'INACTIVE') : '',
-          from: scheme ? coverageFrom(rand, birthDate, today) : '',
+          from: scheme ? coverageStart(rand, birthDate, today) : '',
           lowIncome: scheme === 'PBI_APBD',
           smsConsent: hasPhone && rand() < 0.85,
         });

@@ -20,7 +20,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-const MEN = [
+export const MEN = [
   'Ahmad',
   'Budi',
   'Dedi',
@@ -37,7 +37,7 @@ const MEN = [
   'Bambang',
   'Rizki',
 ];
-const WOMEN = [
+export const WOMEN = [
   'Siti',
   'Dewi',
   'Ani',
@@ -54,7 +54,7 @@ const WOMEN = [
   'Putri',
   'Aisyah',
 ];
-const FAMILY = [
+export const FAMILY = [
   'Saputra',
   'Wijaya',
   'Hidayat',
@@ -220,7 +220,7 @@ export function demoResidents(
  * A participant's coverage start: any day from JKN's start (2014) to today, spread evenly, and never before their
  * birth, so `/premiums` of past months and years has the city-paid residents of the time.
  */
-function coverageStart(rand: () => number, birthDate: string, today: Date): string {
+export function coverageStart(rand: () => number, birthDate: string, today: Date): string {
   const first = Math.max(Date.parse(`${JKN_START}T00:00:00Z`), Date.parse(`${birthDate}T00:00:00Z`));
   // Yesterday at the latest: today in UTC may still be tomorrow's date in WIB, never the other way round.
   const last = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 86_400_000;
