@@ -45,6 +45,11 @@ export interface ProvinceRow {
    */
   city: Load;
   province: Load;
+  /**
+   * For an item an import writes: the import's rows a second at which its partition reaches the limit at the
+   * province's scale (DynamoDB in AWS writes faster than DynamoDB Local; the import goes as fast as it can).
+   */
+  importAtLimit: number | null;
   verdict: string;
 }
 
@@ -155,6 +160,9 @@ export function provinceArithmetic(o: {
   const rows = (o.hotItems ?? HOT_ITEMS).map((item) => {
     const c = load(item, cityRates, o.city);
     const p = load(item, provinceRates, province);
+    const base = load(item, { ...provinceRates, importRow: 0 }, province).partitionWcu;
+    const perRow = (p.partitionWcu - base) / o.importRowsPerSecond;
+    const importAtLimit = perRow > 0 ? Math.round((PARTITION_WCU - base) / perRow) : null;
     const verdict =
       p.partitionWcu >= PARTITION_WCU
         ? `partition limit: ${p.partitionWcu} WCU/s of ${PARTITION_WCU}`
@@ -170,6 +178,7 @@ export function provinceArithmetic(o: {
       transactional: item.transactional,
       city: c,
       province: p,
+      importAtLimit,
       verdict,
     };
   });

@@ -194,6 +194,7 @@ function printBill(b: Bill & { province: ReturnType<typeof provinceArithmetic> }
       'province writes/s',
       'province WCU/s',
       'province conflict',
+      'import at limit (rows/s)',
       'verdict',
     ],
     b.province.rows.map((r) => [
@@ -205,6 +206,7 @@ function printBill(b: Bill & { province: ReturnType<typeof provinceArithmetic> }
       String(r.province.itemWritesPerSecond),
       String(r.province.partitionWcu),
       `${(r.province.conflict * 100).toFixed(2)}% (${r.province.givenUp} fail)`,
+      r.importAtLimit === null ? '' : r.importAtLimit.toLocaleString('en-US'),
       r.verdict,
     ]),
   );

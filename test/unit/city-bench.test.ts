@@ -171,9 +171,13 @@ describe('the province, by arithmetic', () => {
     const premium = row('premium-pbi-apbd-month');
     expect(premium.city.partitionWcu).toBeCloseTo(4 * 75 * 2, 0);
     expect(premium.verdict).toMatch(/^half the partition/);
+    // 0.3 WCU/s a row/s (75 months × 2 WCU a 500-row chunk): the partition's limit at about 3,330 rows/s.
+    expect(premium.importAtLimit).toBeGreaterThan(3_300);
+    expect(premium.importAtLimit).toBeLessThan(3_340);
     const fund = row('rt-fund-account');
     expect(fund.province.partitionWcu).toBe(fund.city.partitionWcu);
     expect(fund.verdict).toBe('fine');
+    expect(fund.importAtLimit).toBeNull();
   });
 
   it('flags a partition over its limit', () => {
