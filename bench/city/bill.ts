@@ -1,8 +1,8 @@
 // A city's month on AWS: a usage profile (how many of each operation a month, configurable) times what one of each
 // used in the city bench (meter.ts, measured on this machine), priced at the rates of prices.ts. Lambda's GB-seconds
 // come from the measured durations and each function's configured memory (the same definitions the stack reads).
-// What the bench cannot meter is estimated, and says so: logs (~1 KB a invocation), traces (X-Ray's default
-// sampling), DynamoDB storage, the fixed monthly items (keys, the web ACL).
+// What the bench cannot meter is estimated, and says so: logs (~1 KB an invocation), traces (X-Ray's default
+// sampling), DynamoDB storage; the fixed monthly items (keys, web ACLs, alarms) are counted in the synthesized stack.
 import { EVENT_RULES } from '#shared/platform/event-rules.ts';
 import { LOG_SUBSCRIPTIONS } from '#shared/platform/log-subscriptions.ts';
 import { QUEUES } from '#shared/platform/queues.ts';
