@@ -67,7 +67,8 @@ export const TABLES = {
    *  verification by code, stored only as its hash .... pk CODE#<sha256(code)>    sk CODE
    *  by status, oldest first, e.g. pending review ..... gsi1pk ST#<status>        gsi1sk <issuedAt>#<id>
    *  one RT's attestations, newest first .............. gsi2pk RT#<rt>            gsi2sk <issuedAt>#<id>
-   *  a chair's issues today (the daily limit) ......... pk LIMIT#<sub>            sk <YYYY-MM-DD WIB> (TTL)
+   *  an RT's letters today (the daily limit) ......... pk LIMIT#RT#<rt>          sk <YYYY-MM-DD WIB> (TTL)
+   *  an account's letters today (for the audit) ....... pk LIMIT#<sub>            sk <YYYY-MM-DD WIB> (TTL)
    *  counts per RT per WIB month (Query by month) ..... pk COUNT#<YYYY-MM>        sk <rt>
    *  one review reminder per day ...................... pk REMINDER#attestation-review  sk <YYYY-MM-DD> (TTL)
    */
