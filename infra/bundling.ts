@@ -6,7 +6,7 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 import type { BuildOptions } from 'esbuild';
 import type { CityRegions } from '#shared/city/regions.ts';
 import { ROUTES } from '#shared/platform/routes.ts';
-import { VENDOR_BY_FOLDER } from '../functions/web/vendor.ts';
+import { COMMON_BY_FOLDER, VENDOR_BY_FOLDER } from '../functions/web/vendor.ts';
 
 /** The repository root: esbuild's project root, and where the handler paths in ROUTES and EVENT_RULES start. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -70,15 +70,17 @@ export function bundleDefines(
 
 /**
  * The shell commands that lay a site's files beside index.mjs: the `assets` folder under its own name, where
- * `new URL('./<name>/', import.meta.url)` finds it in Lambda as it does beside the handler's source locally, and the
- * site's third-party files (functions/web/vendor.ts) from node_modules into `<name>/vendor/`, where static.ts
- * looks first.
+ * `new URL('./<name>/', import.meta.url)` finds it in Lambda as it does beside the handler's source locally, the
+ * modules both apps share (functions/web/common/) into it, and the site's third-party files (functions/web/vendor.ts)
+ * from node_modules into `<name>/vendor/`, where static.ts looks first.
  */
 export function assetCommands(assets: string, inputDir: string, outputDir: string): string[] {
   const folder = assets.split('/').at(-1)!;
   const vendor = VENDOR_BY_FOLDER[assets] ?? [];
+  const common = COMMON_BY_FOLDER[assets] ?? [];
   return [
     `cp -R "${inputDir}/${assets}" "${outputDir}/${folder}"`,
+    ...common.map((name) => `cp "${inputDir}/functions/web/common/${name}" "${outputDir}/${folder}/${name}"`),
     ...(vendor.length ? [`mkdir -p "${outputDir}/${folder}/vendor"`] : []),
     ...vendor.map((v) => `cp "${inputDir}/node_modules/${v.from}" "${outputDir}/${folder}/vendor/${v.name}"`),
   ];

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { acceptsGzip, matches } from './http-cache.ts';
-import { CONSOLE_VENDOR, type VendorFile } from './vendor.ts';
+import { COMMON_FILES, CONSOLE_VENDOR, type VendorFile } from './vendor.ts';
 
 export type Result = APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
 
@@ -22,6 +22,8 @@ export interface SiteDef {
   files: Readonly<Record<string, string>>;
   /** Files revalidated on every load (no-cache; a 304 by ETag is cheap); the rest may wait 5 minutes. */
   noCache: readonly string[];
+  /** Files of `files` kept in functions/web/common/ (shared by both apps; in Lambda copied into the folder). */
+  common?: readonly string[];
   /** Third-party files, served as `vendor/<name>` (may be cached 5 minutes). */
   vendor?: readonly VendorFile[];
   /** What config.json says besides how to sign in. */
@@ -38,6 +40,7 @@ export const RT_SITE: SiteDef = {
     'app.css': 'text/css; charset=utf-8',
     'app.js': JS,
     'lib.js': JS,
+    'cognito.js': JS,
     'fund.js': JS,
     'homecare.js': JS,
     'kader.js': JS,
@@ -46,7 +49,8 @@ export const RT_SITE: SiteDef = {
   },
   // The shell, the service worker and the script modules must be revalidated so a deploy reaches phones whole: an
   // old lib.js under a new app.js would break the form.
-  noCache: ['index.html', 'sw.js', 'app.js', 'lib.js', 'fund.js', 'homecare.js', 'kader.js'],
+  noCache: ['index.html', 'sw.js', 'app.js', 'lib.js', 'cognito.js', 'fund.js', 'homecare.js', 'kader.js'],
+  common: COMMON_FILES,
   // Receipts go straight from the phone to the receipts bucket (a presigned PUT); locally to 'self'.
   origins: () => ({ connect: [httpsOrigin('UPLOAD_ORIGIN')] }),
 };
@@ -59,13 +63,24 @@ export const CONSOLE_SITE: SiteDef = {
     'app.css': 'text/css; charset=utf-8',
     'app.js': JS,
     'lib.js': JS,
+    'cognito.js': JS,
     'operator.js': JS,
     'verifier.js': JS,
     'admin.js': JS,
     'clinic.js': JS,
     'icon.svg': 'image/svg+xml',
   },
-  noCache: ['index.html', 'app.js', 'lib.js', 'operator.js', 'verifier.js', 'admin.js', 'clinic.js'],
+  noCache: [
+    'index.html',
+    'app.js',
+    'lib.js',
+    'cognito.js',
+    'operator.js',
+    'verifier.js',
+    'admin.js',
+    'clinic.js',
+  ],
+  common: COMMON_FILES,
   vendor: CONSOLE_VENDOR,
   config: () => ({
     map: mapConfig(),
@@ -119,7 +134,11 @@ const asset = (type: string, body: Buffer): Asset => ({
 export function loadSite(moduleUrl: string, site: SiteDef = RT_SITE): Site {
   const assets = new Map<string, Asset>();
   for (const [name, type] of Object.entries(site.files)) {
-    assets.set(name, asset(type, readFileSync(new URL(`./${site.folder}/${name}`, moduleUrl))));
+    // A common module is in the site's folder in Lambda (the bundling copies it there), in common/ locally.
+    const beside = new URL(`./${site.folder}/${name}`, moduleUrl);
+    const path =
+      site.common?.includes(name) && !existsSync(beside) ? new URL(`./common/${name}`, moduleUrl) : beside;
+    assets.set(name, asset(type, readFileSync(path)));
   }
   const vendor = new Map((site.vendor ?? []).map((v) => [`vendor/${v.name}`, v]));
   const noCache = new Set(site.noCache);

@@ -1,6 +1,7 @@
-// The third-party files the staff console serves under /console/vendor/, taken as published from node_modules: the
-// one list both the handler (static.ts reads them there locally) and the bundling (infra/bundling.ts copies them
-// beside the Lambda bundle) read, so the two cannot drift.
+// The files a web app serves that are not in its own folder: the third-party files the staff console serves under
+// /console/vendor/, taken as published from node_modules, and the browser modules both apps serve as their own, kept
+// once in functions/web/common/. The one list both the handler (static.ts reads them there locally) and the bundling
+// (infra/bundling.ts copies them beside the Lambda bundle) read, so the two cannot drift.
 
 export interface VendorFile {
   /** The name under `<site>/vendor/`. */
@@ -21,6 +22,15 @@ export const CONSOLE_VENDOR: readonly VendorFile[] = [
   { name: 'maplibre-gl-worker.mjs', from: 'maplibre-gl/dist/maplibre-gl-worker.mjs', type: JS },
   { name: 'maplibre-gl.css', from: 'maplibre-gl/dist/maplibre-gl.css', type: CSS },
 ];
+
+/** Browser modules in functions/web/common/ that each app serves beside its own files (the Cognito sign-in). */
+export const COMMON_FILES: readonly string[] = ['cognito.js'];
+
+/** The asset folders (from the repository root, as routes.ts grants them) that serve the common modules. */
+export const COMMON_BY_FOLDER: Readonly<Record<string, readonly string[]>> = {
+  'functions/web/rt': COMMON_FILES,
+  'functions/web/console': COMMON_FILES,
+};
 
 /** The asset folders (from the repository root, as routes.ts grants them) that carry vendor files, and which. */
 export const VENDOR_BY_FOLDER: Readonly<Record<string, readonly VendorFile[]>> = {

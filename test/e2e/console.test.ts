@@ -24,7 +24,7 @@ declare const document: Json;
 declare const sessionStorage: Json;
 declare const scrollTo: (x: number, y: number) => void;
 
-/** The shell's own files (gzip, as served): index.html, app.css, app.js, lib.js, icon.svg and verifier.js. */
+/** The shell's own files (gzip, as served): index.html, app.css, app.js, lib.js, cognito.js, icon.svg and verifier.js. */
 const SHELL_BUDGET = 30 * 1024;
 /** Everything the first load fetches, the other roles' modules and what they import statically included. */
 const FIRST_LOAD_BUDGET = 150 * 1024;
@@ -193,7 +193,7 @@ describe.skipIf(!HAS_CHROMIUM)('the staff console in Chromium', { timeout: 60_00
           size: e.transferSize,
         })),
     );
-    const own = ['', 'app.css', 'app.js', 'lib.js', 'icon.svg', 'verifier.js'];
+    const own = ['', 'app.css', 'app.js', 'lib.js', 'cognito.js', 'icon.svg', 'verifier.js'];
     const shell = sizes.filter((s) => own.includes(s.name)).reduce((sum, s) => sum + s.size, 0);
     const total = sizes.reduce((sum, s) => sum + s.size, 0);
     console.log(

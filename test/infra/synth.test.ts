@@ -94,7 +94,7 @@ describe('npx cdk synth', () => {
     const mjs = bundles.filter((d) => readdirSync(join(out, d)).includes('index.mjs'));
     expect(mjs.length).toBe(FUNCTIONS);
     // The web apps' files travel beside the bundles of the functions that serve them (the RT form's, the console's
-    // with its vendored libraries).
+    // with its vendored libraries), and the sign-in module both share (functions/web/common/).
     for (const folder of ['rt', 'console']) {
       const withAssets = ROUTES.filter((r) => r.grants.assets?.endsWith(`/${folder}`)).length;
       expect(withAssets, folder).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe('npx cdk synth', () => {
       expect(webBundles, folder).toHaveLength(withAssets);
       for (const d of webBundles) {
         expect(readdirSync(join(out, d, folder))).toEqual(
-          expect.arrayContaining(['index.html', 'app.js', 'app.css', 'lib.js']),
+          expect.arrayContaining(['index.html', 'app.js', 'app.css', 'lib.js', 'cognito.js']),
         );
         if (folder === 'console') {
           expect(readdirSync(join(out, d, folder, 'vendor'))).toEqual(

@@ -91,6 +91,7 @@ export const SHELL = [
   '/rt/',
   '/rt/app.css',
   '/rt/app.js',
+  '/rt/cognito.js',
   '/rt/fund.js',
   '/rt/homecare.js',
   '/rt/icon.svg',

@@ -15,9 +15,10 @@ import { handler as consoleIndex } from '../../functions/web/console-index.ts';
 import { handler as assets } from '../../functions/web/rt-assets.ts';
 import { handler as index } from '../../functions/web/rt-index.ts';
 import { CONSOLE_SITE, FILES, loadSite, RT_SITE } from '../../functions/web/static.ts';
-import { CONSOLE_VENDOR, VENDOR_BY_FOLDER } from '../../functions/web/vendor.ts';
+import { COMMON_FILES, CONSOLE_VENDOR, VENDOR_BY_FOLDER } from '../../functions/web/vendor.ts';
 
 const RT_DIR = new URL('../../functions/web/rt/', import.meta.url);
+const COMMON_DIR = new URL('../../functions/web/common/', import.meta.url);
 const BUDGET = 60 * 1024;
 
 function event(path: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
@@ -40,7 +41,9 @@ const bodyOf = (r: { body?: string; isBase64Encoded?: boolean; headers: Record<s
   const raw = r.isBase64Encoded ? Buffer.from(r.body ?? '', 'base64') : Buffer.from(r.body ?? '');
   return (r.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
 };
-const file = (name: string) => readFileSync(new URL(name, RT_DIR), 'utf8');
+/** A file the form serves: its own, or one both apps share from functions/web/common/. */
+const file = (name: string) =>
+  readFileSync(new URL(name, COMMON_FILES.includes(name) ? COMMON_DIR : RT_DIR), 'utf8');
 
 /**
  * Every file the form fetches before any user action, read from the files themselves: what index.html links
@@ -246,6 +249,7 @@ describe('size budget', () => {
     expect(first).toEqual([
       'app.css',
       'app.js',
+      'cognito.js',
       'fund.js',
       'homecare.js',
       'icon.svg',
@@ -521,7 +525,7 @@ describe('the console’s CSP and /console/config.json', () => {
 
 describe('the console’s size budget', () => {
   /** The shell's own files (what the lead owns); the role modules are measured, and listed, beside it. */
-  const SHELL = ['index.html', 'app.css', 'app.js', 'lib.js', 'icon.svg', 'verifier.js'];
+  const SHELL = ['index.html', 'app.css', 'app.js', 'lib.js', 'cognito.js', 'icon.svg', 'verifier.js'];
   const CONSOLE_BUDGET = 30 * 1024;
 
   it('every file the shell loads is on the allow-list', () => {

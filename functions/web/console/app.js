@@ -9,6 +9,7 @@ import {
   $,
   CONSOLE_ROLES,
   claims,
+  cognito,
   el,
   notice,
   noticeNavigated,
@@ -19,18 +20,11 @@ import {
   saveSession,
   session,
   state,
-  tokenRequest,
 } from './lib.js';
 import { pages as operatorPages } from './operator.js';
 import { pages as verifierPages } from './verifier.js';
 
 const ALL_PAGES = [...operatorPages, ...verifierPages, ...adminPages, ...clinicPages];
-const redirectUri = () => `${location.origin}/console/`;
-const b64url = (bytes) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
 
 let loginNote = '';
 /** Local mode's puskesmas, when /auth/dev-users lists them: [{code, name}]. */
@@ -47,42 +41,11 @@ async function loadConfig() {
   }
 }
 
-async function cognitoSignIn() {
-  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  sessionStorage.setItem('console.pkce', JSON.stringify({ verifier, state: nonce }));
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: state.cfg.clientId,
-    redirect_uri: redirectUri(),
-    // openid alone puts every attribute the client may read (custom:puskesmas) into the ID token.
-    scope: 'openid',
-    state: nonce,
-    code_challenge: b64url(new Uint8Array(digest)),
-    code_challenge_method: 'S256',
-  });
-  location.assign(`${state.cfg.domain}/oauth2/authorize?${query}`);
-}
-
-/** Back from Cognito with ?code=…&state=…: trade the code for tokens, then drop it from the address bar. */
+/** Back from Cognito with ?code=…&state=…: the session, or why not. */
 async function cognitoCallback() {
-  const q = new URLSearchParams(location.search);
-  if (!q.has('code') && !q.has('error')) return;
-  history.replaceState(null, '', location.pathname + location.hash);
-  const pkce = JSON.parse(sessionStorage.getItem('console.pkce') ?? 'null');
-  sessionStorage.removeItem('console.pkce');
-  const tokens =
-    pkce && q.get('state') === pkce.state && q.has('code')
-      ? await tokenRequest({
-          grant_type: 'authorization_code',
-          code: q.get('code'),
-          redirect_uri: redirectUri(),
-          code_verifier: pkce.verifier,
-        })
-      : null;
-  if (tokens?.id_token) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
-  else loginNote = 'Gagal masuk. Coba lagi.';
+  const tokens = await cognito.callback();
+  if (tokens) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
+  else if (tokens === null) loginNote = 'Gagal masuk. Coba lagi.';
 }
 
 /** Local mode: a token for a role from the local server (as Cognito would issue it). */
@@ -146,8 +109,7 @@ function signOut() {
   saveSession(null);
   loginNote = '';
   if (state.cfg.auth === 'cognito') {
-    const query = new URLSearchParams({ client_id: state.cfg.clientId, logout_uri: redirectUri() });
-    location.assign(`${state.cfg.domain}/logout?${query}`);
+    cognito.signOut();
     return;
   }
   history.replaceState(null, '', location.pathname);
@@ -174,7 +136,11 @@ async function showSignIn(main) {
     main.append(
       el('h1', { tabindex: '-1' }, 'Masuk'),
       intro,
-      el('button', { type: 'button', id: 'login-cognito', onclick: cognitoSignIn }, 'Masuk dengan akun kota'),
+      el(
+        'button',
+        { type: 'button', id: 'login-cognito', onclick: cognito.signIn },
+        'Masuk dengan akun kota',
+      ),
       msg,
     );
     return;

@@ -4,6 +4,8 @@
 // each role's pages live in their own module (operator.js, verifier.js, admin.js, clinic.js).
 // Load big vendor libraries (vendor/maplibre-gl.mjs) with import() inside a page's render, so the shell stays light.
 
+import { hostedUi } from './cognito.js';
+
 export const $ = (id) => document.getElementById(id);
 
 const SESSION = 'console.session';
@@ -70,35 +72,13 @@ export function restoreSession() {
   }
 }
 
-/** Cognito's token endpoint (the code exchange, the refresh). */
-export async function tokenRequest(params) {
-  try {
-    const res = await fetch(`${state.cfg.domain}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: state.cfg.clientId, ...params }),
-    });
-    return res.ok ? await res.json() : null;
-  } catch {
-    return null;
-  }
-}
-
-// Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. Calls that meet the
-// 401 together share one renewal (a page loads several things at once).
-let renewing = null;
-function renew() {
-  renewing ??= (async () => {
-    if (state.cfg.auth !== 'cognito' || !state.current?.refresh) return false;
-    const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: state.current.refresh });
-    if (!tokens?.id_token) return false;
-    saveSession({ ...state.current, token: tokens.id_token });
-    return true;
-  })().finally(() => {
-    renewing = null;
-  });
-  return renewing;
-}
+/** Cognito's sign-in for the console (the code flow with PKCE, back to /console/), and its renewal of a 401. */
+export const cognito = hostedUi({
+  cfg: () => state.cfg,
+  redirectUri: () => `${location.origin}/console/`,
+  pkceKey: 'console.pkce',
+});
+const renew = cognito.renewer(() => state.current, saveSession);
 
 let signedOut = () => undefined;
 /** What app.js does when a call finds the session over: sign out and show the sign-in. */

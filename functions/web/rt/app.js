@@ -8,9 +8,9 @@ import { forgetKader, initKader, queuedActivities, showKader } from './kader.js'
 import {
   $,
   api,
-  b64url,
   badge,
   claims,
+  cognito,
   dropItem,
   el,
   failed,
@@ -39,7 +39,6 @@ import {
   showFieldErrors,
   state,
   todayWib,
-  tokenRequest,
 } from './lib.js';
 
 const RETRY_MS = 30_000;
@@ -90,44 +89,11 @@ async function loadConfig() {
   state.cfg = JSON.parse(localStorage.getItem('rt.config') ?? 'null') ?? state.cfg;
 }
 
-const redirectUri = () => `${location.origin}/rt/`;
-
-async function cognitoSignIn() {
-  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const nonce = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  sessionStorage.setItem('rt.pkce', JSON.stringify({ verifier, state: nonce }));
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: state.cfg.clientId,
-    redirect_uri: redirectUri(),
-    // openid alone puts every attribute the client may read (custom:rt) into the ID token.
-    scope: 'openid',
-    state: nonce,
-    code_challenge: b64url(new Uint8Array(digest)),
-    code_challenge_method: 'S256',
-  });
-  location.assign(`${state.cfg.domain}/oauth2/authorize?${query}`);
-}
-
-/** Back from Cognito with ?code=…&state=…: trade the code for tokens, then drop it from the address bar. */
+/** Back from Cognito with ?code=…&state=…: the session, or why not. */
 async function cognitoCallback() {
-  const q = new URLSearchParams(location.search);
-  if (!q.has('code') && !q.has('error')) return;
-  history.replaceState(null, '', location.pathname + location.hash);
-  const pkce = JSON.parse(sessionStorage.getItem('rt.pkce') ?? 'null');
-  sessionStorage.removeItem('rt.pkce');
-  const tokens =
-    pkce && q.get('state') === pkce.state && q.has('code')
-      ? await tokenRequest({
-          grant_type: 'authorization_code',
-          code: q.get('code'),
-          redirect_uri: redirectUri(),
-          code_verifier: pkce.verifier,
-        })
-      : null;
-  if (tokens?.id_token) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
-  else state.loginNote = 'Gagal masuk. Coba lagi.';
+  const tokens = await cognito.callback();
+  if (tokens) saveSession({ token: tokens.id_token, refresh: tokens.refresh_token });
+  else if (tokens === null) state.loginNote = 'Gagal masuk. Coba lagi.';
 }
 
 async function showSignIn() {
@@ -228,10 +194,8 @@ function signOut() {
   // Residents' data leaves a (possibly shared) phone with the chair; what still waits stays to be sent.
   saveQueue(loadQueue().filter(pending));
   state.loginNote = '';
-  if (state.cfg.auth === 'cognito') {
-    const query = new URLSearchParams({ client_id: state.cfg.clientId, logout_uri: redirectUri() });
-    location.assign(`${state.cfg.domain}/logout?${query}`);
-  } else route();
+  if (state.cfg.auth === 'cognito') cognito.signOut();
+  else route();
 }
 
 // ---------- page 1: residents
@@ -868,7 +832,7 @@ async function start() {
   $('cari').addEventListener('input', renderWarga);
   $('more').addEventListener('click', () => loadSurat(suratRun));
   $('login-local').addEventListener('click', localSignIn);
-  $('login-cognito').addEventListener('click', cognitoSignIn);
+  $('login-cognito').addEventListener('click', cognito.signIn);
   $('signout').addEventListener('click', signOut);
   $('print').addEventListener('click', () => $('letter-frame').contentWindow?.print());
   $('close').addEventListener('click', closeLetter);

@@ -2,6 +2,7 @@
 // API call, and the offline queue. Letters, expenses, home-visit requests and kader activities alike wait in
 // localStorage with an Idempotency-Key made once at submit time, so a resend after a lost answer or a dead signal
 // never makes a second one.
+import { hostedUi } from './cognito.js';
 
 export const $ = (id) => document.getElementById(id);
 export const QUEUE = 'rt.queue';
@@ -55,11 +56,6 @@ export const rupiah = (n) => `Rp ${idr.format(n)}`;
 // Today in WIB, as the server judges "not in the future".
 export const todayWib = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 export const rtLabel = (rt) => `RT ${rt.slice(15)} / RW ${rt.slice(11, 14)}`;
-export const b64url = (bytes) =>
-  btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
 
 export function claims(token) {
   try {
@@ -127,36 +123,13 @@ export const restoreSession = () => {
   state.session ??= JSON.parse(sessionStorage.getItem(SESSION) ?? 'null');
 };
 
-export async function tokenRequest(params) {
-  try {
-    const res = await fetch(`${state.cfg.domain}/oauth2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ client_id: state.cfg.clientId, ...params }),
-    });
-    return res.ok ? await res.json() : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Cognito's ID token lasts an hour: renew it with the refresh token before giving up on a 401. Calls that meet
- * the 401 together share one renewal (a page loads several things at once).
- */
-let renewing = null;
-function renew() {
-  renewing ??= (async () => {
-    if (state.cfg.auth !== 'cognito' || !state.session?.refresh) return false;
-    const tokens = await tokenRequest({ grant_type: 'refresh_token', refresh_token: state.session.refresh });
-    if (!tokens?.id_token) return false;
-    saveSession({ ...state.session, token: tokens.id_token });
-    return true;
-  })().finally(() => {
-    renewing = null;
-  });
-  return renewing;
-}
+/** Cognito's sign-in for the form (the code flow with PKCE, back to /rt/), and its renewal of a 401. */
+export const cognito = hostedUi({
+  cfg: () => state.cfg,
+  redirectUri: () => `${location.origin}/rt/`,
+  pkceKey: 'rt.pkce',
+});
+const renew = cognito.renewer(() => state.session, saveSession);
 
 export class SignedOut extends Error {}
 

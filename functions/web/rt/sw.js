@@ -1,6 +1,6 @@
 // The form's service worker (scope /rt/): keeps the shell so the form opens without signal. It answers
 // for the shell files only; API calls and /rt/config.json pass by untouched and are never cached.
-const CACHE = 'rt-shell-v5';
+const CACHE = 'rt-shell-v6';
 const BASE = new URL('./', self.location.href).pathname;
 const SHELL = [
   '',
@@ -8,6 +8,7 @@ const SHELL = [
   'app.css',
   'app.js',
   'lib.js',
+  'cognito.js',
   'fund.js',
   'homecare.js',
   'kader.js',
